@@ -1,0 +1,343 @@
+// App loop implementation: interactive (SDL events, real clock) and scripted
+// (virtual clock, synthetic input), sharing drawFrame().
+#include "app.h"
+
+#include "base/log.h"
+#include "i18n/strings.h"
+#include "ui/root.h"
+
+#include <fmt/format.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cfloat>
+
+namespace kiosk::app {
+namespace {
+
+auto logger() { return log::channel("app"); }
+
+constexpr std::int64_t kFrameMs = 16;           // script frame step (≈60 Hz)
+constexpr int kSettleFrameLimit = 2000;         // bound on frames while settling
+
+const auto kProcessStart = std::chrono::steady_clock::now();
+
+state::Settings settingsFrom(const config::Config& c) {
+    state::Settings s;
+    s.defaultLang = i18n::langFromTag(c.language);
+    s.defaultElderMode = c.elderMode;
+    s.idleTimeoutMs = std::int64_t(c.idleTimeoutS) * 1000;
+    s.idleCountdownMs = std::int64_t(c.idleCountdownS) * 1000;
+    s.siteName = c.siteName;
+    s.siteNameEn = c.siteNameEn;
+    return s;
+}
+
+int keyIndex(std::string_view name) {
+    if (name == "Backspace") return ImGuiKey_Backspace;
+    if (name == "Delete") return ImGuiKey_Delete;
+    if (name == "Enter") return ImGuiKey_Enter;
+    if (name == "Tab") return ImGuiKey_Tab;
+    if (name == "Escape") return ImGuiKey_Escape;
+    if (name == "Left") return ImGuiKey_LeftArrow;
+    if (name == "Right") return ImGuiKey_RightArrow;
+    if (name == "Home") return ImGuiKey_Home;
+    if (name == "End") return ImGuiKey_End;
+    return -1;
+}
+
+}  // namespace
+
+double msSinceProcessStart() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - kProcessStart).count();
+}
+
+App::App(config::Config config, platform::DisplayOptions display, std::unique_ptr<platform::Clock> clock)
+    : m_config(std::move(config)), m_displayOptions(std::move(display)), m_clock(std::move(clock)) {
+    m_fixedClock = dynamic_cast<platform::FixedClock*>(m_clock.get());
+    m_lookup = [](const std::string&, const std::string&) { return false; };
+}
+
+App::~App() {
+    m_display.reset();
+    if (ImGui::GetCurrentContext()) {
+        m_fonts.detach(*ImGui::GetIO().Fonts);
+        ImGui::DestroyContext();
+    }
+}
+
+Result<void> App::start() {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // nothing about a visitor's session is ever written to disk
+    io.LogFilename = nullptr;
+    io.ConfigInputTextCursorBlink = false;  // a blinking caret would redraw forever
+    io.ConfigWindowsMoveFromTitleBarOnly = true;
+    for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;  // scripts use ImGuiKey values directly
+
+    if (auto r = m_fonts.open(m_config.fontRegular, m_config.fontBold, m_config.fontFace); !r)
+        return std::unexpected(r.error());
+    m_fonts.addText(i18n::allText());
+    m_fonts.addText(m_config.siteName);
+    m_fonts.addText(m_config.siteNameEn);
+    m_fonts.addText("0123456789:");
+
+    auto display = platform::openDisplay(m_displayOptions);
+    if (!display) return std::unexpected(display.error());
+    m_display = std::move(*display);
+    m_state = state::makeInitialState(settingsFrom(m_config), m_clock->monotonicMs());
+    m_lastFrameMs = m_state.nowMs;
+    m_stats.renderer = m_display->rendererName();
+    logger()->info("kiosk {}x{} renderer {}", m_display->width(), m_display->height(), m_stats.renderer);
+    return rebuildFonts();
+}
+
+Result<void> App::rebuildFonts() {
+    const int w = m_display->width(), h = m_display->height();
+    m_metrics = ui::computeMetrics(w, h, m_state.session.elderMode);
+    auto built = m_fonts.build(*ImGui::GetIO().Fonts, m_metrics);
+    if (!built) return std::unexpected(built.error());
+    m_display->reloadFonts();
+    ImGui::GetIO().Fonts->ClearTexData();  // the GPU/renderer holds the pixels now
+    m_fontWidth = w;
+    m_fontHeight = h;
+    m_fontElder = m_state.session.elderMode;
+    m_fontsDirty = false;
+    m_stats.atlas = built.value();
+    m_framesPending = std::max(m_framesPending, 2);
+    return {};
+}
+
+void App::dispatch(const state::Action& action) {
+    runEffects(state::reduce(m_state, action));
+    m_framesPending = std::max(m_framesPending, 2);  // ImGui settles a change in two frames
+}
+
+void App::tick(std::int64_t nowMs) {
+    // Time alone changes the screen only at a deadline (idle warning, a
+    // countdown second, a toast expiring) or when the clock's minute turns.
+    const bool due = nowMs >= state::nextDeadlineMs(m_state);
+    runEffects(state::reduce(m_state, state::Tick{nowMs}));
+    const std::tm t = m_clock->localTime();
+    if (due || t.tm_hour * 60 + t.tm_min != m_shownMinute) m_framesPending = std::max(m_framesPending, 1);
+}
+
+void App::runEffects(const state::Effects& effects) {
+    for (const auto& e : effects) {
+        if (std::holds_alternative<state::ResetUiState>(e)) {
+            ImGui::ClearActiveID();
+            // ImGui keeps its own copy of the last edited text; drop it too.
+            ImGui::GetCurrentContext()->InputTextState.ClearFreeMemory();
+        } else if (std::holds_alternative<state::RebuildFonts>(e)) {
+            m_fontsDirty = true;
+        } else if (const auto* q = std::get_if<state::LookupCase>(&e)) {
+            const bool found = m_lookup(q->caseNo, q->mobileLast4);
+            dispatch(state::LookupAnswered{q->caseNo, found});
+        }
+    }
+}
+
+bool App::needsFrame() const { return m_framesPending > 0 || m_animating || m_fontsDirty || m_fonts.needsRebuild(); }
+
+void App::drawFrame(std::int64_t dtMs) {
+    if (m_fontsDirty || m_fonts.needsRebuild() || m_display->width() != m_fontWidth ||
+        m_display->height() != m_fontHeight || m_state.session.elderMode != m_fontElder) {
+        if (auto r = rebuildFonts(); !r) logger()->error("font rebuild failed: {}", r.error().message);
+    }
+    const std::tm now = m_clock->localTime();
+    m_shownMinute = now.tm_hour * 60 + now.tm_min;
+
+    m_display->newFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    if (m_displayOptions.mode == platform::DisplayMode::Headless)
+        io.DeltaTime = float(std::max<std::int64_t>(dtMs, 1)) / 1000.0f;
+    ImGui::NewFrame();
+    ui::registryBeginFrame();
+    ui::applyStyle(m_metrics);
+    const ui::Ctx ctx{m_metrics, ui::palette(m_metrics.elder), m_fonts, m_state.session.lang,
+                      ImVec2(float(m_display->width()), float(m_display->height()))};
+    state::Actions actions;
+    ui::drawApp(ctx, m_state, now, actions);
+    ImGui::Render();
+    m_display->present(ImGui::GetDrawData());
+
+    ++m_stats.framesDrawn;
+    if (m_countIdle) ++m_stats.framesDrawnWhileIdle;
+    if (m_stats.firstFrameMs < 0) {
+        m_stats.firstFrameMs = msSinceProcessStart();
+        logger()->info("first frame after {:.1f} ms", m_stats.firstFrameMs);
+    }
+    m_framesPending = std::max(0, m_framesPending - 1);
+    m_animating = ui::takeAnimationRequest();
+    for (const auto& a : actions) dispatch(a);
+}
+
+// --- interactive ------------------------------------------------------------
+int App::runInteractive() {
+    bool quit = false;
+    while (!quit) {
+        std::int64_t now = m_clock->monotonicMs();
+        int timeout = 0;
+        if (needsFrame()) {
+            timeout = int(std::max<std::int64_t>(0, m_lastFrameMs + kFrameMs - now));
+        } else {
+            std::int64_t next = state::nextDeadlineMs(m_state);
+            // Wake for the clock's next minute too.
+            const std::tm t = m_clock->localTime();
+            next = std::min(next, now + std::int64_t(60 - t.tm_sec) * 1000);
+            timeout = int(std::clamp<std::int64_t>(next - now, 0, 3'600'000));
+        }
+        const platform::EventSummary ev = m_display->waitEvents(timeout);
+        if (ev.quit) break;
+        if (ev.input || ev.resized) m_framesPending = std::max(m_framesPending, 3);
+        now = m_clock->monotonicMs();
+        tick(now);
+        if (needsFrame()) {
+            drawFrame(now - m_lastFrameMs);
+            m_lastFrameMs = now;
+        }
+        // The touch that ends an idle warning is eaten by the overlay drawn
+        // above; only afterwards does it count as activity.
+        if (ev.input) dispatch(state::UserActivity{});
+    }
+    logger()->info("stopping: {} frames drawn", m_stats.framesDrawn);
+    return 0;
+}
+
+// --- scripted -----------------------------------------------------------------
+void App::scriptFrame() {
+    m_fixedClock->advance(kFrameMs);
+    tick(m_fixedClock->monotonicMs());
+    drawFrame(kFrameMs);
+}
+
+void App::settle() {
+    for (int i = 0; i < kSettleFrameLimit && needsFrame(); ++i) scriptFrame();
+}
+
+void App::advance(std::int64_t ms, bool countIdle) {
+    m_countIdle = countIdle;
+    const std::int64_t target = m_fixedClock->monotonicMs() + ms;
+    while (m_fixedClock->monotonicMs() < target) {
+        if (needsFrame()) {
+            scriptFrame();
+            continue;
+        }
+        const std::int64_t now = m_fixedClock->monotonicMs();
+        std::int64_t next = std::min(state::nextDeadlineMs(m_state), target);
+        const std::tm t = m_clock->localTime();
+        next = std::min(next, now + std::int64_t(60 - t.tm_sec) * 1000);
+        m_fixedClock->setMs(std::max(next, now + 1));
+        tick(m_fixedClock->monotonicMs());
+    }
+    m_countIdle = false;
+}
+
+void App::pressAt(float x, float y) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(x, y);
+    io.MouseDown[0] = true;
+    m_framesPending = std::max(m_framesPending, 1);
+    scriptFrame();
+}
+
+void App::release() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MouseDown[0] = false;
+    scriptFrame();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // the finger left the glass: nothing stays hovered
+    dispatch(state::UserActivity{});
+    m_framesPending = std::max(m_framesPending, 3);
+    settle();
+}
+
+Result<void> App::runScript(const std::vector<Step>& steps) {
+    if (!m_fixedClock) return fail(ErrorCode::Internal, "scripts need the fixed clock");
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    settle();
+    for (const Step& s : steps) {
+        switch (s.kind) {
+            case Step::Kind::Tap:
+                pressAt(s.x, s.y);
+                release();
+                break;
+            case Step::Kind::TapId: {
+                const auto rect = ui::registryFind(s.text);
+                if (!rect) {
+                    std::string known;
+                    for (const auto& id : ui::registryIds()) known += " " + id;
+                    return fail(ErrorCode::NotFound,
+                                fmt::format("script line {}: widget '{}' is not on screen; visible:{}", s.line, s.text,
+                                            known));
+                }
+                const ImVec2 c = rect->center();
+                pressAt(c.x, c.y);
+                release();
+                break;
+            }
+            case Step::Kind::Drag: {
+                pressAt(s.x, s.y);
+                const int n = std::max(1, s.ms / int(kFrameMs));
+                for (int i = 1; i <= n; ++i) {
+                    const float t = float(i) / float(n);
+                    io.MousePos = ImVec2(s.x + (s.x2 - s.x) * t, s.y + (s.y2 - s.y) * t);
+                    m_framesPending = std::max(m_framesPending, 1);
+                    scriptFrame();
+                }
+                release();
+                break;
+            }
+            case Step::Kind::Type:
+                io.AddInputCharactersUTF8(s.text.c_str());
+                m_framesPending = std::max(m_framesPending, 1);
+                scriptFrame();
+                dispatch(state::UserActivity{});
+                settle();
+                break;
+            case Step::Kind::Key: {
+                const int k = keyIndex(s.text);
+                io.KeysDown[k] = true;
+                m_framesPending = std::max(m_framesPending, 1);
+                scriptFrame();
+                io.KeysDown[k] = false;
+                m_framesPending = std::max(m_framesPending, 1);
+                scriptFrame();
+                dispatch(state::UserActivity{});
+                settle();
+                break;
+            }
+            case Step::Kind::Wait: advance(s.ms, false); break;
+            case Step::Kind::Idle: advance(s.ms, true); break;
+            case Step::Kind::Screenshot: {
+                settle();
+                auto img = m_display->capture();
+                if (!img) return std::unexpected(img.error());
+                if (auto w = platform::writePng(s.text, *img); !w) return std::unexpected(w.error());
+                logger()->info("screenshot {}", s.text);
+                break;
+            }
+        }
+    }
+    return {};
+}
+
+RunStats App::stats() const {
+    RunStats s = m_stats;
+    s.wipes = long(m_state.wipes);
+    s.glyphsMissingFromFont = m_fonts.missingFromFont();
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    s.peakRssKb = ru.ru_maxrss;
+    if (m_display) {
+        s.width = m_display->width();
+        s.height = m_display->height();
+    }
+    return s;
+}
+
+}  // namespace kiosk::app

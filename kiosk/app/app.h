@@ -1,0 +1,99 @@
+// The app loop: owns the ImGui context, the display, the fonts and AppState;
+// turns input and time into Actions, runs reduce(), carries out Effects and
+// draws a frame only when something on screen can have changed.
+//
+//   input/timer ──► Action ──► reduce(state) ──► Effects ──► (fonts, lookups)
+//        │                                                        │
+//        └──────────── frame needed? ──► drawApp() ──► Actions ◄──┘
+//
+// Event-driven: with no input, no running animation and no timer due, the
+// loop sleeps in waitEvents() and draws nothing (an idle kiosk uses ~0 CPU).
+#pragma once
+
+#include "base/error.h"
+#include "clock.h"
+#include "config/config.h"
+#include "display.h"
+#include "script.h"
+#include "state/reducer.h"
+#include "ui/fonts.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace kiosk::app {
+
+struct RunStats {
+    double firstFrameMs = -1;        // process start → first frame presented
+    long framesDrawn = 0;
+    long framesDrawnWhileIdle = 0;   // frames drawn during `idle` script steps
+    long wipes = 0;                  // visitor sessions wiped by the idle timer
+    ui::AtlasStats atlas;
+    int glyphsMissingFromFont = 0;
+    long peakRssKb = 0;
+    std::string renderer;
+    int width = 0, height = 0;
+};
+
+// Answers a case-status lookup from what this kiosk knows. The submissions
+// issue backs it with the outbox; until then no case is known here.
+using CaseLookupFn = std::function<bool(const std::string& caseNo, const std::string& mobileLast4)>;
+
+class App {
+public:
+    App(config::Config config, platform::DisplayOptions display, std::unique_ptr<platform::Clock> clock);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    [[nodiscard]] Result<void> start();
+    // Runs until SIGTERM/SIGINT (or the window is closed when windowed).
+    int runInteractive();
+    // Replays a script headless; fails on the first step that cannot run.
+    [[nodiscard]] Result<void> runScript(const std::vector<Step>& steps);
+
+    RunStats stats() const;
+    const state::AppState& state() const { return m_state; }
+    void setCaseLookup(CaseLookupFn fn) { m_lookup = std::move(fn); }
+
+private:
+    void dispatch(const state::Action& action);
+    void tick(std::int64_t nowMs);
+    void runEffects(const state::Effects& effects);
+    bool needsFrame() const;
+    void drawFrame(std::int64_t dtMs);
+    [[nodiscard]] Result<void> rebuildFonts();
+    // Script helpers (virtual clock).
+    void scriptFrame();
+    void settle();
+    void advance(std::int64_t ms, bool countIdle);
+    void pressAt(float x, float y);
+    void release();
+
+    config::Config m_config;
+    platform::DisplayOptions m_displayOptions;
+    std::unique_ptr<platform::Clock> m_clock;
+    platform::FixedClock* m_fixedClock = nullptr;  // set when m_clock is fixed
+    std::unique_ptr<platform::Display> m_display;
+    ui::FontLibrary m_fonts;
+    ui::Metrics m_metrics;
+    state::AppState m_state;
+    CaseLookupFn m_lookup;
+
+    int m_framesPending = 2;
+    bool m_animating = false;
+    bool m_fontsDirty = true;
+    bool m_countIdle = false;
+    int m_fontWidth = 0, m_fontHeight = 0;
+    bool m_fontElder = false;
+    std::int64_t m_lastFrameMs = 0;
+    int m_shownMinute = -1;
+    RunStats m_stats;
+};
+
+// Milliseconds since the process started (steady clock, set at first call
+// from main()).
+double msSinceProcessStart();
+
+}  // namespace kiosk::app

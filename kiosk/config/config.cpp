@@ -1,0 +1,195 @@
+// Strict TOML configuration: a schema table, a validator that walks the
+// user's document against it, and a mapper into the Config struct.
+#include "config.h"
+
+#include "assets_embedded.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <span>
+#include <sstream>
+#include <vector>
+
+namespace kiosk::config {
+namespace {
+
+enum class Kind { String, Bool, Int, Choice };
+
+struct KeySpec {
+    std::string_view key;  // dotted path, "idle.timeout_s"
+    Kind kind;
+    long long min = 0;
+    long long max = 0;
+    std::vector<std::string_view> choices = {};
+};
+
+const std::vector<KeySpec>& schema() {
+    static const std::vector<KeySpec> specs = {
+        {"site.name", Kind::String},
+        {"site.name_en", Kind::String},
+        {"ui.language", Kind::Choice, 0, 0, {"zh-CN", "en"}},
+        {"ui.elder_mode", Kind::Bool},
+        {"idle.timeout_s", Kind::Int, 15, 3600},
+        {"idle.countdown_s", Kind::Int, 20, 300},
+        {"display.mode", Kind::Choice, 0, 0, {"fullscreen", "windowed"}},
+        {"display.width", Kind::Int, 320, 7680},
+        {"display.height", Kind::Int, 240, 4320},
+        {"display.renderer", Kind::Choice, 0, 0, {"auto", "gl", "software"}},
+        {"fonts.regular", Kind::String},
+        {"fonts.bold", Kind::String},
+        {"fonts.face", Kind::Int, 0, 4},
+    };
+    return specs;
+}
+
+const KeySpec* findSpec(std::string_view key) {
+    for (const auto& s : schema())
+        if (s.key == key) return &s;
+    return nullptr;
+}
+
+// Keys directly below `section` ("" = top level), for "allowed keys" messages.
+std::vector<std::string> keysBelow(std::string_view section) {
+    std::vector<std::string> out;
+    for (const auto& s : schema()) {
+        std::string_view k = s.key;
+        if (!section.empty()) {
+            if (!k.starts_with(section) || k.size() <= section.size() || k[section.size()] != '.')
+                continue;
+            k.remove_prefix(section.size() + 1);
+        }
+        std::string first(k.substr(0, k.find('.')));
+        if (std::find(out.begin(), out.end(), first) == out.end()) out.push_back(first);
+    }
+    return out;
+}
+
+std::string where(std::string_view origin, const toml::node& node) {
+    const auto& src = node.source();
+    if (src.begin.line == 0) return std::string(origin);
+    return fmt::format("{}:{}", origin, src.begin.line);
+}
+
+Result<void> validateTable(const toml::table& table, std::string_view section, std::string_view origin) {
+    for (const auto& [k, node] : table) {
+        const std::string key = section.empty() ? std::string(k.str())
+                                                : fmt::format("{}.{}", section, k.str());
+        if (node.is_table()) {
+            if (keysBelow(key).empty()) {
+                return fail(ErrorCode::Config,
+                            fmt::format("{}: unknown section [{}]; allowed: {}", where(origin, node), key,
+                                        fmt::join(keysBelow(section), ", ")));
+            }
+            if (auto r = validateTable(*node.as_table(), key, origin); !r) return r;
+            continue;
+        }
+        const KeySpec* spec = findSpec(key);
+        if (!spec) {
+            return fail(ErrorCode::Config,
+                        fmt::format("{}: unknown key '{}'; allowed keys{}: {}", where(origin, node), key,
+                                    section.empty() ? "" : fmt::format(" in [{}]", section),
+                                    fmt::join(keysBelow(section), ", ")));
+        }
+        switch (spec->kind) {
+            case Kind::String:
+                if (!node.is_string())
+                    return fail(ErrorCode::Config,
+                                fmt::format("{}: '{}' must be a string in quotes", where(origin, node), key));
+                break;
+            case Kind::Bool:
+                if (!node.is_boolean())
+                    return fail(ErrorCode::Config,
+                                fmt::format("{}: '{}' must be true or false", where(origin, node), key));
+                break;
+            case Kind::Int: {
+                if (!node.is_integer())
+                    return fail(ErrorCode::Config, fmt::format("{}: '{}' must be a whole number from {} to {}",
+                                                               where(origin, node), key, spec->min, spec->max));
+                const auto v = node.as_integer()->get();
+                if (v < spec->min || v > spec->max)
+                    return fail(ErrorCode::Config, fmt::format("{}: '{}' = {} is out of range; allowed {} to {}",
+                                                               where(origin, node), key, v, spec->min, spec->max));
+                break;
+            }
+            case Kind::Choice: {
+                const auto* s = node.as_string();
+                const bool ok = s && std::find(spec->choices.begin(), spec->choices.end(),
+                                               std::string_view(s->get())) != spec->choices.end();
+                if (!ok)
+                    return fail(ErrorCode::Config,
+                                fmt::format("{}: '{}' must be one of: {}", where(origin, node), key,
+                                            fmt::join(spec->choices, ", ")));
+                break;
+            }
+        }
+    }
+    return {};
+}
+
+void apply(const toml::table& t, Config& c) {
+    auto str = [&](std::string_view path, std::string& out) {
+        if (auto v = t.at_path(path).value<std::string>()) out = *v;
+    };
+    auto integer = [&](std::string_view path, int& out) {
+        if (auto v = t.at_path(path).value<int64_t>()) out = static_cast<int>(*v);
+    };
+    str("site.name", c.siteName);
+    str("site.name_en", c.siteNameEn);
+    str("ui.language", c.language);
+    if (auto v = t.at_path("ui.elder_mode").value<bool>()) c.elderMode = *v;
+    integer("idle.timeout_s", c.idleTimeoutS);
+    integer("idle.countdown_s", c.idleCountdownS);
+    str("display.mode", c.displayMode);
+    integer("display.width", c.windowWidth);
+    integer("display.height", c.windowHeight);
+    str("display.renderer", c.renderer);
+    str("fonts.regular", c.fontRegular);
+    str("fonts.bold", c.fontBold);
+    integer("fonts.face", c.fontFace);
+}
+
+Result<toml::table> parseToml(std::string_view text, std::string_view origin) {
+    try {
+        return toml::parse(text, origin);
+    } catch (const toml::parse_error& e) {
+        return fail(ErrorCode::Parse, fmt::format("{}:{}:{}: {}", origin, e.source().begin.line,
+                                                  e.source().begin.column, e.description()));
+    }
+}
+
+Result<Config> overlay(Config base, std::string_view text, std::string_view origin) {
+    auto table = parseToml(text, origin);
+    if (!table) return std::unexpected(table.error());
+    if (auto ok = validateTable(*table, "", origin); !ok) return std::unexpected(ok.error());
+    apply(*table, base);
+    return base;
+}
+
+}  // namespace
+
+std::string_view defaultsText() { return assets::kiosk_toml(); }
+
+Result<Config> defaults() { return overlay(Config{}, defaultsText(), "built-in kiosk.toml"); }
+
+Result<Config> parse(std::string_view text, std::string_view origin) {
+    auto base = defaults();
+    if (!base) return base;
+    return overlay(*base, text, origin);
+}
+
+Result<Config> load(const std::optional<std::filesystem::path>& path) {
+    if (!path) return defaults();
+    std::ifstream in(*path, std::ios::binary);
+    if (!in)
+        return fail(ErrorCode::NotFound,
+                    fmt::format("cannot read config file {}: check the path given to --config", path->string()));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), path->string());
+}
+
+}  // namespace kiosk::config

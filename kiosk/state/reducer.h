@@ -1,0 +1,35 @@
+// reduce(): the only code that changes AppState. It is pure apart from the
+// state it is given: no clock, no I/O. What must happen outside (fonts,
+// lookups, wiping toolkit state) is returned as Effects for the app loop.
+//
+// Idle life cycle of a visitor session:
+//
+//   [pristine] --UserActivity--> [active] --Tick past timeout--> [warning]
+//       ^                          ^  |                              |  |
+//       |                          |  +--UserActivity (restart timer) |  |
+//       |                          +----------UserActivity------------+  |
+//       +-------------- Tick past wipeAtMs: wipeSession() ---------------+
+//
+// A pristine session never warns: there is nothing to wipe.
+#pragma once
+
+#include "actions.h"
+
+#include <cstdint>
+#include <limits>
+
+namespace kiosk::state {
+
+[[nodiscard]] Effects reduce(AppState& state, const Action& action);
+
+// The earliest time at which a Tick changes the state (idle warning, countdown
+// second, toast expiry), or kNever. The app loop sleeps until then.
+inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+std::int64_t nextDeadlineMs(const AppState& state);
+
+// Validation of the case-lookup inputs; returns the i18n key of the problem
+// or an empty string.
+std::string checkCaseNumber(const std::string& caseNo);
+std::string checkMobileLast4(const std::string& digits);
+
+}  // namespace kiosk::state

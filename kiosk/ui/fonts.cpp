@@ -1,0 +1,176 @@
+// FontLibrary: mmap, glyph ranges from a bitset, FreeType atlas builds.
+#include "fonts.h"
+
+#include "base/log.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <imgui.h>
+#include <imgui_freetype.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+
+namespace kiosk::ui {
+namespace {
+auto logger() { return log::channel("fonts"); }
+}  // namespace
+
+std::uint32_t nextCodepoint(std::string_view& s) {
+    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    const unsigned char c = b(0);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || len > s.size()) {
+        s.remove_prefix(1);
+        return 0xFFFD;
+    }
+    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
+    for (std::size_t i = 1; i < len; ++i) {
+        if ((b(i) & 0xC0) != 0x80) {
+            s.remove_prefix(1);
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (b(i) & 0x3Fu);
+    }
+    s.remove_prefix(len);
+    return cp;
+}
+
+FontLibrary::~FontLibrary() {
+    for (auto* m : {&m_regular, &m_bold})
+        if (m->data && !(m == &m_bold && m_bold.data == m_regular.data))
+            munmap(const_cast<void*>(m->data), m->size);
+}
+
+Result<FontLibrary::Mapping> FontLibrary::mapFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(ErrorCode::NotFound,
+                    fmt::format("font file {} cannot be opened: install fonts-noto-cjk or set fonts.regular/fonts.bold "
+                                "in the config",
+                                path));
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+        ::close(fd);
+        return fail(ErrorCode::Io, fmt::format("font file {} is empty or unreadable", path));
+    }
+    void* p = mmap(nullptr, std::size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) return fail(ErrorCode::Io, fmt::format("cannot map font file {}", path));
+    return Mapping{p, std::size_t(st.st_size)};
+}
+
+Result<void> FontLibrary::open(const std::string& regular, const std::string& bold, int face) {
+    auto r = mapFile(regular);
+    if (!r) return std::unexpected(r.error());
+    m_regular = *r;
+    if (bold.empty() || bold == regular) {
+        m_bold = m_regular;
+    } else if (auto b = mapFile(bold); b) {
+        m_bold = *b;
+    } else {
+        logger()->warn("{}; titles use the regular weight", b.error().message);
+        m_bold = m_regular;
+    }
+    m_face = face;
+    // Always present: printable ASCII, the replacement character and common
+    // full-width punctuation.
+    for (std::uint32_t c = 0x20; c < 0x7F; ++c) m_wanted.set(c);
+    addText("，。、；：？！“”‘’（）《》【】…—·￥　「」『』〔〕～％＋－×÷→←↑↓✓○●□■◎※");
+    m_wanted.set(0xFFFD);
+    return {};
+}
+
+void FontLibrary::addText(std::string_view text) {
+    while (!text.empty()) {
+        const std::uint32_t cp = nextCodepoint(text);
+        if (cp < m_wanted.size()) m_wanted.set(cp);
+    }
+}
+
+Result<AtlasStats> FontLibrary::build(ImFontAtlas& atlas, const Metrics& m) {
+    const auto start = std::chrono::steady_clock::now();
+    m_ranges.clear();
+    for (std::uint32_t c = 1; c < m_wanted.size(); ++c) {
+        if (!m_wanted.test(c)) continue;
+        std::uint32_t end = c;
+        while (end + 1 < m_wanted.size() && m_wanted.test(end + 1)) ++end;
+        m_ranges.push_back(std::uint16_t(c));
+        m_ranges.push_back(std::uint16_t(end));
+        c = end;
+    }
+    m_ranges.push_back(0);
+
+    detach(atlas);
+    atlas.Clear();
+    atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+    atlas.FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
+    atlas.TexDesiredWidth = 2048;
+    for (int i = 0; i < int(FontRole::Count); ++i) {
+        const bool bold = i >= int(FontRole::Title);
+        const Mapping& file = bold ? m_bold : m_regular;
+        ImFontConfig cfg;
+        cfg.FontNo = m_face;
+        // "Owned" stops ImGui 1.86 from copying the whole 20 MB file per size;
+        // detach() hands ownership back before ImGui would free it.
+        cfg.FontDataOwnedByAtlas = true;
+        cfg.PixelSnapH = true;
+        cfg.OversampleH = 1;
+        cfg.OversampleV = 1;
+        snprintf(cfg.Name, sizeof(cfg.Name), "NotoSansCJK-%s-%.0fpx", bold ? "Bold" : "Regular", double(m.fontPx[i]));
+        m_fonts[i] = atlas.AddFontFromMemoryTTF(const_cast<void*>(file.data), int(file.size), m.fontPx[i], &cfg,
+                                                reinterpret_cast<const ImWchar*>(m_ranges.data()));
+        if (!m_fonts[i]) return fail(ErrorCode::Unsupported, "the font file could not be loaded by FreeType");
+    }
+    if (!atlas.Build())
+        return fail(ErrorCode::Unsupported, "the font atlas could not be built (too many glyphs for one texture?)");
+
+    m_stats.width = atlas.TexWidth;
+    m_stats.height = atlas.TexHeight;
+    m_stats.glyphs = 0;
+    for (ImFont* f : m_fonts) m_stats.glyphs += f->Glyphs.Size;
+    m_stats.codepoints = int(m_wanted.count());
+    m_stats.buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    ++m_stats.builds;
+    m_built = m_wanted;
+    m_needsRebuild = false;
+    // Any wanted code point the body font still lacks is missing from the file.
+    const ImFont* body = font(FontRole::Body);
+    for (std::uint32_t c = 0x20; c < m_wanted.size(); ++c) {
+        if (m_wanted.test(c) && !m_lacking.test(c) && !body->FindGlyphNoFallback(ImWchar(c))) {
+            m_lacking.set(c);
+            if (c != 0xFFFD) logger()->warn("font has no glyph for U+{:04X}; it is shown as a box", c);
+        }
+    }
+    logger()->info("atlas {}x{}: {} code points, {} glyphs in {} sizes, built in {:.1f} ms", m_stats.width,
+                   m_stats.height, m_stats.codepoints, m_stats.glyphs, int(FontRole::Count), m_stats.buildMs);
+    return m_stats;
+}
+
+void FontLibrary::detach(ImFontAtlas& atlas) {
+    for (ImFontConfig& cfg : atlas.ConfigData) {
+        if (cfg.FontData == m_regular.data || cfg.FontData == m_bold.data) {
+            cfg.FontDataOwnedByAtlas = false;
+            cfg.FontData = nullptr;
+        }
+    }
+}
+
+void FontLibrary::check(std::string_view text) {
+    while (!text.empty()) {
+        const std::uint32_t cp = nextCodepoint(text);
+        if (cp < 0x20) continue;
+        if (cp >= m_wanted.size()) {
+            if (!m_lacking.test(0xFFFD)) logger()->warn("code point U+{:X} is outside the BMP and cannot be shown", cp);
+            continue;
+        }
+        if (m_built.test(cp) || m_lacking.test(cp) || m_wanted.test(cp)) continue;
+        logger()->warn("glyph U+{:04X} was not in the atlas; adding it at the next rebuild", cp);
+        m_wanted.set(cp);
+        m_needsRebuild = true;
+    }
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,376 @@
+// Touch widgets drawn with ImDrawList over ImGui's interaction logic.
+#include "kit.h"
+
+#include <imgui_internal.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <array>
+#include <map>
+#include <utility>
+
+namespace kiosk::ui {
+namespace {
+
+std::map<std::string, WidgetRect, std::less<>>& registry() {
+    static std::map<std::string, WidgetRect, std::less<>> r;
+    return r;
+}
+bool g_animate = false;
+
+ImU32 darker(ImU32 c, float k) {
+    ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
+    return ImGui::GetColorU32(ImVec4(v.x * k, v.y * k, v.z * k, v.w));
+}
+
+float lineHeight(const Ctx& c, FontRole role) { return std::round(c.px(role) * (c.m.elder ? 1.5f : 1.4f)); }
+
+// Splits `text` into lines that fit `width` (explicit '\n' respected).
+std::vector<std::string_view> wrapLines(const Ctx& c, FontRole role, std::string_view text, float width) {
+    std::vector<std::string_view> lines;
+    ImFont* f = c.font(role);
+    const float size = c.px(role);
+    const char* p = text.data();
+    const char* end = text.data() + text.size();
+    while (p < end) {
+        const char* nl = std::find(p, end, '\n');
+        const char* s = p;
+        while (s < nl) {
+            const char* brk = f->CalcWordWrapPositionA(size / f->FontSize, s, nl, width);
+            if (brk == s) brk = s + 1;  // always progress
+            // Keep closing punctuation off the start of the next line (kinsoku).
+            std::string_view rest(brk, std::size_t(nl - brk));
+            if (!rest.empty()) {
+                std::string_view probe = rest;
+                const std::uint32_t cp = nextCodepoint(probe);
+                static constexpr std::u32string_view kNoStart = U"，。、；：？！）》」』】〕”’…%,.;:?!)";
+                if (kNoStart.find(char32_t(cp)) != std::u32string_view::npos) brk = probe.data();
+            }
+            std::string_view line(s, std::size_t(brk - s));
+            while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+            lines.push_back(line);
+            s = brk;
+            while (s < nl && *s == ' ') ++s;
+        }
+        if (nl == s && (nl == p)) lines.push_back({});  // empty line
+        p = nl < end ? nl + 1 : end;
+    }
+    return lines;
+}
+
+}  // namespace
+
+// --- registry --------------------------------------------------------------
+void registryBeginFrame() { registry().clear(); }
+
+void registryRecord(std::string_view id, ImVec2 min, ImVec2 max) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec4 clip = dl->_ClipRectStack.Size ? dl->_ClipRectStack.back() : ImVec4(min.x, min.y, max.x, max.y);
+    WidgetRect r{ImVec2(std::max(min.x, clip.x), std::max(min.y, clip.y)),
+                 ImVec2(std::min(max.x, clip.z), std::min(max.y, clip.w))};
+    if (r.max.x - r.min.x < 2 || r.max.y - r.min.y < 2) return;  // not visible
+    registry().insert_or_assign(std::string(id), r);
+}
+
+std::optional<WidgetRect> registryFind(std::string_view id) {
+    auto& r = registry();
+    if (auto it = r.find(id); it != r.end()) return it->second;
+    return std::nullopt;
+}
+
+std::vector<std::string> registryIds() {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : registry()) out.push_back(k);
+    return out;
+}
+
+void requestAnimationFrame() { g_animate = true; }
+bool takeAnimationRequest() { return std::exchange(g_animate, false); }
+float frameSeconds() { return std::clamp(ImGui::GetIO().DeltaTime, 0.001f, 0.1f); }
+
+// --- text ------------------------------------------------------------------
+float measureParagraph(const Ctx& c, FontRole role, std::string_view text, float width) {
+    return float(wrapLines(c, role, text, width).size()) * lineHeight(c, role);
+}
+
+float paragraph(const Ctx& c, FontRole role, std::string_view text, ImU32 color, float width) {
+    c.fonts.check(text);
+    const auto lines = wrapLines(c, role, text, width);
+    const float lh = lineHeight(c, role);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float inset = std::round((lh - c.px(role)) * 0.5f);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const ImVec2 pos(origin.x, origin.y + float(i) * lh + inset);
+        dl->AddText(c.font(role), c.px(role), pos, color, lines[i].data(), lines[i].data() + lines[i].size());
+    }
+    const float h = float(lines.size()) * lh;
+    ImGui::Dummy(ImVec2(width, h));
+    return h;
+}
+
+ImVec2 measureText(const Ctx& c, FontRole role, std::string_view text) {
+    return c.font(role)->CalcTextSizeA(c.px(role), FLT_MAX, 0.0f, text.data(), text.data() + text.size());
+}
+
+void textAt(const Ctx& c, FontRole role, ImVec2 pos, ImU32 color, std::string_view text) {
+    c.fonts.check(text);
+    ImGui::GetWindowDrawList()->AddText(c.font(role), c.px(role), ImVec2(std::round(pos.x), std::round(pos.y)), color,
+                                        text.data(), text.data() + text.size());
+}
+
+void textCentered(const Ctx& c, FontRole role, ImVec2 min, ImVec2 max, ImU32 color, std::string_view text) {
+    const ImVec2 sz = measureText(c, role, text);
+    textAt(c, role, ImVec2(min.x + (max.x - min.x - sz.x) * 0.5f, min.y + (max.y - min.y - sz.y) * 0.5f), color, text);
+}
+
+// --- buttons ---------------------------------------------------------------
+bool button(const Ctx& c, const char* id, std::string_view label, ImVec2 size, ButtonStyle style) {
+    size.y = std::max(size.y, c.m.target);
+    if (size.x <= 0) size.x = measureText(c, FontRole::Body, label).x + 2 * c.m.gap + c.m.pad;
+    size.x = std::max(size.x, c.m.target);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const bool pressed = ImGui::InvisibleButton(id, size);
+    const bool held = ImGui::IsItemActive();
+    registryRecord(id, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+    ImU32 bg = c.p.primary, fg = c.p.primaryText, border = 0;
+    switch (style) {
+        case ButtonStyle::Primary: break;
+        case ButtonStyle::Secondary: bg = c.p.surface; fg = c.p.primary; border = c.p.primary; break;
+        case ButtonStyle::Danger: bg = c.p.danger; break;
+        case ButtonStyle::OnPrimary: bg = darker(c.p.primary, 0.78f); fg = c.p.primaryText; border = IM_COL32(255, 255, 255, 90); break;
+    }
+    if (held) bg = darker(bg, 0.82f);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 max(pos.x + size.x, pos.y + size.y);
+    dl->AddRectFilled(pos, max, bg, c.m.radius * 0.6f);
+    if (border) dl->AddRect(pos, max, border, c.m.radius * 0.6f, 0, c.m.elder ? 3.0f : 2.0f);
+    textCentered(c, FontRole::Body, pos, max, fg, label);
+    return pressed;
+}
+
+void drawIcon(ImDrawList* dl, Icon icon, ImVec2 o, float s, ImU32 col, float t) {
+    const float h = s * 0.5f;
+    auto P = [&](float x, float y) { return ImVec2(o.x + x * h, o.y + y * h); };
+    switch (icon) {
+        case Icon::Guide:  // a document with lines
+            dl->AddRect(P(-0.7f, -0.9f), P(0.7f, 0.9f), col, s * 0.06f, 0, t);
+            for (float y : {-0.45f, -0.05f, 0.35f}) dl->AddLine(P(-0.4f, y), P(0.4f, y), col, t);
+            break;
+        case Icon::Policy:  // a seal: circle with a star-like cross
+            dl->AddCircle(o, h * 0.85f, col, 40, t);
+            dl->AddNgonFilled(o, h * 0.38f, col, 5);
+            break;
+        case Icon::Check:  // clipboard with a tick
+            dl->AddRect(P(-0.7f, -0.8f), P(0.7f, 0.95f), col, s * 0.06f, 0, t);
+            dl->AddRectFilled(P(-0.3f, -0.98f), P(0.3f, -0.68f), col, s * 0.03f);
+            dl->AddPolyline(std::array{P(-0.38f, 0.12f), P(-0.08f, 0.45f), P(0.42f, -0.25f)}.data(), 3, col, 0, t * 1.3f);
+            break;
+        case Icon::Feedback: {  // speech bubble
+            dl->AddRect(P(-0.9f, -0.75f), P(0.9f, 0.45f), col, s * 0.12f, 0, t);
+            dl->AddTriangleFilled(P(-0.45f, 0.42f), P(-0.05f, 0.42f), P(-0.55f, 0.9f), col);
+            for (float x : {-0.45f, 0.0f, 0.45f}) dl->AddCircleFilled(P(x, -0.15f), t * 1.1f, col);
+            break;
+        }
+        case Icon::Rating: {  // star
+            ImVec2 pts[10];
+            for (int i = 0; i < 10; ++i) {
+                const float a = -IM_PI / 2 + float(i) * IM_PI / 5;
+                const float r = (i % 2 == 0) ? 0.95f : 0.42f;
+                pts[i] = P(std::cos(a) * r, std::sin(a) * r + 0.05f);
+            }
+            dl->AddPolyline(pts, 10, col, ImDrawFlags_Closed, t);
+            break;
+        }
+        case Icon::Lookup:  // magnifier
+            dl->AddCircle(P(-0.15f, -0.15f), h * 0.58f, col, 40, t);
+            dl->AddLine(P(0.27f, 0.27f), P(0.85f, 0.85f), col, t * 1.6f);
+            break;
+        case Icon::Home:
+            dl->AddPolyline(std::array{P(-0.85f, 0.0f), P(0.0f, -0.8f), P(0.85f, 0.0f)}.data(), 3, col, 0, t);
+            dl->AddPolyline(std::array{P(-0.6f, -0.2f), P(-0.6f, 0.8f), P(0.6f, 0.8f), P(0.6f, -0.2f)}.data(), 4, col, 0, t);
+            break;
+        case Icon::Back:
+            dl->AddPolyline(std::array{P(0.35f, -0.75f), P(-0.4f, 0.0f), P(0.35f, 0.75f)}.data(), 3, col, 0, t * 1.2f);
+            break;
+    }
+}
+
+namespace {
+float tileIconSize(const Ctx& c, float tileH) {
+    return std::min(tileH * 0.34f, 96.0f * c.m.scale * (c.m.elder ? 1.2f : 1.0f));
+}
+}  // namespace
+
+float tileMinHeight(const Ctx& c, std::string_view desc, float width) {
+    const float inner = c.m.pad * 0.8f;
+    const float icon = 96.0f * c.m.scale * (c.m.elder ? 1.2f : 1.0f);
+    return 2 * inner + icon * 1.24f + c.m.gap * 0.5f + c.px(FontRole::Title) * 1.3f +
+           measureParagraph(c, FontRole::Small, desc, width - 2 * inner);
+}
+
+bool tile(const Ctx& c, const char* id, Icon icon, std::string_view title, std::string_view desc, ImVec2 size,
+          ImU32 color) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const bool pressed = ImGui::InvisibleButton(id, size);
+    const bool held = ImGui::IsItemActive();
+    registryRecord(id, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 max(pos.x + size.x, pos.y + size.y);
+    dl->AddRectFilled(pos, max, held ? darker(color, 0.82f) : color, c.m.radius);
+    const float inner = c.m.pad * 0.8f;
+    const float iconSize = tileIconSize(c, size.y);
+    const ImVec2 iconCenter(pos.x + inner + iconSize * 0.5f, pos.y + inner + iconSize * 0.5f);
+    dl->AddCircleFilled(iconCenter, iconSize * 0.62f, IM_COL32(255, 255, 255, 40), 48);
+    drawIcon(dl, icon, iconCenter, iconSize * 0.62f, IM_COL32(255, 255, 255, 255), std::max(2.0f, 4.0f * c.m.scale));
+    // Title under the icon, description under the title: titles line up
+    // across a row whatever the length of the descriptions.
+    const float textW = size.x - 2 * inner;
+    const float titleY = pos.y + inner + iconSize * 1.24f + c.m.gap * 0.5f;
+    textAt(c, FontRole::Title, ImVec2(pos.x + inner, titleY), IM_COL32(255, 255, 255, 255), title);
+    ImGui::SetCursorScreenPos(ImVec2(pos.x + inner, titleY + c.px(FontRole::Title) * 1.3f));
+    paragraph(c, FontRole::Small, desc, IM_COL32(255, 255, 255, 235), textW);
+    ImGui::SetCursorScreenPos(ImVec2(pos.x, max.y));
+    return pressed;
+}
+
+// --- input -------------------------------------------------------------------
+namespace {
+struct FieldLimits {
+    std::size_t maxBytes;
+    bool digitsOnly;
+    bool alnumOnly;
+};
+
+int fieldCallback(ImGuiInputTextCallbackData* data) {
+    const auto* lim = static_cast<const FieldLimits*>(data->UserData);
+    if (data->EventFlag == ImGuiInputTextFlags_CallbackCharFilter) {
+        const ImWchar ch = data->EventChar;
+        if (ch < 0x20) return 1;                                     // control characters never enter a field
+        if (lim->digitsOnly && !(ch >= '0' && ch <= '9')) return 1;
+        if (lim->alnumOnly && !((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')))
+            return 1;
+        return 0;
+    }
+    if (data->EventFlag == ImGuiInputTextFlags_CallbackEdit && std::size_t(data->BufTextLen) > lim->maxBytes) {
+        int cut = int(lim->maxBytes);
+        while (cut > 0 && (static_cast<unsigned char>(data->Buf[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+        data->DeleteChars(cut, data->BufTextLen - cut);
+    }
+    return 0;
+}
+}  // namespace
+
+bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float width) {
+    paragraph(c, FontRole::Body, spec.label, c.p.text, width);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+    const bool hasError = !spec.error.empty();
+    ImGui::PushFont(c.font(FontRole::Body));
+    ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(hasError ? c.p.danger : c.p.border));
+    ImGui::PushStyleColor(ImGuiCol_TextDisabled, ImGui::ColorConvertU32ToFloat4(c.p.textMuted));
+    ImGui::SetNextItemWidth(width);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    FieldLimits lim{spec.maxBytes, spec.digitsOnly, spec.alnumOnly};
+    const std::string hint(spec.hint);
+    const std::string imguiId = std::string("##") + spec.id;  // the label is drawn above, not beside
+    const bool edited = ImGui::InputTextWithHint(
+        imguiId.c_str(), hint.c_str(), &value, ImGuiInputTextFlags_CallbackCharFilter | ImGuiInputTextFlags_CallbackEdit,
+        fieldCallback, &lim);
+    registryRecord(spec.id, pos, ImGui::GetItemRectMax());
+    ImGui::PopStyleColor(2);
+    ImGui::PopFont();
+    c.fonts.check(value);
+    c.fonts.check(spec.hint);
+    if (hasError) {
+        ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
+        paragraph(c, FontRole::Small, spec.error, c.p.danger, width);
+    }
+    return edited;
+}
+
+// --- scrolling ---------------------------------------------------------------
+namespace {
+struct DragTrack {
+    ImGuiID area = 0;
+    bool pressed = false;
+    bool dragging = false;
+    float startY = 0.0f;
+    float lastY = 0.0f;
+    float velocity = 0.0f;
+};
+DragTrack g_drag;
+float g_scrollStartY = 0.0f;
+constexpr float kDragThresholdRef = 14.0f;  // px at 1080p before a touch becomes a drag
+}  // namespace
+
+void beginScroll(const Ctx& c, const char* id, state::ScrollState& s, ImVec2 size) {
+    const ImGuiIO& io = ImGui::GetIO();
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const ImRect rect(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+    const ImGuiID area = ImGui::GetID(id);
+    const bool blocked = ImGui::GetTopMostPopupModal() != nullptr;
+    const float dt = frameSeconds();
+
+    if (!blocked && ImGui::IsMouseClicked(0) && rect.Contains(io.MousePos)) {
+        g_drag = DragTrack{area, true, false, io.MousePos.y, io.MousePos.y, 0.0f};
+        s.velocity = 0.0f;  // a touch stops a fling
+    }
+    if (g_drag.area == area && g_drag.pressed) {
+        if (io.MouseDown[0]) {
+            const float dy = io.MousePos.y - g_drag.lastY;
+            if (!g_drag.dragging && std::fabs(io.MousePos.y - g_drag.startY) > kDragThresholdRef * c.m.scale) {
+                g_drag.dragging = true;
+                ImGui::ClearActiveID();  // the touch was a drag: cancel the tap underneath
+            }
+            if (g_drag.dragging) {
+                s.offset -= dy;
+                g_drag.velocity = 0.7f * (-dy / dt) + 0.3f * g_drag.velocity;
+            }
+            g_drag.lastY = io.MousePos.y;
+        } else {
+            if (g_drag.dragging) s.velocity = g_drag.velocity;
+            g_drag = DragTrack{};
+        }
+    }
+    if (!blocked && rect.Contains(io.MousePos) && io.MouseWheel != 0.0f) {
+        s.offset -= io.MouseWheel * c.px(FontRole::Body) * 3.0f;
+        s.velocity = 0.0f;
+    }
+    // Inertia: exponential decay with a 0.33 s time constant.
+    if (std::fabs(s.velocity) > 20.0f * c.m.scale) {
+        s.offset += s.velocity * dt;
+        s.velocity *= std::exp(-dt / 0.33f);
+        requestAnimationFrame();
+    } else {
+        s.velocity = 0.0f;
+    }
+    if (s.offset < 0.0f || s.offset > s.maxOffset) {
+        s.offset = std::clamp(s.offset, 0.0f, s.maxOffset);
+        s.velocity = 0.0f;
+    }
+    s.offset = std::round(s.offset);
+
+    ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+                                           ImGuiWindowFlags_NoBackground);
+    g_scrollStartY = ImGui::GetCursorPosY();
+    ImGui::SetCursorPosY(g_scrollStartY - s.offset);
+}
+
+void endScroll(const Ctx& c, state::ScrollState& s) {
+    const float contentH = ImGui::GetCursorPosY() + s.offset - g_scrollStartY;
+    const float visibleH = ImGui::GetWindowHeight();
+    s.maxOffset = std::max(0.0f, contentH - visibleH);
+    if (s.maxOffset > 0.0f) {  // a thin position indicator, not a scroll bar to aim at
+        const ImVec2 wp = ImGui::GetWindowPos();
+        const float trackH = visibleH - 2 * c.m.gap * 0.5f;
+        const float barH = std::max(c.m.target * 0.6f, trackH * visibleH / (contentH));
+        const float y = wp.y + c.m.gap * 0.5f + (trackH - barH) * (s.offset / s.maxOffset);
+        const float x = wp.x + ImGui::GetWindowWidth() - 6.0f * c.m.scale;
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(x, y), ImVec2(x + 4.0f * c.m.scale, y + barH),
+                                                  IM_COL32(0x4A, 0x55, 0x68, 0x80), 2.0f * c.m.scale);
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,71 @@
+// Root of the UI: one borderless full-screen ImGui window per frame.
+#include "root.h"
+
+#include "screens/screens.h"
+
+#include <fmt/format.h>
+
+namespace kiosk::ui {
+
+const char* screenTitleKey(state::ScreenId id) {
+    switch (id) {
+        case state::ScreenId::Home: return "top.home";
+        case state::ScreenId::ServiceGuide: return "tile.guide";
+        case state::ScreenId::Policies: return "tile.policies";
+        case state::ScreenId::PolicyCheck: return "tile.check";
+        case state::ScreenId::Feedback: return "tile.feedback";
+        case state::ScreenId::Rating: return "tile.rating";
+        case state::ScreenId::CaseLookup: return "tile.lookup";
+        case state::ScreenId::Count: break;
+    }
+    return "top.home";
+}
+
+void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Actions& out) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(c.screen);
+    ImGui::Begin("##root", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    auto& session = s.session;
+    const state::ScreenId screen = state::currentScreen(s);
+    auto& scroll = session.scroll[static_cast<std::size_t>(screen)];
+
+    switch (screen) {
+        case state::ScreenId::Home: {
+            const std::string& name = session.lang == i18n::Lang::En && !s.settings.siteNameEn.empty()
+                                          ? s.settings.siteNameEn
+                                          : s.settings.siteName;
+            drawHome(c, HomeView{name}, scroll, out);
+            break;
+        }
+        case state::ScreenId::CaseLookup: drawCaseLookup(c, session.lookup, scroll, out); break;
+        default: drawComingSoon(c, ComingSoonView{screenTitleKey(screen)}, scroll, out); break;
+    }
+
+    TopBarView bar;
+    bar.title = screen == state::ScreenId::Home ? "" : c.tr(screenTitleKey(screen));
+    bar.canGoBack = session.nav.size() > 1;
+    bar.showHome = screen != state::ScreenId::Home;
+    bar.elder = session.elderMode;
+    bar.online = s.online;
+    bar.clock = fmt::format("{:02}:{:02}", now.tm_hour, now.tm_min);
+    const std::string weekday = fmt::format("date.weekday_{}", now.tm_wday);
+    const std::string month = fmt::format("date.month_{}", now.tm_mon + 1);
+    bar.date = fmt::format(fmt::runtime(c.tr("date.format")), fmt::arg("year", now.tm_year + 1900),
+                           fmt::arg("month", now.tm_mon + 1), fmt::arg("day", now.tm_mday),
+                           fmt::arg("weekday", c.tr(weekday)), fmt::arg("month_name", c.tr(month)));
+    ImGui::SetCursorScreenPos(ImVec2(0, 0));
+    drawTopBar(c, bar, out);
+
+    OverlayView ov;
+    ov.modal = session.modal;
+    ov.idleWarning = s.idle.warning;
+    ov.idleSecondsLeft = state::idleSecondsLeft(s);
+    for (const auto& t : session.toasts) ov.toastKeys.push_back(t.key);
+    drawOverlays(c, ov, out);
+    ImGui::End();
+}
+
+}  // namespace kiosk::ui

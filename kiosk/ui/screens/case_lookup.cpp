@@ -1,0 +1,58 @@
+// 办件查询: case number + last four digits of the mobile. Validation messages
+// appear at the field they concern; the answer appears under the form.
+#include "screens.h"
+
+#include <fmt/format.h>
+
+namespace kiosk::ui {
+
+void drawCaseLookup(const Ctx& c, state::CaseLookupForm& form, state::ScrollState& scroll, state::Actions& out) {
+    using Field = state::CaseLookupForm::Field;
+    const ImVec2 area = contentSize(c);
+    ImGui::SetCursorScreenPos(contentMin(c));
+    beginScroll(c, "lookup.scroll", scroll, area);
+    const float width = std::min(area.x - 2 * c.m.pad, 1100.0f * c.m.scale);
+    ImGui::Dummy(ImVec2(0, c.m.pad));
+    ImGui::SetCursorPosX(c.m.pad);
+    drawPageHeader(c, c.tr("lookup.title"), c.tr("lookup.intro"));
+
+    ImGui::SetCursorPosX(c.m.pad);
+    ImGui::BeginGroup();
+    const std::string caseErr = form.errorField == Field::CaseNo ? c.tr(form.errorKey) : "";
+    if (textField(c, {"lookup.case_no", c.tr("lookup.case_no"), c.tr("lookup.case_no_hint"), 32, false, true, caseErr},
+                  form.caseNo, width)) {
+        form.answered = false;
+    }
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+    const std::string mobErr = form.errorField == Field::Mobile4 ? c.tr(form.errorKey) : "";
+    if (textField(c, {"lookup.mobile4", c.tr("lookup.mobile4"), c.tr("lookup.mobile4_hint"), 4, true, false, mobErr},
+                  form.mobileLast4, width * 0.5f)) {
+        form.answered = false;
+    }
+    ImGui::Dummy(ImVec2(0, c.m.gap));
+    const float bw = std::max(c.m.target * 3.0f, 240.0f * c.m.scale);
+    if (button(c, "lookup.submit", c.tr("lookup.submit"), ImVec2(bw, 0), ButtonStyle::Primary))
+        out.emplace_back(state::SubmitLookup{});
+    ImGui::SameLine(0, c.m.gap);
+    if (button(c, "lookup.clear", c.tr("lookup.clear"), ImVec2(bw * 0.8f, 0), ButtonStyle::Secondary))
+        out.emplace_back(state::ClearLookup{});
+
+    if (form.answered && !form.found) {
+        ImGui::Dummy(ImVec2(0, c.m.gap));
+        const std::string msg = fmt::format(fmt::runtime(c.tr("lookup.none")), form.answerCaseNo);
+        const ImVec2 p0 = ImGui::GetCursorScreenPos();
+        const float textW = width - 2 * c.m.gap;
+        const float h = measureParagraph(c, FontRole::Body, msg, textW) + 2 * c.m.gap;
+        ImGui::GetWindowDrawList()->AddRectFilled(p0, ImVec2(p0.x + width, p0.y + h), c.p.surface, c.m.radius);
+        ImGui::GetWindowDrawList()->AddRect(p0, ImVec2(p0.x + width, p0.y + h), c.p.border, c.m.radius, 0, 2.0f);
+        ImGui::SetCursorScreenPos(ImVec2(p0.x + c.m.gap, p0.y + c.m.gap));
+        paragraph(c, FontRole::Body, msg, c.p.text, textW);
+        ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + h));
+        ImGui::Dummy(ImVec2(0, 0));
+    }
+    ImGui::EndGroup();
+    ImGui::Dummy(ImVec2(0, c.m.pad));
+    endScroll(c, scroll);
+}
+
+}  // namespace kiosk::ui

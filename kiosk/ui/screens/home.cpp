@@ -1,0 +1,75 @@
+// Home / attract screen: a welcome line, the site name and the six service
+// tiles (3×2 in landscape, 2×3 in portrait).
+#include "screens.h"
+
+#include <algorithm>
+
+namespace kiosk::ui {
+namespace {
+
+struct TileDef {
+    const char* id;
+    Icon icon;
+    const char* title;
+    const char* desc;
+    state::ScreenId to;
+};
+
+constexpr TileDef kTiles[] = {
+    {"home.tile.guide", Icon::Guide, "tile.guide", "tile.guide_desc", state::ScreenId::ServiceGuide},
+    {"home.tile.policies", Icon::Policy, "tile.policies", "tile.policies_desc", state::ScreenId::Policies},
+    {"home.tile.check", Icon::Check, "tile.check", "tile.check_desc", state::ScreenId::PolicyCheck},
+    {"home.tile.feedback", Icon::Feedback, "tile.feedback", "tile.feedback_desc", state::ScreenId::Feedback},
+    {"home.tile.rating", Icon::Rating, "tile.rating", "tile.rating_desc", state::ScreenId::Rating},
+    {"home.tile.lookup", Icon::Lookup, "tile.lookup", "tile.lookup_desc", state::ScreenId::CaseLookup},
+};
+
+}  // namespace
+
+void drawHome(const Ctx& c, const HomeView& v, state::ScrollState& scroll, state::Actions& out) {
+    const ImVec2 origin = contentMin(c);
+    const ImVec2 area = contentSize(c);
+    ImGui::SetCursorScreenPos(origin);
+    beginScroll(c, "home.scroll", scroll, area);
+
+    const float width = area.x - 2 * c.m.pad;
+    ImGui::SetCursorPosX(c.m.pad);
+    ImGui::Dummy(ImVec2(0, c.m.pad * 0.8f));
+    if (!(c.m.elder && !c.m.portrait)) {  // elder landscape needs the room for the tiles
+        ImGui::SetCursorPosX(c.m.pad);
+        paragraph(c, FontRole::Body, c.tr("home.welcome"), c.p.textMuted, width);
+    }
+    ImGui::SetCursorPosX(c.m.pad);
+    paragraph(c, FontRole::Display, v.siteName, c.p.text, width);
+    ImGui::SetCursorPosX(c.m.pad);
+    paragraph(c, FontRole::Body, c.tr("home.prompt"), c.p.textMuted, width);
+    ImGui::Dummy(ImVec2(0, c.m.gap));
+
+    const int cols = c.m.portrait ? 2 : 3;
+    const int rows = (int(std::size(kTiles)) + cols - 1) / cols;
+    const float hintGap = c.m.gap * 0.6f, bottomPad = c.m.pad * 0.5f;
+    const float hintH = hintGap + measureParagraph(c, FontRole::Small, c.tr("home.hint"), width) + bottomPad;
+    const float used = ImGui::GetCursorPosY() + scroll.offset;
+    const float avail = area.y - used - hintH;
+    const float tileW = (width - float(cols - 1) * c.m.gap) / float(cols);
+    float minTileH = 0.0f;
+    for (const TileDef& t : kTiles) minTileH = std::max(minTileH, tileMinHeight(c, c.tr(t.desc), tileW));
+    const float tileH = std::max(minTileH, (avail - float(rows - 1) * c.m.gap) / float(rows));
+
+    const ImVec2 gridTop = ImGui::GetCursorScreenPos();
+    for (int i = 0; i < int(std::size(kTiles)); ++i) {
+        const TileDef& t = kTiles[i];
+        const int col = i % cols, row = i / cols;
+        ImGui::SetCursorScreenPos(ImVec2(origin.x + c.m.pad + float(col) * (tileW + c.m.gap),
+                                         gridTop.y + float(row) * (tileH + c.m.gap)));
+        if (tile(c, t.id, t.icon, c.tr(t.title), c.tr(t.desc), ImVec2(tileW, tileH), c.p.tiles[i % 6]))
+            out.emplace_back(state::Navigate{t.to});
+    }
+    ImGui::SetCursorScreenPos(
+        ImVec2(origin.x + c.m.pad, gridTop.y + float(rows) * tileH + float(rows - 1) * c.m.gap + hintGap));
+    paragraph(c, FontRole::Small, c.tr("home.hint"), c.p.textMuted, width);
+    ImGui::Dummy(ImVec2(0, bottomPad));
+    endScroll(c, scroll);
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,53 @@
+// Draw functions of every screen and overlay. Each takes the frame context,
+// a read-only view of what to show, the screen's own UI state (text buffers,
+// scroll position) and an output list of Actions. They only call the kit and
+// ImGui layout; they never read a clock, a file or the network.
+#pragma once
+
+#include "state/actions.h"
+#include "ui/kit.h"
+
+#include <string>
+#include <vector>
+
+namespace kiosk::ui {
+
+struct TopBarView {
+    std::string title;
+    bool canGoBack = false;
+    bool showHome = false;
+    bool elder = false;
+    bool online = false;
+    std::string clock;  // "09:30"
+    std::string date;   // shown where the title would be when there is none
+};
+void drawTopBar(const Ctx& c, const TopBarView& v, state::Actions& out);
+
+struct HomeView {
+    std::string siteName;
+};
+void drawHome(const Ctx& c, const HomeView& v, state::ScrollState& scroll, state::Actions& out);
+
+struct ComingSoonView {
+    std::string featureKey;  // i18n key of the feature's name ("tile.guide")
+};
+void drawComingSoon(const Ctx& c, const ComingSoonView& v, state::ScrollState& scroll, state::Actions& out);
+
+void drawCaseLookup(const Ctx& c, state::CaseLookupForm& form, state::ScrollState& scroll, state::Actions& out);
+
+struct OverlayView {
+    state::Modal modal = state::Modal::None;
+    bool idleWarning = false;
+    int idleSecondsLeft = 0;
+    std::vector<std::string> toastKeys;
+};
+void drawOverlays(const Ctx& c, const OverlayView& v, state::Actions& out);
+
+// Content area below the top bar (screen coordinates).
+ImVec2 contentMin(const Ctx& c);
+ImVec2 contentSize(const Ctx& c);
+
+// The page title row used by every screen but home; returns its height.
+float drawPageHeader(const Ctx& c, std::string_view title, std::string_view subtitle);
+
+}  // namespace kiosk::ui

@@ -1,0 +1,107 @@
+// Top bar: back/home on the left, the screen title, and on the right the
+// language switch, elder-mode toggle, online indicator and clock.
+#include "screens.h"
+
+#include <algorithm>
+
+namespace kiosk::ui {
+
+ImVec2 contentMin(const Ctx& c) { return ImVec2(0, c.m.topBar); }
+ImVec2 contentSize(const Ctx& c) { return ImVec2(c.screen.x, c.screen.y - c.m.topBar); }
+
+namespace {
+
+bool iconButton(const Ctx& c, const char* id, Icon icon, std::string_view label, float h) {
+    const float iconW = c.px(FontRole::Body) * 1.1f;
+    const float w = iconW + measureText(c, FontRole::Body, label).x + c.m.gap * 1.6f;
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const bool pressed = button(c, id, "", ImVec2(w, h), ButtonStyle::OnPrimary);
+    const float cy = pos.y + h * 0.5f;
+    drawIcon(ImGui::GetWindowDrawList(), icon, ImVec2(pos.x + c.m.gap * 0.6f + iconW * 0.5f, cy), iconW * 0.8f,
+             c.p.primaryText, std::max(2.0f, 3.0f * c.m.scale));
+    textAt(c, FontRole::Body, ImVec2(pos.x + c.m.gap * 0.8f + iconW, cy - c.px(FontRole::Body) * 0.5f - 2.0f * c.m.scale),
+           c.p.primaryText, label);
+    return pressed;
+}
+
+}  // namespace
+
+void drawTopBar(const Ctx& c, const TopBarView& v, state::Actions& out) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float h = c.m.topBar;
+    dl->AddRectFilled(ImVec2(0, 0), ImVec2(c.screen.x, h), c.p.primary);
+    const float bh = std::min(h - 2 * c.m.gap * 0.5f, std::max(c.m.target, h * 0.7f));
+    const float y = (h - bh) * 0.5f;
+    float x = c.m.pad * 0.6f;
+
+    if (v.canGoBack) {
+        ImGui::SetCursorScreenPos(ImVec2(x, y));
+        if (iconButton(c, "top.back", Icon::Back, c.tr("top.back"), bh)) out.emplace_back(state::Back{});
+        x = ImGui::GetItemRectMax().x + c.m.gap * 0.5f;
+    }
+    if (v.showHome) {
+        ImGui::SetCursorScreenPos(ImVec2(x, y));
+        if (iconButton(c, "top.home", Icon::Home, c.tr("top.home"), bh)) out.emplace_back(state::GoHome{});
+        x = ImGui::GetItemRectMax().x + c.m.gap;
+    }
+
+    // Right side, laid out from the right edge.
+    float right = c.screen.x - c.m.pad * 0.6f;
+    const ImVec2 clockSize = measureText(c, FontRole::Body, v.clock);
+    right -= clockSize.x;
+    textAt(c, FontRole::Body, ImVec2(right, (h - clockSize.y) * 0.5f), c.p.primaryText, v.clock);
+    right -= c.m.gap;
+
+    const char* status = c.tr(v.online ? "top.online" : "top.offline");
+    const ImVec2 statusSize = measureText(c, FontRole::Small, status);
+    const float dot = c.px(FontRole::Small) * 0.45f;
+    right -= statusSize.x;
+    textAt(c, FontRole::Small, ImVec2(right, (h - statusSize.y) * 0.5f), c.p.primaryText, status);
+    right -= dot * 1.6f;
+    dl->AddCircleFilled(ImVec2(right + dot * 0.5f, h * 0.5f), dot * 0.5f,
+                        v.online ? IM_COL32(0x5B, 0xE0, 0x7F, 0xFF) : IM_COL32(0xFF, 0xB0, 0x40, 0xFF));
+    right -= c.m.gap;
+
+    const char* elderLabel = c.tr(v.elder ? "top.elder_off" : "top.elder_on");
+    const float elderW = measureText(c, FontRole::Body, elderLabel).x + c.m.gap * 2;
+    right -= elderW;
+    ImGui::SetCursorScreenPos(ImVec2(right, y));
+    if (button(c, "top.elder", elderLabel, ImVec2(elderW, bh), ButtonStyle::OnPrimary))
+        out.emplace_back(state::ToggleElderMode{});
+    right -= c.m.gap * 0.5f;
+
+    const char* langLabel = c.tr("top.switch_language");
+    const float langW = std::max(c.m.target * 1.2f, measureText(c, FontRole::Body, langLabel).x + c.m.gap * 2);
+    right -= langW;
+    ImGui::SetCursorScreenPos(ImVec2(right, y));
+    if (button(c, "top.language", langLabel, ImVec2(langW, bh), ButtonStyle::OnPrimary))
+        out.emplace_back(state::ToggleLanguage{});
+    right -= c.m.gap;
+
+    // Title in what is left between the two sides; dropped when there is no room.
+    if (!v.title.empty()) {
+        const ImVec2 titleSize = measureText(c, FontRole::Title, v.title);
+        if (titleSize.x <= right - x)
+            textAt(c, FontRole::Title, ImVec2(x, (h - titleSize.y) * 0.5f), c.p.primaryText, v.title);
+    } else if (!v.date.empty()) {
+        const ImVec2 dateSize = measureText(c, FontRole::Body, v.date);
+        if (dateSize.x <= right - x)
+            textAt(c, FontRole::Body, ImVec2(x + c.m.gap * 0.4f, (h - dateSize.y) * 0.5f), c.p.primaryText, v.date);
+    }
+}
+
+float drawPageHeader(const Ctx& c, std::string_view title, std::string_view subtitle) {
+    const float width = c.screen.x - 2 * c.m.pad;
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    const float x = ImGui::GetCursorPosX();
+    paragraph(c, FontRole::Title, title, c.p.text, width);
+    if (!subtitle.empty()) {
+        ImGui::Dummy(ImVec2(0, c.m.gap * 0.25f));
+        ImGui::SetCursorPosX(x);
+        paragraph(c, FontRole::Body, subtitle, c.p.textMuted, width);
+    }
+    ImGui::Dummy(ImVec2(0, c.m.gap));
+    return ImGui::GetCursorScreenPos().y - start.y;
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,47 @@
+// System and fixed clock implementations.
+#include "clock.h"
+
+#include <chrono>
+
+namespace platform {
+namespace {
+
+class SystemClock final : public Clock {
+public:
+    std::int64_t monotonicMs() const override {
+        using namespace std::chrono;
+        return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+    }
+    std::tm localTime() const override {
+        const std::time_t now = std::time(nullptr);
+        std::tm out{};
+        localtime_r(&now, &out);
+        return out;
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Clock> makeSystemClock() { return std::make_unique<SystemClock>(); }
+
+std::tm FixedClock::localTime() const {
+    // Civil arithmetic in UTC so the result never depends on the machine's TZ.
+    std::tm t = m_start;
+    std::time_t base = timegm(&t);
+    base += static_cast<std::time_t>(m_ms / 1000);
+    std::tm out{};
+    gmtime_r(&base, &out);
+    return out;
+}
+
+std::tm defaultScriptTime() {
+    std::tm t{};
+    t.tm_year = 2026 - 1900;
+    t.tm_mon = 0;
+    t.tm_mday = 15;
+    t.tm_hour = 9;
+    t.tm_min = 30;
+    return t;
+}
+
+}  // namespace platform

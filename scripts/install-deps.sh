@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the kiosk needs to build, run and test.
+# Idempotent: packages already present are not touched and apt is not even
+# called when nothing is missing. Uses sudo when not root. Never downloads
+# anything but Debian packages.
+set -euo pipefail
+
+# One list: what the build links against, what the tests run, what the
+# product loads at run time (fonts, conversion tables).
+PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git ca-certificates
+  # UI
+  libsdl2-dev libimgui-dev libstb-dev libfreetype-dev fonts-noto-cjk
+  # core libraries
+  libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
+  # content: store, search, QR
+  libsqlite3-dev libopencc-dev libqrencode-dev
+  # tests
+  libgtest-dev libgmock-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: these packages are missing and I am not root (and sudo is absent): ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
