@@ -113,6 +113,7 @@ Result<void> App::rebuildFonts() {
 }
 
 void App::dispatch(const state::Action& action) {
+    if (!std::holds_alternative<state::UserActivity>(action)) logger()->debug("action {}", state::actionName(action));
     runEffects(state::reduce(m_state, action));
     m_framesPending = std::max(m_framesPending, 2);  // ImGui settles a change in two frames
 }
@@ -123,7 +124,8 @@ void App::tick(std::int64_t nowMs) {
     const bool due = nowMs >= state::nextDeadlineMs(m_state);
     runEffects(state::reduce(m_state, state::Tick{nowMs}));
     const std::tm t = m_clock->localTime();
-    if (due || t.tm_hour * 60 + t.tm_min != m_shownMinute) m_framesPending = std::max(m_framesPending, 1);
+    if (due) m_framesPending = std::max(m_framesPending, 2);  // state changed: let ImGui settle
+    else if (t.tm_hour * 60 + t.tm_min != m_shownMinute) m_framesPending = std::max(m_framesPending, 1);
 }
 
 void App::runEffects(const state::Effects& effects) {
@@ -166,6 +168,7 @@ void App::drawFrame(std::int64_t dtMs) {
     m_display->present(ImGui::GetDrawData());
 
     ++m_stats.framesDrawn;
+    logger()->debug("frame {} ({} ms)", m_stats.framesDrawn, dtMs);
     if (m_countIdle) ++m_stats.framesDrawnWhileIdle;
     if (m_stats.firstFrameMs < 0) {
         m_stats.firstFrameMs = msSinceProcessStart();

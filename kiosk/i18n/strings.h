@@ -12,6 +12,12 @@ namespace kiosk::i18n {
 
 enum class Lang { Zh, En };
 
+// Marks a string literal as a key of the string tables, so that tests can
+// find every key the code uses: Key{"tile.guide"}.
+struct Key {
+    const char* id;
+};
+
 Lang langFromTag(std::string_view tag);  // "en" -> En, anything else -> Zh
 const char* langTag(Lang lang);          // "zh-CN" | "en"
 

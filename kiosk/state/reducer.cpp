@@ -33,16 +33,16 @@ int idleSecondsLeft(const AppState& s) {
 }
 
 std::string checkCaseNumber(const std::string& caseNo) {
-    if (caseNo.size() < 6 || caseNo.size() > 32) return "lookup.err_case_no";
+    if (caseNo.size() < 6 || caseNo.size() > 32) return i18n::Key{"lookup.err_case_no"}.id;
     for (unsigned char c : caseNo)
-        if (!std::isalnum(c)) return "lookup.err_case_no";
+        if (!std::isalnum(c)) return i18n::Key{"lookup.err_case_no"}.id;
     return {};
 }
 
 std::string checkMobileLast4(const std::string& digits) {
-    if (digits.size() != 4) return "lookup.err_mobile4";
+    if (digits.size() != 4) return i18n::Key{"lookup.err_mobile4"}.id;
     for (unsigned char c : digits)
-        if (!std::isdigit(c)) return "lookup.err_mobile4";
+        if (!std::isdigit(c)) return i18n::Key{"lookup.err_mobile4"}.id;
     return {};
 }
 
@@ -90,12 +90,12 @@ struct Reducer {
     }
     Effects operator()(const ToggleLanguage&) {
         s.session.lang = s.session.lang == i18n::Lang::Zh ? i18n::Lang::En : i18n::Lang::Zh;
-        showToast(s, "toast.language");
+        showToast(s, i18n::Key{"toast.language"}.id);
         return {};
     }
     Effects operator()(const ToggleElderMode&) {
         s.session.elderMode = !s.session.elderMode;
-        showToast(s, s.session.elderMode ? "toast.elder_on" : "toast.elder_off");
+        showToast(s, s.session.elderMode ? i18n::Key{"toast.elder_on"}.id : i18n::Key{"toast.elder_off"}.id);
         return {RebuildFonts{}};
     }
     Effects operator()(const UserActivity&) {
@@ -155,6 +155,14 @@ struct Reducer {
 }  // namespace
 
 Effects reduce(AppState& state, const Action& action) { return std::visit(Reducer{state}, action); }
+
+const char* actionName(const Action& action) {
+    static constexpr const char* kNames[] = {"Navigate",     "Back",           "GoHome",       "ConfirmLeave",
+                                             "ToggleLanguage", "ToggleElderMode", "UserActivity", "Tick",
+                                             "SubmitLookup", "ClearLookup",    "LookupAnswered", "SetOnline"};
+    static_assert(std::size(kNames) == std::variant_size_v<Action>);
+    return kNames[action.index()];
+}
 
 std::int64_t nextDeadlineMs(const AppState& s) {
     std::int64_t next = kNever;

@@ -22,6 +22,9 @@ namespace kiosk::state {
 
 [[nodiscard]] Effects reduce(AppState& state, const Action& action);
 
+// The action's type name, for trace logs (never its contents).
+const char* actionName(const Action& action);
+
 // The earliest time at which a Tick changes the state (idle warning, countdown
 // second, toast expiry), or kNever. The app loop sleeps until then.
 inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();

@@ -78,8 +78,7 @@ Result<void> FontLibrary::open(const std::string& regular, const std::string& bo
     // Always present: printable ASCII, the replacement character and common
     // full-width punctuation.
     for (std::uint32_t c = 0x20; c < 0x7F; ++c) m_wanted.set(c);
-    addText("，。、；：？！“”‘’（）《》【】…—·￥　「」『』〔〕～％＋－×÷→←↑↓✓○●□■◎※");
-    m_wanted.set(0xFFFD);
+    addText("，。、；：？！“”‘’（）《》【】…—·￥　「」『』〔〕～％＋－×÷→←↑↓›✓○●□■◎※");
     return {};
 }
 
@@ -136,12 +135,21 @@ Result<AtlasStats> FontLibrary::build(ImFontAtlas& atlas, const Metrics& m) {
     ++m_stats.builds;
     m_built = m_wanted;
     m_needsRebuild = false;
+    // Noto CJK has no U+FFFD, so ImGui would fall back to '?'; a box (□)
+    // says "a character is missing here" without looking like punctuation.
+    for (ImFont* f : m_fonts) {
+        if (const ImFontGlyph* box = f->FindGlyphNoFallback(0x25A1); box && !f->FindGlyphNoFallback(0xFFFD)) {
+            f->FallbackChar = 0x25A1;
+            f->FallbackGlyph = box;
+            f->FallbackAdvanceX = box->AdvanceX;
+        }
+    }
     // Any wanted code point the body font still lacks is missing from the file.
     const ImFont* body = font(FontRole::Body);
     for (std::uint32_t c = 0x20; c < m_wanted.size(); ++c) {
         if (m_wanted.test(c) && !m_lacking.test(c) && !body->FindGlyphNoFallback(ImWchar(c))) {
             m_lacking.set(c);
-            if (c != 0xFFFD) logger()->warn("font has no glyph for U+{:04X}; it is shown as a box", c);
+            logger()->warn("font has no glyph for U+{:04X}; it is shown as a box", c);
         }
     }
     logger()->info("atlas {}x{}: {} code points, {} glyphs in {} sizes, built in {:.1f} ms", m_stats.width,
@@ -163,7 +171,8 @@ void FontLibrary::check(std::string_view text) {
         const std::uint32_t cp = nextCodepoint(text);
         if (cp < 0x20) continue;
         if (cp >= m_wanted.size()) {
-            if (!m_lacking.test(0xFFFD)) logger()->warn("code point U+{:X} is outside the BMP and cannot be shown", cp);
+            if (m_loggedWide.insert(cp).second)
+                logger()->warn("code point U+{:X} is outside the BMP and is shown as a box", cp);
             continue;
         }
         if (m_built.test(cp) || m_lacking.test(cp) || m_wanted.test(cp)) continue;

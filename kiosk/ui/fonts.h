@@ -13,6 +13,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,7 @@ private:
     std::bitset<65536> m_wanted;
     std::bitset<65536> m_built;    // in the atlas now
     std::bitset<65536> m_lacking;  // requested, built, still absent: the font has no glyph
+    std::set<std::uint32_t> m_loggedWide;  // non-BMP code points already logged
     std::vector<std::uint16_t> m_ranges;
     ImFont* m_fonts[static_cast<int>(FontRole::Count)] = {};
     AtlasStats m_stats;

@@ -9,16 +9,16 @@ namespace kiosk::ui {
 
 const char* screenTitleKey(state::ScreenId id) {
     switch (id) {
-        case state::ScreenId::Home: return "top.home";
-        case state::ScreenId::ServiceGuide: return "tile.guide";
-        case state::ScreenId::Policies: return "tile.policies";
-        case state::ScreenId::PolicyCheck: return "tile.check";
-        case state::ScreenId::Feedback: return "tile.feedback";
-        case state::ScreenId::Rating: return "tile.rating";
-        case state::ScreenId::CaseLookup: return "tile.lookup";
+        case state::ScreenId::Home: return i18n::Key{"top.home"}.id;
+        case state::ScreenId::ServiceGuide: return i18n::Key{"tile.guide"}.id;
+        case state::ScreenId::Policies: return i18n::Key{"tile.policies"}.id;
+        case state::ScreenId::PolicyCheck: return i18n::Key{"tile.check"}.id;
+        case state::ScreenId::Feedback: return i18n::Key{"tile.feedback"}.id;
+        case state::ScreenId::Rating: return i18n::Key{"tile.rating"}.id;
+        case state::ScreenId::CaseLookup: return i18n::Key{"tile.lookup"}.id;
         case state::ScreenId::Count: break;
     }
-    return "top.home";
+    return i18n::Key{"top.home"}.id;
 }
 
 void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Actions& out) {
@@ -45,7 +45,7 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
     }
 
     TopBarView bar;
-    bar.title = screen == state::ScreenId::Home ? "" : c.tr(screenTitleKey(screen));
+    for (std::size_t i = 1; i < session.nav.size(); ++i) bar.crumbs.emplace_back(c.tr(screenTitleKey(session.nav[i])));
     bar.canGoBack = session.nav.size() > 1;
     bar.showHome = screen != state::ScreenId::Home;
     bar.elder = session.elderMode;

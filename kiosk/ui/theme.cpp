@@ -77,7 +77,7 @@ void applyStyle(const Metrics& m) {
     col[ImGuiCol_FrameBgHovered] = c(p.surface);  // touch screens do not hover
     col[ImGuiCol_FrameBgActive] = c(p.surface);
     col[ImGuiCol_Border] = c(p.border);
-    col[ImGuiCol_ModalWindowDimBg] = c(p.shade);
+    col[ImGuiCol_ModalWindowDimBg] = ImVec4(0, 0, 0, 0);  // dialogs draw their own shade
     col[ImGuiCol_TextSelectedBg] = ImVec4(0.09f, 0.31f, 0.66f, 0.30f);
     col[ImGuiCol_NavHighlight] = ImVec4(0, 0, 0, 0);
 }

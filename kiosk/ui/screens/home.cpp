@@ -10,18 +10,18 @@ namespace {
 struct TileDef {
     const char* id;
     Icon icon;
-    const char* title;
-    const char* desc;
+    i18n::Key title;
+    i18n::Key desc;
     state::ScreenId to;
 };
 
 constexpr TileDef kTiles[] = {
-    {"home.tile.guide", Icon::Guide, "tile.guide", "tile.guide_desc", state::ScreenId::ServiceGuide},
-    {"home.tile.policies", Icon::Policy, "tile.policies", "tile.policies_desc", state::ScreenId::Policies},
-    {"home.tile.check", Icon::Check, "tile.check", "tile.check_desc", state::ScreenId::PolicyCheck},
-    {"home.tile.feedback", Icon::Feedback, "tile.feedback", "tile.feedback_desc", state::ScreenId::Feedback},
-    {"home.tile.rating", Icon::Rating, "tile.rating", "tile.rating_desc", state::ScreenId::Rating},
-    {"home.tile.lookup", Icon::Lookup, "tile.lookup", "tile.lookup_desc", state::ScreenId::CaseLookup},
+    {"home.tile.guide", Icon::Guide, i18n::Key{"tile.guide"}, i18n::Key{"tile.guide_desc"}, state::ScreenId::ServiceGuide},
+    {"home.tile.policies", Icon::Policy, i18n::Key{"tile.policies"}, i18n::Key{"tile.policies_desc"}, state::ScreenId::Policies},
+    {"home.tile.check", Icon::Check, i18n::Key{"tile.check"}, i18n::Key{"tile.check_desc"}, state::ScreenId::PolicyCheck},
+    {"home.tile.feedback", Icon::Feedback, i18n::Key{"tile.feedback"}, i18n::Key{"tile.feedback_desc"}, state::ScreenId::Feedback},
+    {"home.tile.rating", Icon::Rating, i18n::Key{"tile.rating"}, i18n::Key{"tile.rating_desc"}, state::ScreenId::Rating},
+    {"home.tile.lookup", Icon::Lookup, i18n::Key{"tile.lookup"}, i18n::Key{"tile.lookup_desc"}, state::ScreenId::CaseLookup},
 };
 
 }  // namespace
@@ -53,7 +53,7 @@ void drawHome(const Ctx& c, const HomeView& v, state::ScrollState& scroll, state
     const float avail = area.y - used - hintH;
     const float tileW = (width - float(cols - 1) * c.m.gap) / float(cols);
     float minTileH = 0.0f;
-    for (const TileDef& t : kTiles) minTileH = std::max(minTileH, tileMinHeight(c, c.tr(t.desc), tileW));
+    for (const TileDef& t : kTiles) minTileH = std::max(minTileH, tileMinHeight(c, c.tr(t.desc.id), tileW));
     const float tileH = std::max(minTileH, (avail - float(rows - 1) * c.m.gap) / float(rows));
 
     const ImVec2 gridTop = ImGui::GetCursorScreenPos();
@@ -62,7 +62,7 @@ void drawHome(const Ctx& c, const HomeView& v, state::ScrollState& scroll, state
         const int col = i % cols, row = i / cols;
         ImGui::SetCursorScreenPos(ImVec2(origin.x + c.m.pad + float(col) * (tileW + c.m.gap),
                                          gridTop.y + float(row) * (tileH + c.m.gap)));
-        if (tile(c, t.id, t.icon, c.tr(t.title), c.tr(t.desc), ImVec2(tileW, tileH), c.p.tiles[i % 6]))
+        if (tile(c, t.id, t.icon, c.tr(t.title.id), c.tr(t.desc.id), ImVec2(tileW, tileH), c.p.tiles[i % 6]))
             out.emplace_back(state::Navigate{t.to});
     }
     ImGui::SetCursorScreenPos(

@@ -24,8 +24,20 @@ void dialog(const Ctx& c, const char* id, bool wanted, Body&& body) {
                                                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     ImGui::PopStyleVar(2);
     if (!open) return;
-    if (!wanted) ImGui::CloseCurrentPopup();
-    else body(w - 2 * c.m.pad);
+    if (!wanted) {
+        ImGui::CloseCurrentPopup();  // still drawn (empty) this frame: ask for the next one
+        requestAnimationFrame();
+    } else {
+        // Shade everything underneath, top bar included, from the dialog's own
+        // draw list (ImGui's modal dimming misses windows drawn later).
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->PushClipRect(ImVec2(0, 0), c.screen, false);
+        dl->AddRectFilled(ImVec2(0, 0), c.screen, c.p.shade);
+        const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+        dl->AddRectFilled(wp, ImVec2(wp.x + ws.x, wp.y + ws.y), c.p.surface, c.m.radius);
+        dl->PopClipRect();
+        body(w - 2 * c.m.pad);
+    }
     ImGui::EndPopup();
 }
 

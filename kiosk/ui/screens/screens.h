@@ -13,7 +13,7 @@
 namespace kiosk::ui {
 
 struct TopBarView {
-    std::string title;
+    std::vector<std::string> crumbs;  // titles of the screens on the stack above home
     bool canGoBack = false;
     bool showHome = false;
     bool elder = false;

@@ -79,10 +79,23 @@ void drawTopBar(const Ctx& c, const TopBarView& v, state::Actions& out) {
     right -= c.m.gap;
 
     // Title in what is left between the two sides; dropped when there is no room.
-    if (!v.title.empty()) {
-        const ImVec2 titleSize = measureText(c, FontRole::Title, v.title);
-        if (titleSize.x <= right - x)
-            textAt(c, FontRole::Title, ImVec2(x, (h - titleSize.y) * 0.5f), c.p.primaryText, v.title);
+    if (!v.crumbs.empty()) {
+        // Breadcrumb "办事指南 › 企业开办 › 公司设立登记": the current screen in the
+        // title font; earlier ones smaller, dropped from the left when space runs out.
+        const float avail = right - x;
+        const std::string& current = v.crumbs.back();
+        const ImVec2 titleSize = measureText(c, FontRole::Title, current);
+        std::string trail;
+        for (std::size_t i = v.crumbs.size() - 1; i-- > 0;) {
+            std::string candidate = v.crumbs[i] + "  ›  " + trail;
+            if (measureText(c, FontRole::Body, candidate).x + titleSize.x > avail) break;
+            trail = std::move(candidate);
+        }
+        const float trailW = measureText(c, FontRole::Body, trail).x;
+        if (!trail.empty())
+            textAt(c, FontRole::Body, ImVec2(x, (h - c.px(FontRole::Body)) * 0.5f), c.p.primaryText, trail);
+        if (titleSize.x + trailW <= avail)
+            textAt(c, FontRole::Title, ImVec2(x + trailW, (h - titleSize.y) * 0.5f), c.p.primaryText, current);
     } else if (!v.date.empty()) {
         const ImVec2 dateSize = measureText(c, FontRole::Body, v.date);
         if (dateSize.x <= right - x)

@@ -1,0 +1,98 @@
+// Start-up benchmark (a program, not a test): runs `kiosk --headless` on the
+// home screen N times (default 15) and prints median and p95 of the time to
+// the first frame and of peak memory, next to a baseline measured in the same
+// run: the same binary started only to print --help (process start cost).
+//
+//   build/release/bench/startup_bench [RUNS] [WxH]
+//
+// Targets from the foundation issue: first frame ≤ 80 ms, peak RSS ≤ 70 MB.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Sample {
+    double firstFrameMs = 0;
+    double wallMs = 0;
+    double rssMb = 0;
+};
+
+double runOnce(const std::vector<std::string>& args, long* maxRssKb) {
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(args[0].c_str(), argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    rusage ru{};
+    wait4(pid, &status, 0, &ru);
+    if (maxRssKb) *maxRssKb = ru.ru_maxrss;
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    const double idx = p * double(v.size() - 1);
+    const auto lo = std::size_t(idx);
+    const auto hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (v[hi] - v[lo]) * (idx - double(lo));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int runs = argc > 1 ? std::max(10, std::atoi(argv[1])) : 15;
+    const std::string size = argc > 2 ? argv[2] : "1920x1080";
+    const std::string bin = KIOSK_BIN;
+    const auto statsPath = std::filesystem::temp_directory_path() / "kiosk_startup_bench.json";
+
+    std::vector<double> first, wall, rss, baseWall;
+    runOnce({bin, "--headless", "--size", size}, nullptr);  // warm the page cache once
+    for (int i = 0; i < runs; ++i) {
+        long rssKb = 0;
+        const double ms = runOnce({bin, "--headless", "--size", size, "--stats", statsPath.string()}, &rssKb);
+        std::ifstream in(statsPath);
+        const auto j = nlohmann::json::parse(in, nullptr, false);
+        if (j.is_discarded()) {
+            fmt::print(stderr, "run {} wrote no stats; is {} built?\n", i, bin);
+            return 1;
+        }
+        first.push_back(j["first_frame_ms"].get<double>());
+        rss.push_back(double(j["peak_rss_kb"].get<long>()) / 1024.0);
+        wall.push_back(ms);
+        baseWall.push_back(runOnce({bin, "--help"}, nullptr));
+    }
+
+    fmt::print("kiosk --headless --size {} (home screen), {} runs\n\n", size, runs);
+    fmt::print("{:<40} {:>10} {:>10} {:>10}\n", "measure", "median", "p95", "target");
+    fmt::print("{:<40} {:>10.1f} {:>10.1f} {:>10}\n", "first frame (ms)", percentile(first, 0.5),
+               percentile(first, 0.95), "<= 80");
+    fmt::print("{:<40} {:>10.1f} {:>10.1f} {:>10}\n", "peak RSS (MB)", percentile(rss, 0.5), percentile(rss, 0.95),
+               "<= 70");
+    fmt::print("{:<40} {:>10.1f} {:>10.1f} {:>10}\n", "process wall time, start to exit (ms)", percentile(wall, 0.5),
+               percentile(wall, 0.95), "");
+    fmt::print("{:<40} {:>10.1f} {:>10.1f} {:>10}\n", "baseline: kiosk --help wall (ms)", percentile(baseWall, 0.5),
+               percentile(baseWall, 0.95), "");
+    fmt::print("\nfirst frame / baseline process start: {:.1f}x\n",
+               percentile(first, 0.5) / std::max(0.01, percentile(baseWall, 0.5)));
+    std::filesystem::remove(statsPath);
+    return 0;
+}

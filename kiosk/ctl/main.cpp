@@ -1,0 +1,48 @@
+// kioskctl: the technician's and content editor's command-line tool. It
+// shares the kiosk's libraries (config, later content and outbox) but no UI.
+// Human output by default; exit codes: 0 ok, 1 failure, 2 bad usage or input.
+//
+// Commands now: `config check FILE`, `config defaults`, `version`. The
+// content, outbox, provisioning and sync commands arrive with their issues.
+#include "config/config.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    CLI::App cli{"kioskctl: provision, configure and inspect a kiosk"};
+    cli.require_subcommand(1);
+
+    auto* version = cli.add_subcommand("version", "Print the kiosk software version");
+
+    auto* config = cli.add_subcommand("config", "Check or print the kiosk configuration");
+    config->require_subcommand(1);
+    std::string file;
+    auto* check = config->add_subcommand("check", "Validate a site configuration file as the kiosk would at start");
+    check->add_option("FILE", file, "TOML file, e.g. /etc/kiosk/kiosk.toml")->required();
+    auto* defaults = config->add_subcommand("defaults", "Print every key with its default and documentation");
+
+    CLI11_PARSE(cli, argc, argv);
+
+    if (version->parsed()) {
+        fmt::print("kiosk {}\n", KIOSK_VERSION);
+        return 0;
+    }
+    if (defaults->parsed()) {
+        fmt::print("{}", kiosk::config::defaultsText());
+        return 0;
+    }
+    if (check->parsed()) {
+        auto c = kiosk::config::load(std::filesystem::path(file));
+        if (!c) {
+            fmt::print(stderr, "{}\n", c.error().message);
+            return c.error().code == kiosk::ErrorCode::NotFound ? 1 : 2;
+        }
+        fmt::print("ok: {} (site \"{}\", language {}, idle {} s + {} s countdown, {} display, renderer {})\n", file,
+                   c->siteName, c->language, c->idleTimeoutS, c->idleCountdownS, c->displayMode, c->renderer);
+        return 0;
+    }
+    return 2;
+}

@@ -1,0 +1,334 @@
+// UI tests that use the kiosk as a visitor would: the real `kiosk` binary,
+// headless, driven by scripts of touches and typing, judged by its
+// screenshots (against goldens) and its --stats output.
+//
+// KIOSK_UPDATE_GOLDENS=1 rewrites the goldens instead of comparing
+// (scripts/update-goldens.sh). A failed comparison leaves NAME.actual.png and
+// NAME.diff.png (differences in red) in the test's output folder.
+#include "image.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = KIOSK_SOURCE_DIR;
+const fs::path kGoldens = kSource / "tests/goldens";
+const fs::path kScripts = kSource / "tests/ui/scripts";
+constexpr int kTolerance = 24;          // per channel, 0–255
+constexpr double kMaxDiffRatio = 0.001; // of all pixels
+
+struct KioskRun {
+    int exitCode = -1;
+    std::string stderrText;
+    nlohmann::json stats;
+    fs::path dir;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+fs::path testDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "." + info->name();
+    for (char& ch : name)
+        if (ch == '/') ch = '_';
+    fs::path dir = fs::path(KIOSK_TEST_OUT) / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+// Runs `kiosk --headless ARGS --stats stats.json` with the working directory
+// `dir`; screenshots named in scripts land there.
+KioskRun runKiosk(const fs::path& dir, std::vector<std::string> args) {
+    args.insert(args.begin(), {KIOSK_BIN, "--headless"});
+    args.push_back("--stats");
+    args.push_back("stats.json");
+    const pid_t pid = fork();
+    if (pid == 0) {
+        if (chdir(dir.c_str()) != 0) _exit(126);
+        const int err = open("stderr.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(err, 2);
+        const int out = open("stdout.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out, 1);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(KIOSK_BIN, argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    KioskRun r;
+    r.dir = dir;
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.stderrText = slurp(dir / "stderr.txt");
+    if (fs::exists(dir / "stats.json")) r.stats = nlohmann::json::parse(slurp(dir / "stats.json"), nullptr, false);
+    return r;
+}
+
+KioskRun script(const fs::path& dir, const std::string& name, std::vector<std::string> extra = {}) {
+    extra.push_back("--script");
+    extra.push_back((kScripts / (name + ".kss")).string());
+    return runKiosk(dir, extra);
+}
+
+KioskRun inlineScript(const fs::path& dir, const std::string& text, std::vector<std::string> extra = {}) {
+    std::ofstream(dir / "inline.kss") << text;
+    extra.push_back("--script");
+    extra.push_back((dir / "inline.kss").string());
+    return runKiosk(dir, extra);
+}
+
+void expectGolden(const fs::path& actualPath, const std::string& golden) {
+    const fs::path goldenPath = kGoldens / (golden + ".png");
+    ASSERT_TRUE(fs::exists(actualPath)) << actualPath << " was not written";
+    if (std::getenv("KIOSK_UPDATE_GOLDENS")) {
+        fs::create_directories(kGoldens);
+        fs::copy_file(actualPath, goldenPath, fs::copy_options::overwrite_existing);
+        return;
+    }
+    ASSERT_TRUE(fs::exists(goldenPath)) << "no golden " << goldenPath << ": run scripts/update-goldens.sh and look at it";
+    auto expected = platform::readPng(goldenPath);
+    auto actual = platform::readPng(actualPath);
+    ASSERT_TRUE(expected && actual);
+    const auto d = platform::compareImages(*expected, *actual, kTolerance);
+    if (!d.sameSize || d.differingRatio > kMaxDiffRatio) {
+        const fs::path out = actualPath.parent_path();
+        fs::copy_file(actualPath, out / (golden + ".actual.png"), fs::copy_options::overwrite_existing);
+        if (d.sameSize) (void)platform::writePng(out / (golden + ".diff.png"), d.visual);
+        ADD_FAILURE() << golden << ": " << (d.sameSize ? "" : "size differs; ") << d.differingPixels
+                      << " pixels differ (" << d.differingRatio * 100 << "%); see " << out;
+    }
+}
+
+// Two screenshots of the same state must be identical.
+void expectSameImage(const fs::path& a, const fs::path& b) {
+    auto ia = platform::readPng(a);
+    auto ib = platform::readPng(b);
+    ASSERT_TRUE(ia && ib) << a << " / " << b;
+    const auto d = platform::compareImages(*ia, *ib, 0);
+    EXPECT_TRUE(d.sameSize && d.differingPixels == 0) << a << " and " << b << " differ in " << d.differingPixels
+                                                      << " pixels";
+}
+
+// Same as expectSameImage below the top bar (whose clock moves with time).
+void expectSameContent(const fs::path& a, const fs::path& b, int topBarPx) {
+    auto ia = platform::readPng(a);
+    auto ib = platform::readPng(b);
+    ASSERT_TRUE(ia && ib) << a << " / " << b;
+    ASSERT_TRUE(ia->width == ib->width && ia->height == ib->height);
+    const std::size_t skip = std::size_t(topBarPx) * std::size_t(ia->width) * 4;
+    EXPECT_TRUE(std::equal(ia->rgba.begin() + long(skip), ia->rgba.end(), ib->rgba.begin() + long(skip)))
+        << a << " and " << b << " differ below the top bar";
+}
+
+bool sameImage(const fs::path& a, const fs::path& b) {
+    auto ia = platform::readPng(a);
+    auto ib = platform::readPng(b);
+    return ia && ib && ia->rgba == ib->rgba;
+}
+
+}  // namespace
+
+// --- goldens -------------------------------------------------------------------
+struct HomeCase {
+    const char* golden;
+    std::vector<std::string> args;
+};
+
+class HomeGolden : public ::testing::TestWithParam<HomeCase> {};
+
+TEST_P(HomeGolden, LooksRight) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "home", GetParam().args);
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    expectGolden(dir / "home.png", GetParam().golden);
+    EXPECT_EQ(r.stats.value("glyphs_missing_from_font", -1), 0) << "a glyph the UI shows is not in the font";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants, HomeGolden,
+    ::testing::Values(HomeCase{"home_zh_landscape", {"--size", "1920x1080"}},
+                      HomeCase{"home_en_landscape", {"--size", "1920x1080", "--lang", "en"}},
+                      HomeCase{"home_zh_elder_landscape", {"--size", "1920x1080", "--elder"}},
+                      HomeCase{"home_zh_portrait", {"--size", "1080x1920"}},
+                      HomeCase{"home_en_elder_portrait", {"--size", "1080x1920", "--lang", "en", "--elder"}}),
+    [](const auto& p) { return std::string(p.param.golden); });
+
+class LookupGolden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LookupGolden, FormErrorsAndAnswer) {
+    const auto dir = testDir();
+    const std::string lang = GetParam();
+    const KioskRun r = script(dir, "lookup", {"--lang", lang});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    const std::string suffix = lang == "en" ? "_en" : "_zh";
+    expectGolden(dir / "lookup_empty.png", "lookup_empty" + suffix);
+    expectGolden(dir / "lookup_error.png", "lookup_error" + suffix);
+    expectGolden(dir / "lookup_answer.png", "lookup_answer" + suffix);
+}
+INSTANTIATE_TEST_SUITE_P(Languages, LookupGolden, ::testing::Values("zh-CN", "en"),
+                         [](const auto& p) { return p.param == "en" ? std::string("en") : std::string("zh"); });
+
+TEST(LookupGolden, PortraitElder) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "lookup", {"--size", "1080x1920", "--elder"});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    expectGolden(dir / "lookup_answer.png", "lookup_answer_zh_elder_portrait");
+}
+
+TEST(ComingSoon, PolitePageAndWayBack) {
+    for (const std::string lang : {"zh-CN", "en"}) {
+        const auto dir = testDir() / lang;
+        fs::create_directories(dir);
+        const KioskRun r = script(dir, "coming_soon", {"--lang", lang});
+        ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+        expectGolden(dir / "soon.png", lang == "en" ? "coming_soon_en" : "coming_soon_zh");
+        const KioskRun home = script(dir, "home", {"--lang", lang});
+        expectSameImage(dir / "soon_back.png", dir / "home.png");
+    }
+}
+
+TEST(Leave, HalfFilledFormAsksBeforeGoingHome) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "leave");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    expectGolden(dir / "leave_dialog.png", "leave_dialog_zh");
+    EXPECT_FALSE(sameImage(dir / "leave_cancelled.png", dir / "leave_confirmed.png"));
+    ASSERT_EQ(script(dir, "home").exitCode, 0);
+    expectSameImage(dir / "leave_confirmed.png", dir / "home.png");
+}
+
+TEST(Toggles, LanguageAndElderModeFromTheTopBar) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "toggles");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    expectGolden(dir / "lang_toast.png", "toast_language_en");
+    ASSERT_EQ(script(dir, "home", {"--lang", "en", "--elder"}).exitCode, 0);
+    expectSameImage(dir / "en_elder.png", dir / "home.png");
+}
+
+// --- idle: no frames, countdown, wipe --------------------------------------------
+TEST(Idle, NoFramesAreDrawnWhileNothingHappens) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "idle_frames");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_GT(r.stats["frames_drawn"].get<int>(), 0);
+    EXPECT_EQ(r.stats["frames_drawn_while_idle"].get<int>(), 0);
+}
+
+TEST(Idle, CountdownRedrawsOncePerSecondNotContinuously) {
+    // Proves the idle-frame counter counts: the countdown must redraw, but
+    // only when its number changes.
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir, "tap-id home.tile.lookup\nidle 100000\nscreenshot warn.png\n");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    const int idleFrames = r.stats["frames_drawn_while_idle"].get<int>();
+    EXPECT_GE(idleFrames, 10);   // warning shown at 90 s, then 10 one-second steps
+    EXPECT_LE(idleFrames, 40);   // not 60 frames a second
+}
+
+TEST(Idle, HomeWithoutAVisitorNeverWarns) {
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir, "idle 600000\nscreenshot after.png\n");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["session_wipes"].get<int>(), 0);
+    // The clock's minute changes ten times; nothing else may draw.
+    EXPECT_LE(r.stats["frames_drawn_while_idle"].get<int>(), 10);
+}
+
+TEST(Idle, CountdownWipesAHalfFilledScreen) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "idle_wipe");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["session_wipes"].get<int>(), 1);
+    expectGolden(dir / "idle_warning.png", "idle_warning_zh");
+
+    // References from a fresh run at the same clock minute: the home screen
+    // and an empty lookup form must be identical to what the wipe left.
+    const fs::path fresh = dir / "fresh";
+    fs::create_directories(fresh);
+    ASSERT_EQ(inlineScript(fresh, "tap-id home.tile.lookup\nscreenshot lookup_empty.png\n").exitCode, 0);
+    EXPECT_FALSE(sameImage(dir / "filled.png", fresh / "lookup_empty.png")) << "the form was not filled";
+    ASSERT_EQ(inlineScript(fresh, "wait 125000\nscreenshot home.png\ntap-id home.tile.lookup\nscreenshot lookup.png\n")
+                  .exitCode,
+              0);
+    expectSameImage(dir / "after_wipe.png", fresh / "home.png");
+    expectSameImage(dir / "lookup_after_wipe.png", fresh / "lookup.png");
+}
+
+TEST(Idle, OneTouchDismissesTheCountdownAndKeepsTheEntries) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "idle_dismiss");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["session_wipes"].get<int>(), 0);
+    expectSameContent(dir / "kept.png", dir / "filled.png", 110);
+}
+
+TEST(Idle, WipeRestoresTheSiteLanguageAndMode) {
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir,
+                               "tap-id top.language\ntap-id top.elder\nwait 3000\nidle 125000\nscreenshot wiped.png\n");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["session_wipes"].get<int>(), 1);
+    const fs::path fresh = dir / "fresh";
+    fs::create_directories(fresh);
+    ASSERT_EQ(inlineScript(fresh, "wait 128000\nscreenshot home.png\n").exitCode, 0);
+    expectSameImage(dir / "wiped.png", fresh / "home.png");
+}
+
+// --- bad input ---------------------------------------------------------------------
+TEST(BadInput, UnknownWidgetNamesWhatIsOnScreen) {
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir, "tap-id home.tile.nope\n");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.stderrText.find("widget 'home.tile.nope' is not on screen"), std::string::npos) << r.stderrText;
+    EXPECT_NE(r.stderrText.find("home.tile.guide"), std::string::npos) << r.stderrText;
+}
+
+TEST(BadInput, ScriptSyntaxErrorNamesTheLine) {
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir, "wait 10\nclick 1 2\n");
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.stderrText.find("inline.kss:2: unknown step 'click'"), std::string::npos) << r.stderrText;
+}
+
+TEST(BadInput, ConfigErrorNamesKeyAndAllowedValues) {
+    const auto dir = testDir();
+    std::ofstream(dir / "bad.toml") << "[display]\nrenderer = \"directx\"\n";
+    const KioskRun r = runKiosk(dir, {"--config", (dir / "bad.toml").string(), "--screenshot", "x.png"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.stderrText.find("'display.renderer' must be one of: auto, gl, software"), std::string::npos)
+        << r.stderrText;
+    EXPECT_FALSE(fs::exists(dir / "x.png"));
+}
+
+TEST(BadInput, TypedControlCharactersAndOverlongTextAreRefused) {
+    const auto dir = testDir();
+    const std::string longText(200, '9');
+    const KioskRun r = inlineScript(dir, "tap-id home.tile.lookup\ntap-id lookup.mobile4\ntype " + longText +
+                                        "\ntap-id lookup.case_no\ntype 政策 QP 01\nscreenshot typed.png\n");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    // The mobile field keeps 4 digits, the case field only letters and digits.
+    ASSERT_EQ(inlineScript(dir, "tap-id home.tile.lookup\ntap-id lookup.mobile4\ntype 9999\ntap-id lookup.case_no\n"
+                                "type QP01\nscreenshot expected.png\n")
+                  .exitCode,
+              0);
+    expectSameImage(dir / "typed.png", dir / "expected.png");
+}

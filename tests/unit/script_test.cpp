@@ -1,0 +1,34 @@
+// Script parser: every step kind, and errors that name the line.
+#include "script.h"
+
+#include <gtest/gtest.h>
+
+using namespace kiosk::app;
+
+TEST(Script, ParsesEveryStep) {
+    auto s = parseScript(
+        "# comment\n\ntap 10 20\ntap-id home.tile.guide\ndrag 1 2 3 4\ndrag 1 2 3 4 500\ntype 政策 abc\nkey Enter\n"
+        "wait 100\nidle 5000\nscreenshot out.png\n",
+        "t.kss");
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    ASSERT_EQ(s->size(), 9u);
+    EXPECT_EQ((*s)[0].kind, Step::Kind::Tap);
+    EXPECT_EQ((*s)[0].line, 3);
+    EXPECT_EQ((*s)[1].text, "home.tile.guide");
+    EXPECT_EQ((*s)[2].ms, 300);
+    EXPECT_EQ((*s)[3].ms, 500);
+    EXPECT_EQ((*s)[4].text, "政策 abc");
+    EXPECT_EQ((*s)[7].kind, Step::Kind::Idle);
+    EXPECT_EQ((*s)[8].text, "out.png");
+}
+
+TEST(Script, ErrorsNameTheLine) {
+    auto s = parseScript("tap 1 2\nclick 3 4\n", "t.kss");
+    ASSERT_FALSE(s.has_value());
+    EXPECT_NE(s.error().message.find("t.kss:2"), std::string::npos);
+    EXPECT_NE(s.error().message.find("unknown step 'click'"), std::string::npos);
+    EXPECT_FALSE(parseScript("tap 1\n", "t").has_value());
+    EXPECT_FALSE(parseScript("wait -5\n", "t").has_value());
+    EXPECT_FALSE(parseScript("key F13\n", "t").has_value());
+    EXPECT_FALSE(parseScript("type\n", "t").has_value());
+}
