@@ -258,6 +258,18 @@ void App::release() {
     settle();
 }
 
+void App::drag(float x1, float y1, float x2, float y2, int ms) {
+    pressAt(x1, y1);
+    const int n = std::max(1, ms / int(kFrameMs));
+    for (int i = 1; i <= n; ++i) {
+        const float t = float(i) / float(n);
+        ImGui::GetIO().MousePos = ImVec2(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+        m_framesPending = std::max(m_framesPending, 1);
+        scriptFrame();
+    }
+    release();
+}
+
 Result<void> App::runScript(const std::vector<Step>& steps) {
     if (!m_fixedClock) return fail(ErrorCode::Internal, "scripts need the fixed clock");
     ImGuiIO& io = ImGui::GetIO();
@@ -269,7 +281,8 @@ Result<void> App::runScript(const std::vector<Step>& steps) {
                 pressAt(s.x, s.y);
                 release();
                 break;
-            case Step::Kind::TapId: {
+            case Step::Kind::TapId:
+            case Step::Kind::DragId: {
                 const auto rect = ui::registryFind(s.text);
                 if (!rect) {
                     std::string known;
@@ -279,22 +292,15 @@ Result<void> App::runScript(const std::vector<Step>& steps) {
                                             known));
                 }
                 const ImVec2 c = rect->center();
-                pressAt(c.x, c.y);
-                release();
-                break;
-            }
-            case Step::Kind::Drag: {
-                pressAt(s.x, s.y);
-                const int n = std::max(1, s.ms / int(kFrameMs));
-                for (int i = 1; i <= n; ++i) {
-                    const float t = float(i) / float(n);
-                    io.MousePos = ImVec2(s.x + (s.x2 - s.x) * t, s.y + (s.y2 - s.y) * t);
-                    m_framesPending = std::max(m_framesPending, 1);
-                    scriptFrame();
+                if (s.kind == Step::Kind::TapId) {
+                    pressAt(c.x, c.y);
+                    release();
+                } else {
+                    drag(c.x, c.y, c.x + s.x2, c.y + s.y2, s.ms);
                 }
-                release();
                 break;
             }
+            case Step::Kind::Drag: drag(s.x, s.y, s.x2, s.y2, s.ms); break;
             case Step::Kind::Type:
                 io.AddInputCharactersUTF8(s.text.c_str());
                 m_framesPending = std::max(m_framesPending, 1);

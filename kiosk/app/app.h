@@ -70,6 +70,7 @@ private:
     void advance(std::int64_t ms, bool countIdle);
     void pressAt(float x, float y);
     void release();
+    void drag(float x1, float y1, float x2, float y2, int ms);
 
     config::Config m_config;
     platform::DisplayOptions m_displayOptions;

@@ -66,6 +66,13 @@ Result<std::vector<Step>> parseScript(std::string_view text, std::string_view or
             if ((w.size() != 5 && w.size() != 6) || !number(w[1], s.x) || !number(w[2], s.y) || !number(w[3], s.x2) ||
                 !number(w[4], s.y2) || (w.size() == 6 && !integer(w[5], s.ms)))
                 return bad("drag X1 Y1 X2 Y2 [MS]");
+        } else if (cmd == "drag-id") {
+            s.kind = Step::Kind::DragId;
+            s.ms = 300;
+            if ((w.size() != 4 && w.size() != 5) || !number(w[2], s.x2) || !number(w[3], s.y2) ||
+                (w.size() == 5 && !integer(w[4], s.ms)))
+                return bad("drag-id WIDGET_ID DX DY [MS]");
+            s.text = std::string(w[1]);
         } else if (cmd == "type") {
             s.kind = Step::Kind::Type;
             const auto at = line.find("type") + 4;
@@ -91,7 +98,7 @@ Result<std::vector<Step>> parseScript(std::string_view text, std::string_view or
             s.text = std::string(w[1]);
         } else {
             return fail(ErrorCode::Parse,
-                        fmt::format("{}:{}: unknown step '{}'; steps are tap, tap-id, drag, type, key, wait, idle, "
+                        fmt::format("{}:{}: unknown step '{}'; steps are tap, tap-id, drag, drag-id, type, key, wait, idle, "
                                     "screenshot",
                                     origin, lineNo, cmd));
         }

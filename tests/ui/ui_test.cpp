@@ -224,6 +224,35 @@ TEST(Toggles, LanguageAndElderModeFromTheTopBar) {
     expectSameImage(dir / "en_elder.png", dir / "home.png");
 }
 
+// --- drag to scroll ------------------------------------------------------------------
+// Elder mode in landscape pushes the bottom of home below the fold.
+TEST(Scroll, DragScrollsAndDoesNotPressTheTileUnderTheFinger) {
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir,
+                                    "screenshot top.png\n"
+                                    "drag-id home.tile.check 0 -400 800\nwait 2000\nscreenshot bottom.png\n"
+                                    "drag 960 500 960 900 800\nwait 2000\nscreenshot top_again.png\n",
+                                    {"--elder"});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_FALSE(sameImage(dir / "top.png", dir / "bottom.png")) << "the drag did not scroll";
+    // Back at the top and still on home: the drag that began on a tile did not open it.
+    expectSameImage(dir / "top_again.png", dir / "top.png");
+    expectGolden(dir / "bottom.png", "home_zh_elder_landscape_scrolled");
+}
+
+TEST(Scroll, AFlickKeepsMovingAfterTheFingerLifts) {
+    const auto dir = testDir();
+    ASSERT_EQ(inlineScript(dir, "drag-id home.tile.check 0 -400 800\nwait 2000\nscreenshot bottom.png\n", {"--elder"})
+                  .exitCode,
+              0);
+    ASSERT_EQ(inlineScript(dir, "drag 960 700 960 670 1500\nwait 3000\nscreenshot slow.png\n", {"--elder"}).exitCode,
+              0);
+    ASSERT_EQ(inlineScript(dir, "drag 960 700 960 670 50\nwait 3000\nscreenshot flick.png\n", {"--elder"}).exitCode,
+              0);
+    EXPECT_FALSE(sameImage(dir / "slow.png", dir / "bottom.png")) << "a slow 30 px drag should not reach the end";
+    expectSameImage(dir / "flick.png", dir / "bottom.png");  // inertia carried it to the end
+}
+
 // --- idle: no frames, countdown, wipe --------------------------------------------
 TEST(Idle, NoFramesAreDrawnWhileNothingHappens) {
     const auto dir = testDir();

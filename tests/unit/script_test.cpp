@@ -8,10 +8,10 @@ using namespace kiosk::app;
 TEST(Script, ParsesEveryStep) {
     auto s = parseScript(
         "# comment\n\ntap 10 20\ntap-id home.tile.guide\ndrag 1 2 3 4\ndrag 1 2 3 4 500\ntype 政策 abc\nkey Enter\n"
-        "wait 100\nidle 5000\nscreenshot out.png\n",
+        "wait 100\nidle 5000\nscreenshot out.png\ndrag-id home.tile.check 0 -400 800\n",
         "t.kss");
     ASSERT_TRUE(s.has_value()) << s.error().message;
-    ASSERT_EQ(s->size(), 9u);
+    ASSERT_EQ(s->size(), 10u);
     EXPECT_EQ((*s)[0].kind, Step::Kind::Tap);
     EXPECT_EQ((*s)[0].line, 3);
     EXPECT_EQ((*s)[1].text, "home.tile.guide");
@@ -20,6 +20,9 @@ TEST(Script, ParsesEveryStep) {
     EXPECT_EQ((*s)[4].text, "政策 abc");
     EXPECT_EQ((*s)[7].kind, Step::Kind::Idle);
     EXPECT_EQ((*s)[8].text, "out.png");
+    EXPECT_EQ((*s)[9].kind, Step::Kind::DragId);
+    EXPECT_EQ((*s)[9].y2, -400.0f);
+    EXPECT_EQ((*s)[9].ms, 800);
 }
 
 TEST(Script, ErrorsNameTheLine) {
