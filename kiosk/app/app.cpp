@@ -3,6 +3,7 @@
 #include "app.h"
 
 #include "base/log.h"
+#include "checklist.h"
 #include "i18n/strings.h"
 #include "ui/root.h"
 
@@ -85,6 +86,21 @@ Result<void> App::start() {
     m_fonts.addText(m_config.siteName);
     m_fonts.addText(m_config.siteNameEn);
     m_fonts.addText("0123456789:");
+    m_fonts.markBase();  // what every session starts with; content glyphs come and go
+
+    // Content and printer: a kiosk without them still starts and says so on
+    // the screens that need them.
+    if (auto store = store::ContentStore::open(m_config.contentDatabase); store) {
+        m_content = std::move(*store);
+        auto info = m_content->info();
+        if (info)
+            logger()->info("content {} (version {}): {} services, {} documents, {} measures", m_config.contentDatabase,
+                           info->version, info->services, info->documents, info->measures);
+        m_stats.contentOpen = true;
+    } else {
+        logger()->warn("no content: {}", store.error().message);
+    }
+    m_printer = platform::makeFilePrinter(m_config.printerOutput);
 
     auto display = platform::openDisplay(m_displayOptions);
     if (!display) return std::unexpected(display.error());
@@ -131,6 +147,8 @@ void App::tick(std::int64_t nowMs) {
 void App::runEffects(const state::Effects& effects) {
     for (const auto& e : effects) {
         if (std::holds_alternative<state::ResetUiState>(e)) {
+            if (m_state.session.nav.size() == 1 && !m_state.session.active && m_fonts.resetToBase())
+                m_fontsDirty = true;  // a wiped session drops the glyphs its pages added
             ImGui::ClearActiveID();
             // ImGui keeps its own copy of the last edited text; drop it too.
             ImGui::GetCurrentContext()->InputTextState.ClearFreeMemory();
@@ -139,7 +157,107 @@ void App::runEffects(const state::Effects& effects) {
         } else if (const auto* q = std::get_if<state::LookupCase>(&e)) {
             const bool found = m_lookup(q->caseNo, q->mobileLast4);
             dispatch(state::LookupAnswered{q->caseNo, found});
+        } else if (const auto* load = std::get_if<state::LoadPage>(&e)) {
+            loadPage(*load);
+        } else if (const auto* search = std::get_if<state::RunSearch>(&e)) {
+            std::vector<store::SearchHit> hits;
+            if (m_content) {
+                auto r = m_content->search(search->query, 30, today());
+                if (r) hits = std::move(*r);
+                else logger()->warn("search failed: {}", r.error().message);
+            }
+            dispatch(state::SearchAnswered{search->query, std::move(hits)});
+        } else if (const auto* job = std::get_if<state::PrintChecklist>(&e)) {
+            print(*job);
         }
+    }
+}
+
+std::string App::today() const {
+    const std::tm t = m_clock->localTime();
+    return fmt::format("{:04}-{:02}-{:02}", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday);
+}
+
+void App::loadPage(const state::LoadPage& r) {
+    using state::ScreenId;
+    auto failWith = [&](const char* key, const std::string& why) {
+        logger()->warn("page {} {} not loaded: {}", int(r.screen), r.param, why);
+        dispatch(state::PageFailed{r.screen, r.param, key});
+    };
+    if (!m_content) return failWith(i18n::Key{"content.unavailable"}.id, "no content database");
+    auto& c = *m_content;
+    auto deliver = [&](auto result) {
+        if (!result) return failWith(i18n::Key{"content.not_found"}.id, result.error().message);
+        dispatch(state::PageLoaded{r.screen, r.param, state::PageData{std::move(*result)}});
+    };
+    switch (r.screen) {
+        case ScreenId::ServiceGuide: {
+            state::GuideHomeData d;
+            auto themes = c.themes();
+            auto depts = c.departments();
+            auto bundles = c.bundles();
+            if (!themes || !depts || !bundles) return failWith(i18n::Key{"content.unavailable"}.id, "query failed");
+            d.themes = std::move(*themes);
+            d.departments = std::move(*depts);
+            d.bundles = std::move(*bundles);
+            return deliver(Result<state::GuideHomeData>(std::move(d)));
+        }
+        case ScreenId::ServiceList:
+            if (r.param.starts_with("theme:")) return deliver(c.servicesByTheme(r.param.substr(6)));
+            return deliver(c.servicesByDepartment(r.param.substr(r.param.find(':') + 1)));
+        case ScreenId::ServiceDetail: return deliver(c.service(r.param));
+        case ScreenId::BundleDetail: return deliver(c.bundle(r.param));
+        case ScreenId::Policies: {
+            auto facets = c.policyFacets();
+            auto docs = c.documents(r.filter, today());
+            if (!facets || !docs) return failWith(i18n::Key{"content.unavailable"}.id, "query failed");
+            return deliver(Result<state::PoliciesData>(state::PoliciesData{std::move(*facets), std::move(*docs)}));
+        }
+        case ScreenId::PolicyDocument: return deliver(c.document(r.param, today()));
+        case ScreenId::MeasureDetail: {
+            const auto hash = r.param.find('#');
+            auto doc = c.document(r.param.substr(0, hash), today());
+            if (!doc || hash == std::string::npos) return failWith(i18n::Key{"content.not_found"}.id, "no document");
+            const std::string path = r.param.substr(hash + 1);
+            state::MeasureData d;
+            d.document = doc->summary;
+            for (const auto& m : doc->measures)
+                if (m.path == path) d.measure = m;
+            if (d.measure.path.empty()) return failWith(i18n::Key{"content.not_found"}.id, "no measure " + path);
+            if (auto guides = c.guides(today()); guides)
+                for (auto& g : *guides)
+                    if (g.guide.document == d.document.id && g.guide.measurePath == path) d.guides.push_back(std::move(g));
+            return deliver(Result<state::MeasureData>(std::move(d)));
+        }
+        case ScreenId::PolicyCheck: {
+            auto guides = c.guides(today());
+            auto facets = c.policyFacets();
+            if (!guides || !facets) return failWith(i18n::Key{"content.unavailable"}.id, "query failed");
+            return deliver(Result<state::CheckData>(state::CheckData{std::move(*guides), facets->districts}));
+        }
+        default: return;
+    }
+}
+
+void App::print(const state::PrintChecklist& request) {
+    if (!m_content) return;
+    const std::tm t = m_clock->localTime();
+    const std::string at = fmt::format("{} {:02}:{:02}", today(), t.tm_hour, t.tm_min);
+    platform::PrintJob job;
+    if (request.kind == "bundle") {
+        auto b = m_content->bundle(request.id);
+        if (!b) return;
+        job = bundleChecklist(*b, m_state.session.lang, at);
+    } else {
+        auto s = m_content->service(request.id);
+        if (!s) return;
+        job = serviceChecklist(*s, m_state.session.lang, at);
+    }
+    if (auto r = m_printer->print(job); r) {
+        ++m_stats.printJobs;
+        logger()->info("printed a {} checklist to {}", request.kind, *r);
+    } else {
+        logger()->error("printing failed: {}", r.error().message);
     }
 }
 
@@ -153,18 +271,28 @@ void App::drawFrame(std::int64_t dtMs) {
     const std::tm now = m_clock->localTime();
     m_shownMinute = now.tm_hour * 60 + now.tm_min;
 
-    m_display->newFrame();
-    ImGuiIO& io = ImGui::GetIO();
-    if (m_displayOptions.mode == platform::DisplayMode::Headless)
-        io.DeltaTime = float(std::max<std::int64_t>(dtMs, 1)) / 1000.0f;
-    ImGui::NewFrame();
-    ui::registryBeginFrame();
-    ui::applyStyle(m_metrics);
-    const ui::Ctx ctx{m_metrics, ui::palette(m_metrics.elder), m_fonts, m_state.session.lang,
-                      ImVec2(float(m_display->width()), float(m_display->height()))};
     state::Actions actions;
-    ui::drawApp(ctx, m_state, now, actions);
-    ImGui::Render();
+    // A frame that met text missing from the atlas is not shown: the atlas is
+    // rebuilt and the frame drawn again (at most once), so no visitor ever
+    // sees a placeholder for a character the font has.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        m_display->newFrame();
+        ImGuiIO& io = ImGui::GetIO();
+        if (m_displayOptions.mode == platform::DisplayMode::Headless)
+            io.DeltaTime = attempt ? 0.001f : float(std::max<std::int64_t>(dtMs, 1)) / 1000.0f;
+        ImGui::NewFrame();
+        ui::registryBeginFrame();
+        ui::applyStyle(m_metrics);
+        const ui::Ctx ctx{m_metrics, ui::palette(m_metrics.elder), m_fonts, m_state.session.lang,
+                          ImVec2(float(m_display->width()), float(m_display->height()))};
+        actions.clear();
+        ui::drawApp(ctx, m_state, now, actions);
+        ImGui::Render();
+        if (attempt == 0 && m_fonts.needsRebuild()) {
+            if (auto r = rebuildFonts(); r) continue;
+        }
+        break;
+    }
     m_display->present(ImGui::GetDrawData());
 
     ++m_stats.framesDrawn;

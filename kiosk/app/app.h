@@ -14,6 +14,8 @@
 #include "clock.h"
 #include "config/config.h"
 #include "display.h"
+#include "printer.h"
+#include "store/content_store.h"
 #include "script.h"
 #include "state/reducer.h"
 #include "ui/fonts.h"
@@ -32,6 +34,8 @@ struct RunStats {
     ui::AtlasStats atlas;
     int glyphsMissingFromFont = 0;
     long peakRssKb = 0;
+    long printJobs = 0;
+    bool contentOpen = false;
     std::string renderer;
     int width = 0, height = 0;
 };
@@ -59,6 +63,9 @@ public:
 
 private:
     void dispatch(const state::Action& action);
+    void loadPage(const state::LoadPage& request);
+    void print(const state::PrintChecklist& request);
+    std::string today() const;  // ISO date from the clock
     void tick(std::int64_t nowMs);
     void runEffects(const state::Effects& effects);
     bool needsFrame() const;
@@ -81,6 +88,8 @@ private:
     ui::Metrics m_metrics;
     state::AppState m_state;
     CaseLookupFn m_lookup;
+    std::optional<store::ContentStore> m_content;
+    std::unique_ptr<platform::Printer> m_printer;
 
     int m_framesPending = 2;
     bool m_animating = false;

@@ -38,6 +38,8 @@ int writeStats(const std::string& path, const kiosk::app::RunStats& s) {
         {"atlas_builds", s.atlas.builds},
         {"glyphs_missing_from_font", s.glyphsMissingFromFont},
         {"peak_rss_kb", s.peakRssKb},
+        {"print_jobs", s.printJobs},
+        {"content_open", s.contentOpen},
         {"renderer", s.renderer},
         {"width", s.width},
         {"height", s.height},
@@ -58,7 +60,8 @@ int main(int argc, char** argv) {
     kiosk::log::init();
 
     CLI::App cli{"kiosk: self-service government services terminal for enterprises"};
-    std::string configPath, windowed, size = "1920x1080", renderer, script, statsPath, screenshot, lang;
+    std::string configPath, windowed, size = "1920x1080", renderer, script, statsPath, screenshot, lang, content,
+        printerOutput;
     bool headless = false, elder = false;
     cli.add_option("--config", configPath, "TOML configuration file (defaults are built in; see assets/config/kiosk.toml)")
         ->check(CLI::ExistingFile);
@@ -73,6 +76,8 @@ int main(int argc, char** argv) {
     cli.add_option("--lang", lang, "Language a visitor session starts in (overrides ui.language)")
         ->check(CLI::IsMember({"zh-CN", "en"}));
     cli.add_flag("--elder", elder, "Start visitor sessions in elder mode (overrides ui.elder_mode)");
+    cli.add_option("--content", content, "Content database (overrides content.database)");
+    cli.add_option("--printer-output", printerOutput, "Folder the file printer writes to (overrides printer.output)");
     CLI11_PARSE(cli, argc, argv);
 
     auto config = kiosk::config::load(configPath.empty() ? std::nullopt
@@ -84,6 +89,8 @@ int main(int argc, char** argv) {
     if (!lang.empty()) config->language = lang;
     if (elder) config->elderMode = true;
     if (!renderer.empty()) config->renderer = renderer;
+    if (!content.empty()) config->contentDatabase = content;
+    if (!printerOutput.empty()) config->printerOutput = printerOutput;
 
     platform::DisplayOptions display;
     display.title = "kiosk";

@@ -42,6 +42,8 @@ const std::vector<KeySpec>& schema() {
         {"fonts.regular", Kind::String},
         {"fonts.bold", Kind::String},
         {"fonts.face", Kind::Int, 0, 4},
+        {"content.database", Kind::String},
+        {"printer.output", Kind::String},
     };
     return specs;
 }
@@ -150,6 +152,8 @@ void apply(const toml::table& t, Config& c) {
     str("fonts.regular", c.fontRegular);
     str("fonts.bold", c.fontBold);
     integer("fonts.face", c.fontFace);
+    str("content.database", c.contentDatabase);
+    str("printer.output", c.printerOutput);
 }
 
 Result<toml::table> parseToml(std::string_view text, std::string_view origin) {

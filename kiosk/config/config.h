@@ -30,6 +30,8 @@ struct Config {
     std::string fontRegular;        // fonts.regular, path to a .ttc/.otf
     std::string fontBold;           // fonts.bold, path to a .ttc/.otf
     int fontFace = 2;               // fonts.face, index in the collection, 0–4
+    std::string contentDatabase;    // content.database, path of the content DB
+    std::string printerOutput;      // printer.output, folder for the file printer
 };
 
 // The compiled-in defaults (the embedded kiosk.toml).

@@ -2,9 +2,10 @@
 // shares the kiosk's libraries (config, later content and outbox) but no UI.
 // Human output by default; exit codes: 0 ok, 1 failure, 2 bad usage or input.
 //
-// Commands now: `config check FILE`, `config defaults`, `version`. The
-// content, outbox, provisioning and sync commands arrive with their issues.
+// Commands: `config check|defaults`, `content import|import-doc|stats|search`,
+// `version`. Outbox, provisioning and sync commands arrive with their issues.
 #include "config/config.h"
+#include "content_cmd.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -24,8 +25,11 @@ int main(int argc, char** argv) {
     check->add_option("FILE", file, "TOML file, e.g. /etc/kiosk/kiosk.toml")->required();
     auto* defaults = config->add_subcommand("defaults", "Print every key with its default and documentation");
 
+    auto runContent = kiosk::ctl::addContentCommands(cli);
+
     CLI11_PARSE(cli, argc, argv);
 
+    if (const int rc = runContent(); rc >= 0) return rc;
     if (version->parsed()) {
         fmt::print("kiosk {}\n", KIOSK_VERSION);
         return 0;

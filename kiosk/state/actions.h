@@ -12,7 +12,11 @@
 namespace kiosk::state {
 
 // --- actions -------------------------------------------------------------
-struct Navigate { ScreenId to; };
+struct Navigate {
+    ScreenId to;
+    std::string param = {};
+    std::string title = {};  // breadcrumb text, e.g. the service's name
+};
 struct Back {};
 struct GoHome {};                  // asks for confirmation when a form holds input
 struct ConfirmLeave { bool leave; };
@@ -24,9 +28,30 @@ struct SubmitLookup {};
 struct ClearLookup {};
 struct LookupAnswered { std::string caseNo; bool found; };
 struct SetOnline { bool online; };
+struct PageLoaded {
+    ScreenId screen;
+    std::string param;
+    PageData data;
+};
+struct PageFailed {
+    ScreenId screen;
+    std::string param;
+    std::string messageKey;  // i18n key
+};
+struct SetGuideTab { GuideTab tab; };
+struct SearchEdited {};      // the search box text changed (edited in place)
+struct SearchAnswered {
+    std::string query;
+    std::vector<store::SearchHit> hits;
+};
+struct SetPolicyFilter { store::PolicyFilter filter; };
+struct CheckAnswered { content::CompanyProfile profile; };  // the profile after this answer
+struct CheckStep { int step; };                            // go to a question (or kCheckQuestions: results)
+struct Print { std::string kind; std::string id; };        // "service" | "bundle" checklist
 
-using Action = std::variant<Navigate, Back, GoHome, ConfirmLeave, ToggleLanguage, ToggleElderMode,
-                            UserActivity, Tick, SubmitLookup, ClearLookup, LookupAnswered, SetOnline>;
+using Action = std::variant<Navigate, Back, GoHome, ConfirmLeave, ToggleLanguage, ToggleElderMode, UserActivity, Tick,
+                            SubmitLookup, ClearLookup, LookupAnswered, SetOnline, PageLoaded, PageFailed, SetGuideTab,
+                            SearchEdited, SearchAnswered, SetPolicyFilter, CheckAnswered, CheckStep, Print>;
 using Actions = std::vector<Action>;
 
 // --- effects -------------------------------------------------------------
@@ -34,7 +59,15 @@ struct ResetUiState {};            // drop toolkit state kept outside AppState (
 struct RebuildFonts {};            // text sizes changed (elder mode)
 struct LookupCase { std::string caseNo; std::string mobileLast4; };
 
-using Effect = std::variant<ResetUiState, RebuildFonts, LookupCase>;
+struct LoadPage {
+    ScreenId screen;
+    std::string param;
+    store::PolicyFilter filter;  // for the policy list
+};
+struct RunSearch { std::string query; };
+struct PrintChecklist { std::string kind; std::string id; };
+
+using Effect = std::variant<ResetUiState, RebuildFonts, LookupCase, LoadPage, RunSearch, PrintChecklist>;
 using Effects = std::vector<Effect>;
 
 }  // namespace kiosk::state

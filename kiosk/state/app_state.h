@@ -6,10 +6,13 @@
 // session is one assignment and cannot forget a field.
 #pragma once
 
+#include "content/policy_check.h"
 #include "i18n/strings.h"
+#include "store/content_views.h"
 
 #include <array>
 #include <cstdint>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,11 @@ enum class ScreenId : std::uint8_t {
     Feedback,      // 我要反映 (cases)
     Rating,        // 好差评
     CaseLookup,    // 办件查询
+    ServiceList,   // services of a theme ("theme:…") or a department ("dept:…")
+    ServiceDetail, // one service guide, param = service id
+    BundleDetail,  // 一件事, param = bundle id
+    PolicyDocument,  // a document and its measure tree, param = document id
+    MeasureDetail,   // one measure, param = "DOC#PATH"
     Count
 };
 
@@ -32,6 +40,59 @@ struct ScrollState {
     float velocity = 0.0f;
     float maxOffset = 0.0f;  // learned from the last frame's content height
 };
+
+// One page on the navigation stack, with its own scroll position so that
+// Back returns to where the visitor was.
+struct NavEntry {
+    ScreenId screen = ScreenId::Home;
+    std::string param;
+    std::string title;  // shown in the breadcrumb ("" = the screen's own name)
+    ScrollState scroll;
+    bool same(const NavEntry& o) const { return screen == o.screen && param == o.param; }
+};
+
+// Data a page shows, loaded from the content database for the top entry.
+struct GuideHomeData {
+    std::vector<store::ThemeCount> themes;
+    std::vector<store::DepartmentCount> departments;
+    std::vector<std::pair<std::string, std::string>> bundles;  // id, name
+};
+struct PoliciesData {
+    store::PolicyFacets facets;
+    std::vector<store::DocumentSummary> documents;
+};
+struct MeasureData {
+    store::DocumentSummary document;
+    store::MeasureNode measure;
+    std::vector<store::GuideView> guides;  // support guides of this measure
+};
+struct CheckData {
+    std::vector<store::GuideView> guides;
+    std::vector<std::string> districts;
+};
+using PageData = std::variant<std::monostate, GuideHomeData, store::ServiceList, store::ServiceView, store::BundleView,
+                              PoliciesData, store::DocumentView, MeasureData, CheckData>;
+
+enum class GuideTab : std::uint8_t { Themes, Departments, Bundles };
+
+// 办事指南 home: tab and the search box (results as you type).
+struct GuideState {
+    GuideTab tab = GuideTab::Themes;
+    std::string query;
+    std::string searchedQuery;          // what `results` answer
+    std::vector<store::SearchHit> results;
+};
+
+struct PoliciesState {
+    store::PolicyFilter filter;
+};
+
+// 政策体检: the question being asked and the answers so far (never stored).
+struct CheckState {
+    int step = 0;                       // 0..kCheckQuestions-1, then results
+    content::CompanyProfile profile;
+};
+inline constexpr int kCheckQuestions = 8;
 
 // 办件查询 form: what the visitor typed and what the kiosk answered.
 struct CaseLookupForm {
@@ -54,13 +115,18 @@ struct Toast {
 
 // Everything that belongs to the current visitor. Wiped as a whole.
 struct VisitorSession {
-    std::vector<ScreenId> nav{ScreenId::Home};  // navigation stack, [0] is Home
+    std::vector<NavEntry> nav{NavEntry{}};  // navigation stack, [0] is Home
+    PageData page;                         // data of nav.back(), once loaded
+    bool pageLoading = false;
+    std::string pageErrorKey;              // i18n key when the page could not be loaded
+    GuideState guide;
+    PoliciesState policies;
+    CheckState check;
     i18n::Lang lang = i18n::Lang::Zh;
     bool elderMode = false;
     bool active = false;  // a visitor has touched the screen since the last wipe
     Modal modal = Modal::None;
     CaseLookupForm lookup;
-    std::array<ScrollState, static_cast<std::size_t>(ScreenId::Count)> scroll{};
     std::vector<Toast> toasts;
 };
 
@@ -96,7 +162,7 @@ AppState makeInitialState(const Settings& settings, std::int64_t nowMs);
 // A fresh visitor session in the site's default language and mode.
 VisitorSession freshSession(const Settings& settings);
 
-inline ScreenId currentScreen(const AppState& s) { return s.session.nav.back(); }
+inline ScreenId currentScreen(const AppState& s) { return s.session.nav.back().screen; }
 
 // True when a form holds something the visitor typed (leaving asks first).
 bool hasVisitorInput(const VisitorSession& session);

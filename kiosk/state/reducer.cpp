@@ -59,6 +59,32 @@ Effects wipeSession(AppState& s) {
     ++s.wipes;
     Effects fx{ResetUiState{}};
     if (elderBefore != s.session.elderMode) fx.emplace_back(RebuildFonts{});
+    return fx;  // home needs no data: nothing to load
+}
+
+bool needsData(ScreenId id) {
+    switch (id) {
+        case ScreenId::ServiceGuide:
+        case ScreenId::ServiceList:
+        case ScreenId::ServiceDetail:
+        case ScreenId::BundleDetail:
+        case ScreenId::Policies:
+        case ScreenId::PolicyDocument:
+        case ScreenId::MeasureDetail:
+        case ScreenId::PolicyCheck: return true;
+        default: return false;
+    }
+}
+
+// The top of the stack changed: drop the old page's data and ask for the new.
+Effects showTop(AppState& s) {
+    auto& v = s.session;
+    v.page = std::monostate{};
+    v.pageErrorKey.clear();
+    const NavEntry& top = v.nav.back();
+    v.pageLoading = needsData(top.screen);
+    Effects fx{ResetUiState{}};
+    if (v.pageLoading) fx.emplace_back(LoadPage{top.screen, top.param, v.policies.filter});
     return fx;
 }
 
@@ -66,27 +92,88 @@ struct Reducer {
     AppState& s;
 
     Effects operator()(const Navigate& a) {
-        if (s.session.nav.back() != a.to) s.session.nav.push_back(a.to);
-        return {ResetUiState{}};
+        NavEntry entry{a.to, a.param, a.title, {}};
+        if (s.session.nav.back().same(entry)) return {};
+        if (a.to == ScreenId::PolicyCheck) s.session.check = CheckState{};
+        s.session.nav.push_back(std::move(entry));
+        return showTop(s);
     }
     Effects operator()(const Back&) {
-        if (s.session.nav.size() > 1) s.session.nav.pop_back();
-        return {ResetUiState{}};
+        if (s.session.nav.size() <= 1) return {};
+        s.session.nav.pop_back();
+        return showTop(s);
     }
     Effects operator()(const GoHome&) {
         if (hasVisitorInput(s.session)) {
             s.session.modal = Modal::ConfirmLeave;
             return {};
         }
-        s.session.nav.assign(1, ScreenId::Home);
-        return {ResetUiState{}};
+        s.session.nav.assign(1, NavEntry{});
+        return showTop(s);
     }
     Effects operator()(const ConfirmLeave& a) {
         s.session.modal = Modal::None;
         if (!a.leave) return {};
         s.session.lookup = CaseLookupForm{};
-        s.session.nav.assign(1, ScreenId::Home);
-        return {ResetUiState{}};
+        s.session.nav.assign(1, NavEntry{});
+        return showTop(s);
+    }
+    Effects operator()(const PageLoaded& a) {
+        const NavEntry& top = s.session.nav.back();
+        if (top.screen != a.screen || top.param != a.param) return {};  // the visitor moved on
+        s.session.page = a.data;
+        s.session.pageLoading = false;
+        return {};
+    }
+    Effects operator()(const PageFailed& a) {
+        const NavEntry& top = s.session.nav.back();
+        if (top.screen != a.screen || top.param != a.param) return {};
+        s.session.pageLoading = false;
+        s.session.pageErrorKey = a.messageKey;
+        return {};
+    }
+    Effects operator()(const SetGuideTab& a) {
+        s.session.guide.tab = a.tab;
+        return {};
+    }
+    Effects operator()(const SearchEdited&) {
+        auto& g = s.session.guide;
+        if (g.query == g.searchedQuery) return {};
+        if (g.query.empty()) {
+            g.results.clear();
+            g.searchedQuery.clear();
+            return {};
+        }
+        return {RunSearch{g.query}};
+    }
+    Effects operator()(const SearchAnswered& a) {
+        auto& g = s.session.guide;
+        if (a.query != g.query) return {};  // typed on since
+        g.searchedQuery = a.query;
+        g.results = a.hits;
+        return {};
+    }
+    Effects operator()(const SetPolicyFilter& a) {
+        s.session.policies.filter = a.filter;
+        if (currentScreen(s) != ScreenId::Policies) return {};
+        s.session.nav.back().scroll = {};
+        return {LoadPage{ScreenId::Policies, s.session.nav.back().param, a.filter}};
+    }
+    Effects operator()(const CheckAnswered& a) {
+        s.session.check.profile = a.profile;
+        s.session.check.step = std::min(s.session.check.step + 1, kCheckQuestions);
+        s.session.nav.back().scroll = {};
+        return {};
+    }
+    Effects operator()(const CheckStep& a) {
+        s.session.check.step = std::clamp(a.step, 0, kCheckQuestions);
+        if (a.step == 0) s.session.check.profile = {};
+        s.session.nav.back().scroll = {};
+        return {};
+    }
+    Effects operator()(const Print& a) {
+        showToast(s, i18n::Key{"toast.printing"}.id);
+        return {PrintChecklist{a.kind, a.id}};
     }
     Effects operator()(const ToggleLanguage&) {
         s.session.lang = s.session.lang == i18n::Lang::Zh ? i18n::Lang::En : i18n::Lang::Zh;
@@ -159,7 +246,10 @@ Effects reduce(AppState& state, const Action& action) { return std::visit(Reduce
 const char* actionName(const Action& action) {
     static constexpr const char* kNames[] = {"Navigate",     "Back",           "GoHome",       "ConfirmLeave",
                                              "ToggleLanguage", "ToggleElderMode", "UserActivity", "Tick",
-                                             "SubmitLookup", "ClearLookup",    "LookupAnswered", "SetOnline"};
+                                             "SubmitLookup", "ClearLookup",    "LookupAnswered", "SetOnline",
+                                             "PageLoaded",   "PageFailed",     "SetGuideTab",  "SearchEdited",
+                                             "SearchAnswered", "SetPolicyFilter", "CheckAnswered", "CheckStep",
+                                             "Print"};
     static_assert(std::size(kNames) == std::variant_size_v<Action>);
     return kNames[action.index()];
 }

@@ -55,6 +55,15 @@ public:
     ImFont* font(FontRole role) const { return m_fonts[static_cast<int>(role)]; }
     const AtlasStats& stats() const { return m_stats; }
 
+    // Remembers the current wanted set as the base (UI strings).
+    void markBase() { m_base = m_wanted; }
+    // Back to the base set; true when that removed something (rebuild then).
+    bool resetToBase() {
+        if (m_wanted == m_base) return false;
+        m_wanted = m_base;
+        return true;
+    }
+
     // Checks UTF-8 `text` against the built atlas (cheap; call per draw).
     void check(std::string_view text);
     // True when check() found code points to add; build() clears it.
@@ -72,6 +81,7 @@ private:
     Mapping m_regular, m_bold;
     int m_face = 2;
     std::bitset<65536> m_wanted;
+    std::bitset<65536> m_base;
     std::bitset<65536> m_built;    // in the atlas now
     std::bitset<65536> m_lacking;  // requested, built, still absent: the font has no glyph
     std::set<std::uint32_t> m_loggedWide;  // non-BMP code points already logged

@@ -16,6 +16,11 @@ const char* screenTitleKey(state::ScreenId id) {
         case state::ScreenId::Feedback: return i18n::Key{"tile.feedback"}.id;
         case state::ScreenId::Rating: return i18n::Key{"tile.rating"}.id;
         case state::ScreenId::CaseLookup: return i18n::Key{"tile.lookup"}.id;
+        case state::ScreenId::ServiceList: return i18n::Key{"guide.services"}.id;
+        case state::ScreenId::ServiceDetail: return i18n::Key{"guide.service"}.id;
+        case state::ScreenId::BundleDetail: return i18n::Key{"guide.bundle"}.id;
+        case state::ScreenId::PolicyDocument: return i18n::Key{"policy.document"}.id;
+        case state::ScreenId::MeasureDetail: return i18n::Key{"policy.measure"}.id;
         case state::ScreenId::Count: break;
     }
     return i18n::Key{"top.home"}.id;
@@ -30,7 +35,7 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     auto& session = s.session;
     const state::ScreenId screen = state::currentScreen(s);
-    auto& scroll = session.scroll[static_cast<std::size_t>(screen)];
+    auto& scroll = session.nav.back().scroll;
 
     switch (screen) {
         case state::ScreenId::Home: {
@@ -45,7 +50,10 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
     }
 
     TopBarView bar;
-    for (std::size_t i = 1; i < session.nav.size(); ++i) bar.crumbs.emplace_back(c.tr(screenTitleKey(session.nav[i])));
+    for (std::size_t i = 1; i < session.nav.size(); ++i) {
+        const auto& e = session.nav[i];
+        bar.crumbs.emplace_back(e.title.empty() ? c.tr(screenTitleKey(e.screen)) : e.title);
+    }
     bar.canGoBack = session.nav.size() > 1;
     bar.showHome = screen != state::ScreenId::Home;
     bar.elder = session.elderMode;

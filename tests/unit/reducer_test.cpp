@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+using namespace kiosk;
 using namespace kiosk::state;
 
 namespace {
@@ -70,7 +71,7 @@ TEST(Reducer, IdleWarnsThenWipesEverything) {
     (void)reduce(s, ToggleElderMode{});
     s.session.lookup.caseNo = "QP0120260115000123";
     s.session.lookup.mobileLast4 = "5678";
-    s.session.scroll[1].offset = 300;
+    s.session.nav.back().scroll.offset = 300;
     EXPECT_EQ(nextDeadlineMs(s), 2'500);  // first the toasts expire
     (void)reduce(s, Tick{2'500});
     EXPECT_TRUE(s.session.toasts.empty());
@@ -94,7 +95,7 @@ TEST(Reducer, IdleWarnsThenWipesEverything) {
     EXPECT_EQ(currentScreen(s), ScreenId::Home);
     EXPECT_TRUE(s.session.lookup.caseNo.empty());
     EXPECT_TRUE(s.session.lookup.mobileLast4.empty());
-    EXPECT_EQ(s.session.scroll[1].offset, 0.0f);
+    EXPECT_EQ(s.session.nav.back().scroll.offset, 0.0f);
     EXPECT_EQ(s.session.lang, kiosk::i18n::Lang::Zh);
     EXPECT_FALSE(s.session.elderMode);
     EXPECT_EQ(nextDeadlineMs(s), kNever);
@@ -149,4 +150,50 @@ TEST(Reducer, CaseNumberRules) {
     EXPECT_FALSE(checkMobileLast4("123").empty());
     EXPECT_FALSE(checkMobileLast4("12a4").empty());
     EXPECT_TRUE(checkMobileLast4("0000").empty());
+}
+
+TEST(Reducer, NavigatingAsksForThePageDataAndIgnoresStaleAnswers) {
+    AppState s = makeInitialState(settings(), 0);
+    Effects fx = reduce(s, Navigate{ScreenId::ServiceDetail, "svc.a"});
+    ASSERT_TRUE(has<LoadPage>(fx));
+    EXPECT_TRUE(s.session.pageLoading);
+    (void)reduce(s, Navigate{ScreenId::ServiceDetail, "svc.b"});
+    (void)reduce(s, PageLoaded{ScreenId::ServiceDetail, "svc.a", store::ServiceView{}});
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(s.session.page)) << "svc.a arrived after the visitor moved on";
+    store::ServiceView b;
+    b.service.id = "svc.b";
+    (void)reduce(s, PageLoaded{ScreenId::ServiceDetail, "svc.b", b});
+    ASSERT_TRUE(std::holds_alternative<store::ServiceView>(s.session.page));
+    EXPECT_FALSE(s.session.pageLoading);
+    s.session.nav.back().scroll.offset = 120;
+    fx = reduce(s, Back{});
+    EXPECT_TRUE(has<LoadPage>(fx)) << "the previous page is loaded again";
+    EXPECT_EQ(s.session.nav.back().param, "svc.a");
+}
+
+TEST(Reducer, SearchRunsOnlyForNewTextAndKeepsTheLatestAnswer) {
+    AppState s = makeInitialState(settings(), 0);
+    s.session.guide.query = "社保";
+    Effects fx = reduce(s, SearchEdited{});
+    ASSERT_TRUE(has<RunSearch>(fx));
+    s.session.guide.query = "社保登";
+    (void)reduce(s, SearchAnswered{"社保", {store::SearchHit{}}});
+    EXPECT_TRUE(s.session.guide.results.empty()) << "an answer to old text is dropped";
+    (void)reduce(s, SearchAnswered{"社保登", {store::SearchHit{}, store::SearchHit{}}});
+    EXPECT_EQ(s.session.guide.results.size(), 2u);
+    EXPECT_TRUE(reduce(s, SearchEdited{}).empty()) << "same text, no new search";
+}
+
+TEST(Reducer, PolicyCheckAnswersAreWipedWithTheSession) {
+    AppState s = makeInitialState(settings(), 0);
+    (void)reduce(s, UserActivity{});
+    (void)reduce(s, Navigate{ScreenId::PolicyCheck});
+    content::CompanyProfile p;
+    p.size = "小";
+    (void)reduce(s, CheckAnswered{p});
+    EXPECT_EQ(s.session.check.step, 1);
+    EXPECT_EQ(s.session.check.profile.size, std::optional<std::string>("小"));
+    (void)reduce(s, Tick{200'000});
+    EXPECT_FALSE(s.session.check.profile.size.has_value());
+    EXPECT_EQ(s.session.check.step, 0);
 }

@@ -1,0 +1,22 @@
+// The content database's schema and its migrations.
+//
+// PRAGMA user_version holds the schema version. migrate() brings a database
+// from any older version to kContentSchemaVersion, one step at a time, each
+// step in the same transaction; a database newer than this program knows is
+// refused (the kiosk software must be updated first).
+//
+// List-like fields (materials' notes aside) are stored as JSON text: the
+// kiosk reads a service as a whole, never queries inside those lists.
+#pragma once
+
+#include "base/error.h"
+#include "sqlite.h"
+
+namespace kiosk::store {
+
+inline constexpr int kContentSchemaVersion = 1;
+
+[[nodiscard]] Result<void> migrate(Database& db);
+[[nodiscard]] Result<int> schemaVersion(Database& db);
+
+}  // namespace kiosk::store

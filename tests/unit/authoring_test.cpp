@@ -1,0 +1,146 @@
+// The editors' authoring format: the demo content imports cleanly, and each
+// kind of mistake is refused with the file, the line and the field.
+#include "content/authoring.h"
+#include "validate/uscc.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+using namespace kiosk;
+
+namespace {
+
+std::string demo(const char* name) {
+    std::ifstream in(std::string(KIOSK_SOURCE_DIR "/assets/content/") + name);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The demo services file with one textual change applied.
+std::string mutated(const std::string& from, const std::string& to) {
+    std::string s = demo("services.json");
+    const auto at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) s.replace(at, from.size(), to);
+    return s;
+}
+
+std::string errorOf(const std::string& servicesJson) {
+    auto r = content::readAuthoring({{"services.json", servicesJson}, {"policies.json", demo("policies.json")}});
+    return r ? std::string() : r.error().message;
+}
+
+int lineOf(const std::string& text, const std::string& needle) {
+    const auto at = text.find(needle);
+    return at == std::string::npos ? -1 : int(std::count(text.begin(), text.begin() + long(at), '\n')) + 1;
+}
+
+}  // namespace
+
+TEST(Authoring, DemoContentImportsAndCoversEveryTheme) {
+    auto r = content::readAuthoring({{"services.json", demo("services.json")}, {"policies.json", demo("policies.json")}});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_GE(r->content.services.size(), 60u);
+    EXPECT_EQ(r->content.bundles.size(), 5u);
+    EXPECT_GE(r->content.rules.size(), 12u);
+    for (const auto& theme : content::themes()) {
+        const auto n = std::count_if(r->content.services.begin(), r->content.services.end(),
+                                     [&](const auto& s) { return s.theme == theme; });
+        EXPECT_GE(n, 3) << theme;
+    }
+}
+
+TEST(Authoring, UnknownThemeNamesFileLineAndField) {
+    const std::string text = mutated("\"theme\": \"企业开办\"", "\"theme\": \"企业开张\"");
+    const std::string e = errorOf(text);
+    const int line = lineOf(text, "企业开张");
+    EXPECT_NE(e.find(fmt::format("services.json:{}:", line)), std::string::npos) << e;
+    EXPECT_NE(e.find(".theme: '企业开张' is not a theme"), std::string::npos) << e;
+    EXPECT_NE(e.find("nothing was imported"), std::string::npos) << e;
+}
+
+TEST(Authoring, EachKindOfMistakeIsRefused) {
+    struct Case {
+        const char* from;
+        const char* to;
+        const char* expect;
+    };
+    const Case cases[] = {
+        {"\"case_kind\": \"承诺件\"", "\"case_kind\": \"马上办\"", "case_kind: '马上办' is not allowed"},
+        {"\"visits\": 1", "\"visits\": 7", "visits: 7 is out of range"},
+        {"\"format\": \"kiosk-content/1\"", "\"format\": \"kiosk-content/2\"", "format: 'kiosk-content/2' is not supported"},
+        {"\"scope\": ", "\"scpoe\": \"全国\", \"scope\": ", "scpoe: unknown key"},
+        {"\"department\": \"dept.", "\"department\": \"dept.nowhere\", \"x_department\": \"dept.", "is not a known department id"},
+    };
+    for (const auto& c : cases) {
+        const std::string e = errorOf(mutated(c.from, c.to));
+        EXPECT_NE(e.find(c.expect), std::string::npos) << c.to << "\n" << e;
+    }
+}
+
+TEST(Authoring, PromisedLongerThanStatutoryIsRefused) {
+    content::AuthoringSource s{"tiny.json", R"({"format": "kiosk-content/1",
+ "departments": [{"id": "dept.a", "name": "甲局", "credit_code": ""}],
+ "services": [{"id": "svc.x", "basic_code": "X1", "impl_code": "X1", "version": "1", "status": "active",
+   "name": "某事项", "summary": "概要", "type": "01", "department": "dept.a", "applicants": ["企业法人"],
+   "theme": "变更", "time_limit": {"statutory": {"value": 3, "unit": "working_days"},
+                                 "promised": {"value": 5, "unit": "working_days"}},
+   "case_kind": "承诺件", "materials": [], "locations": [], "channels": {"online_url": ""}, "visits": 1,
+   "result": {"name": "证", "delivery": ["window"]}, "scope": "全国"}]})"};
+    auto r = content::readAuthoring({s});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("tiny.json:6:"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("promised 5 working_days exceeds statutory 3 working_days"), std::string::npos)
+        << r.error().message;
+}
+
+TEST(Authoring, BrokenJsonGivesTheLine) {
+    auto r = content::readAuthoring({{"broken.json", "{\n  \"format\": \"kiosk-content/1\",\n  \"services\": [\n  }\n"}});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("broken.json:4:"), std::string::npos) << r.error().message;
+}
+
+TEST(Authoring, CsvServiceList) {
+    const std::string csv =
+        "id,name,name_en,theme,type,department,case_kind,promised_value,promised_unit,statutory_value,statutory_unit,"
+        "visits,tags\n"
+        "svc.seal-x,印章刻制备案,Seal,企业开办,备案,dept.a,即办件,1,working_days,1,working_days,0,高频|一件事\n"
+        "svc.bad,坏行,,企业开办,99,dept.a,即办件,5,working_days,1,working_days,0,\n";
+    auto r = content::readAuthoring(
+        {{"d.json", R"({"format":"kiosk-content/1","departments":[{"id":"dept.a","name":"甲","credit_code":""}]})"},
+         {"list.csv", csv}});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("list.csv:3: type: '99' is not allowed"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("list.csv:3: promised_value: promised exceeds statutory"), std::string::npos);
+    EXPECT_EQ(r.error().message.find("list.csv:2:"), std::string::npos) << "row 2 is fine";
+}
+
+TEST(Uscc, AcceptsValidCodes) {
+    for (const char* code : {"914403001922038216", "9144030071526726XG", "91350100M000100Y43", "9144030071526726xg"}) {
+        const auto r = validate::checkUscc(code);
+        EXPECT_TRUE(r.valid) << code << ": " << r.messageEn;
+    }
+    EXPECT_EQ(validate::checkUscc("9144030071526726xg").normalised, "9144030071526726XG");
+}
+
+TEST(Uscc, SaysWhatIsWrong) {
+    auto r = validate::checkUscc("91440300192203821");
+    EXPECT_FALSE(r.valid);
+    EXPECT_EQ(r.position, 0);
+    EXPECT_NE(r.messageZh.find("18 位"), std::string::npos);
+    r = validate::checkUscc("91440300I922038216");
+    EXPECT_EQ(r.position, 9);
+    EXPECT_NE(r.messageEn.find("Character 9"), std::string::npos) << r.messageEn;
+    r = validate::checkUscc("914403001922038217");
+    EXPECT_EQ(r.position, 18);
+    EXPECT_NE(r.messageZh.find("校验码"), std::string::npos);
+    r = validate::checkUscc("９14403001922038216");  // full-width first digit
+    EXPECT_FALSE(r.valid);
+    EXPECT_EQ(r.position, 1);
+    EXPECT_NE(r.messageZh.find("半角"), std::string::npos) << r.messageZh;
+}
