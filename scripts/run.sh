@@ -7,15 +7,17 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" --target kiosk
+cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" --target kiosk demo_content
 bin=build/release/kiosk/kiosk
+# The demo content (services, bundles, policies) built from assets/content/.
+set -- --content "$PWD/build/release/demo-content.db" --printer-output "$PWD/build/print" "$@"
 
 has_display() {
   [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ] || [ -e /dev/dri/card0 ]
 }
 
 if has_display && [ "${KIOSK_HEADLESS:-0}" != 1 ]; then
-  if [ $# -eq 0 ]; then set -- --windowed 1280x800; fi
+  case " $* " in *" --windowed "*|*" --headless "*) ;; *) set -- "$@" --windowed 1280x800 ;; esac
   exec "$bin" "$@"
 fi
 

@@ -316,7 +316,8 @@ struct Writer {
                     g.where, g.phone, content::redemptionModeName(g.mode), rule.dump());
         if (auto r = st->run(); !r) return r;
         ++stats.guides;
-        return searchDoc("guide", g.id, g.title, g.beneficiaries + "\n" + g.conditions + "\n" + g.amount, d.title,
+        // A guide opens the measure it belongs to, which shows the guide.
+        return searchDoc("guide", d.id + "#" + g.measurePath, g.title, g.beneficiaries + "\n" + g.conditions + "\n" + g.amount, d.title,
                          d.expiry, d.validity);
     }
 };

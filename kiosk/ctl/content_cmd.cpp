@@ -24,7 +24,7 @@ using nlohmann::json;
 
 struct Options {
     std::vector<std::string> files;
-    std::string out, db, query, district, level = "区", topic, version;
+    std::string out, db, query, district, level = "区", topic, version, asOf;
     int limit = 10;
     bool json = false;
 };
@@ -76,6 +76,22 @@ Result<ImportedDoc> readPolicyText(const std::string& path) {
     return ImportedDoc{path, std::move(*doc)};
 }
 
+// "青浦区2025年…" → "青浦区": the first two or three Chinese characters
+// before the first 区 of the title, for documents imported without --district.
+std::string districtFromTitle(const std::string& title) {
+    const std::string qu = "区";
+    const auto at = title.find(qu);
+    if (at == std::string::npos) return {};
+    for (std::size_t chars : {2u, 3u}) {
+        if (at < chars * 3) continue;
+        const std::string name = title.substr(at - chars * 3, chars * 3 + qu.size());
+        bool cjk = true;
+        for (std::size_t i = 0; i < chars * 3; i += 3) cjk &= static_cast<unsigned char>(name[i]) >= 0xE4;
+        if (cjk) return name;
+    }
+    return {};
+}
+
 content::PolicyDocument toPolicy(const ImportedDoc& d, const Options& o) {
     content::PolicyDocument p;
     p.id = "doc." + slug(d.file);
@@ -88,7 +104,7 @@ content::PolicyDocument toPolicy(const ImportedDoc& d, const Options& o) {
     p.expiry = d.doc.expiry;
     p.validity = "有效";
     p.level = o.level;
-    p.district = o.district;
+    p.district = o.district.empty() ? districtFromTitle(p.title) : o.district;
     p.topic = o.topic;
     p.source = fs::path(d.file).filename().string();
     for (const auto& m : d.doc.measures) p.measures.push_back(toContent(m));
@@ -127,7 +143,7 @@ int build(const Options& o, content::Content c, const std::vector<std::string>& 
     contentbuild::BuildOptions b;
     b.version = o.version.empty() ? nowIso() : o.version;
     b.created = nowIso();
-    b.today = todayIso();
+    b.today = o.asOf.empty() ? todayIso() : o.asOf;
     auto stats = contentbuild::writeContentDb(c, o.out, b);
     if (!stats) {
         fmt::print(stderr, "kioskctl: {}\n", stats.error().message);
@@ -270,6 +286,7 @@ std::function<int()> addContentCommands(CLI::App& app) {
         ->check(CLI::IsMember({"国家", "市", "区", "街镇"}));
     imp->add_option("--topic", o->topic, "Topic of the .txt policy documents, e.g. 营商环境");
     imp->add_option("--version", o->version, "Content version to record (default: the current time)");
+    imp->add_option("--as-of", o->asOf, "Rank documents expired as of this date, YYYY-MM-DD (default: today)");
     imp->add_flag("--json", o->json, "Print a JSON summary");
 
     auto* doc = content->add_subcommand("import-doc", "Import policy documents published as plain text");

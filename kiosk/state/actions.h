@@ -45,7 +45,10 @@ struct SearchAnswered {
     std::vector<store::SearchHit> hits;
 };
 struct SetPolicyFilter { store::PolicyFilter filter; };
-struct CheckAnswered { content::CompanyProfile profile; };  // the profile after this answer
+struct CheckAnswered {                                     // the profile after this answer
+    content::CompanyProfile profile;
+    bool advance = true;                                   // false: a multi-select toggle
+};
 struct CheckStep { int step; };                            // go to a question (or kCheckQuestions: results)
 struct Print { std::string kind; std::string id; };        // "service" | "bundle" checklist
 

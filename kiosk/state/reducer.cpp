@@ -161,6 +161,7 @@ struct Reducer {
     }
     Effects operator()(const CheckAnswered& a) {
         s.session.check.profile = a.profile;
+        if (!a.advance) return {};
         s.session.check.step = std::min(s.session.check.step + 1, kCheckQuestions);
         s.session.nav.back().scroll = {};
         return {};

@@ -168,15 +168,4 @@ Result<std::vector<SearchHit>> ContentStore::search(std::string_view query, int 
     return hits;
 }
 
-std::string renderMarks(std::string_view text, std::string_view open, std::string_view close) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        if (c == kMarkOpen) out += open;
-        else if (c == kMarkClose) out += close;
-        else out += c;
-    }
-    return out;
-}
-
 }  // namespace kiosk::store

@@ -67,7 +67,5 @@ private:
 // writer before it creates the search tables).
 [[nodiscard]] Result<std::shared_ptr<TextFolder>> attachSearch(Database& db);
 
-// Replaces the highlight marks for plain output: open/close strings.
-std::string renderMarks(std::string_view text, std::string_view open, std::string_view close);
 
 }  // namespace kiosk::store

@@ -8,12 +8,25 @@
 #include "content/content.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiosk::store {
 
 inline constexpr char kMarkOpen = '\x01';   // search highlight start
 inline constexpr char kMarkClose = '\x02';  // search highlight end
+
+// Replaces the highlight marks with `open`/`close` ("" to drop them).
+inline std::string renderMarks(std::string_view text, std::string_view open, std::string_view close) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == kMarkOpen) out += open;
+        else if (c == kMarkClose) out += close;
+        else out += c;
+    }
+    return out;
+}
 
 struct SearchHit {
     std::string kind;     // service | bundle | document | measure | guide

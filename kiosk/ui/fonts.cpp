@@ -152,8 +152,10 @@ Result<AtlasStats> FontLibrary::build(ImFontAtlas& atlas, const Metrics& m) {
             logger()->warn("font has no glyph for U+{:04X}; it is shown as a box", c);
         }
     }
-    logger()->info("atlas {}x{}: {} code points, {} glyphs in {} sizes, built in {:.1f} ms", m_stats.width,
-                   m_stats.height, m_stats.codepoints, m_stats.glyphs, int(FontRole::Count), m_stats.buildMs);
+    logger()->info("atlas {}x{}: {} code points ({} new from the screen), {} glyphs in {} sizes, built in {:.1f} ms",
+                   m_stats.width, m_stats.height, m_stats.codepoints, m_pendingAdds, m_stats.glyphs,
+                   int(FontRole::Count), m_stats.buildMs);
+    m_pendingAdds = 0;
     return m_stats;
 }
 
@@ -176,7 +178,8 @@ void FontLibrary::check(std::string_view text) {
             continue;
         }
         if (m_built.test(cp) || m_lacking.test(cp) || m_wanted.test(cp)) continue;
-        logger()->warn("glyph U+{:04X} was not in the atlas; adding it at the next rebuild", cp);
+        logger()->debug("glyph U+{:04X} is not in the atlas yet; adding it", cp);
+        ++m_pendingAdds;
         m_wanted.set(cp);
         m_needsRebuild = true;
     }

@@ -89,6 +89,7 @@ private:
     ImFont* m_fonts[static_cast<int>(FontRole::Count)] = {};
     AtlasStats m_stats;
     bool m_needsRebuild = false;
+    int m_pendingAdds = 0;  // code points check() added since the last build
 };
 
 // Decodes one UTF-8 code point at `s`, advancing it; invalid bytes give U+FFFD.

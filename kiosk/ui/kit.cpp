@@ -3,6 +3,9 @@
 
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
+#include <qrencode.h>
+
+#include "store/content_views.h"
 
 #include <algorithm>
 #include <cmath>
@@ -235,6 +238,194 @@ bool tile(const Ctx& c, const char* id, Icon icon, std::string_view title, std::
     return pressed;
 }
 
+// --- content building blocks ---------------------------------------------------
+void sectionHeader(const Ctx& c, std::string_view title, float width) {
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    paragraph(c, FontRole::Title, title, c.p.text, width);
+    const float y = ImGui::GetCursorScreenPos().y + 2.0f * c.m.scale;
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + std::min(width, 96.0f * c.m.scale), y + 4.0f * c.m.scale),
+                                              c.p.primary, 2.0f * c.m.scale);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+}
+
+float badgeWidth(const Ctx& c, std::string_view text) {
+    return measureText(c, FontRole::Small, text).x + c.m.gap;
+}
+
+float badge(const Ctx& c, ImVec2 pos, std::string_view text, ImU32 bg, ImU32 fg) {
+    const float w = badgeWidth(c, text);
+    const float h = c.px(FontRole::Small) * 1.45f;
+    ImGui::GetWindowDrawList()->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), bg, h * 0.25f);
+    textAt(c, FontRole::Small, ImVec2(pos.x + c.m.gap * 0.5f, pos.y + (h - c.px(FontRole::Small)) * 0.5f - 1.0f), fg, text);
+    return w;
+}
+
+namespace {
+struct Marked {
+    std::string plain;
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;  // byte ranges in `plain`
+};
+Marked splitMarks(std::string_view text) {
+    Marked m;
+    std::size_t open = std::string::npos;
+    for (char ch : text) {
+        if (ch == store::kMarkOpen) open = m.plain.size();
+        else if (ch == store::kMarkClose) {
+            if (open != std::string::npos) m.ranges.emplace_back(open, m.plain.size());
+            open = std::string::npos;
+        } else m.plain += ch;
+    }
+    return m;
+}
+}  // namespace
+
+float markedParagraph(const Ctx& c, FontRole role, std::string_view text, ImU32 color, float width) {
+    const Marked m = splitMarks(text);
+    if (m.ranges.empty()) return paragraph(c, role, m.plain, color, width);
+    c.fonts.check(m.plain);
+    const auto lines = wrapLines(c, role, m.plain, width);
+    const float lh = lineHeight(c, role);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float inset = std::round((lh - c.px(role)) * 0.5f);
+    ImFont* f = c.font(role);
+    const float px = c.px(role);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const ImVec2 pos(origin.x, origin.y + float(i) * lh + inset);
+        const std::size_t lineStart = std::size_t(lines[i].data() - m.plain.data());
+        const std::size_t lineEnd = lineStart + lines[i].size();
+        for (const auto& [a, b] : m.ranges) {
+            const std::size_t s0 = std::max(a, lineStart), s1 = std::min(b, lineEnd);
+            if (s0 >= s1) continue;
+            const char* base = m.plain.data();
+            const float x0 = f->CalcTextSizeA(px, FLT_MAX, 0, base + lineStart, base + s0).x;
+            const float x1 = f->CalcTextSizeA(px, FLT_MAX, 0, base + lineStart, base + s1).x;
+            dl->AddRectFilled(ImVec2(pos.x + x0 - 1, pos.y - 2), ImVec2(pos.x + x1 + 1, pos.y + px + 2),
+                              IM_COL32(0xFF, 0xE0, 0x82, 0xFF), 3.0f);
+        }
+        dl->AddText(f, px, pos, color, lines[i].data(), lines[i].data() + lines[i].size());
+    }
+    const float h = float(lines.size()) * lh;
+    ImGui::Dummy(ImVec2(width, h));
+    return h;
+}
+
+namespace {
+ImDrawListSplitter g_cardSplit;
+ImVec2 g_cardStart;
+float g_cardWidth = 0;
+}  // namespace
+
+void beginCard(const Ctx& c, float width) {
+    g_cardSplit.Split(ImGui::GetWindowDrawList(), 2);
+    g_cardSplit.SetCurrentChannel(ImGui::GetWindowDrawList(), 1);
+    g_cardStart = ImGui::GetCursorScreenPos();
+    g_cardWidth = width;
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.8f));
+    ImGui::Indent(c.m.gap);
+}
+
+void endCard(const Ctx& c) {
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.8f));
+    ImGui::Unindent(c.m.gap);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    g_cardSplit.SetCurrentChannel(dl, 0);
+    const ImVec2 end(g_cardStart.x + g_cardWidth, ImGui::GetCursorScreenPos().y);
+    dl->AddRectFilled(g_cardStart, end, c.p.surface, c.m.radius);
+    dl->AddRect(g_cardStart, end, c.p.border, c.m.radius, 0, c.m.elder ? 2.0f : 1.0f);
+    g_cardSplit.Merge(dl);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+}
+
+bool listRow(const Ctx& c, const RowSpec& row, float width) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float pad = c.m.gap * 0.9f;
+    float badgesW = 0;
+    for (const auto& b : row.badges) badgesW += badgeWidth(c, b.first) + c.m.gap * 0.4f;
+    const float chevron = c.px(FontRole::Body);
+    const float textW = width - 2 * pad - chevron - (badgesW > 0 ? std::min(badgesW, width * 0.4f) + c.m.gap : 0);
+    const float kindW = row.kind.empty() ? 0 : badgeWidth(c, row.kind) + c.m.gap * 0.4f;
+    const float titleH = measureParagraph(c, FontRole::Body, row.title, textW - kindW);
+    const float subH = row.subtitle.empty() ? 0 : measureParagraph(c, FontRole::Small, row.subtitle, textW) + c.m.gap * 0.2f;
+    const float h = std::max(c.m.target, titleH + subH + 2 * pad * 0.8f);
+    const bool pressed = ImGui::InvisibleButton(row.id, ImVec2(width, h));
+    const bool held = ImGui::IsItemActive();
+    registryRecord(row.id, pos, ImVec2(pos.x + width, pos.y + h));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), held ? darker(c.p.surface, 0.92f) : c.p.surface, c.m.radius * 0.7f);
+    dl->AddRect(pos, ImVec2(pos.x + width, pos.y + h), c.p.border, c.m.radius * 0.7f, 0, c.m.elder ? 2.0f : 1.0f);
+    const ImU32 fg = row.dimmed ? c.p.textMuted : c.p.text;
+    float y = pos.y + (h - titleH - subH) * 0.5f;
+    if (!row.kind.empty())
+        badge(c, ImVec2(pos.x + pad, y + (lineHeight(c, FontRole::Body) - c.px(FontRole::Small) * 1.45f) * 0.5f), row.kind,
+              row.dimmed ? c.p.border : darker(c.p.primary, 1.0f), IM_COL32_WHITE);
+    ImGui::SetCursorScreenPos(ImVec2(pos.x + pad + kindW, y));
+    markedParagraph(c, FontRole::Body, row.title, fg, textW - kindW);
+    if (!row.subtitle.empty()) {
+        ImGui::SetCursorScreenPos(ImVec2(pos.x + pad, y + titleH + c.m.gap * 0.2f));
+        markedParagraph(c, FontRole::Small, row.subtitle, c.p.textMuted, textW);
+    }
+    float bx = pos.x + width - pad - chevron - badgesW;
+    for (const auto& b : row.badges) {
+        bx += badge(c, ImVec2(bx, pos.y + (h - c.px(FontRole::Small) * 1.45f) * 0.5f), b.first, b.second, IM_COL32_WHITE) +
+              c.m.gap * 0.4f;
+    }
+    drawIcon(dl, Icon::Back, ImVec2(pos.x + width - pad - chevron * 0.4f, pos.y + h * 0.5f), -chevron * 0.6f,
+             c.p.textMuted, std::max(2.0f, 3.0f * c.m.scale));
+    ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + h));
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+    return pressed;
+}
+
+bool chip(const Ctx& c, const char* id, std::string_view label, bool selected, float width) {
+    const float w = width > 0 ? width : measureText(c, FontRole::Body, label).x + 2 * c.m.gap;
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float h = c.m.target;
+    const bool pressed = ImGui::InvisibleButton(id, ImVec2(w, h));
+    const bool held = ImGui::IsItemActive();
+    registryRecord(id, pos, ImVec2(pos.x + w, pos.y + h));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImU32 bg = selected ? c.p.primary : c.p.surface;
+    if (held) bg = darker(bg, 0.88f);
+    dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), bg, h * 0.5f);
+    dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), selected ? c.p.primary : c.p.border, h * 0.5f, 0, c.m.elder ? 3.0f : 2.0f);
+    // Long labels (industry names) wrap inside wide chips.
+    const float textW = w - c.m.gap;
+    const float th = measureParagraph(c, FontRole::Body, label, textW);
+    if (th <= lineHeight(c, FontRole::Body) + 0.5f) {
+        textCentered(c, FontRole::Body, pos, ImVec2(pos.x + w, pos.y + h), selected ? c.p.primaryText : c.p.text, label);
+    } else {
+        ImGui::SetCursorScreenPos(ImVec2(pos.x + c.m.gap * 0.5f, pos.y + (h - th) * 0.5f));
+        paragraph(c, FontRole::Body, label, selected ? c.p.primaryText : c.p.text, textW);
+    }
+    ImGui::SetCursorScreenPos(ImVec2(pos.x + w, pos.y));
+    ImGui::Dummy(ImVec2(0, h));
+    return pressed;
+}
+
+bool qrCode(const Ctx& /*c*/, const char* id, std::string_view text, float size) {
+    const std::string s(text);
+    QRcode* code = QRcode_encodeString(s.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!code) return false;
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const int quiet = 2;
+    const float module = std::floor(size / float(code->width + 2 * quiet));
+    const float real = module * float(code->width + 2 * quiet);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(pos, ImVec2(pos.x + real, pos.y + real), IM_COL32_WHITE);
+    for (int y = 0; y < code->width; ++y)
+        for (int x = 0; x < code->width; ++x)
+            if (code->data[y * code->width + x] & 1) {
+                const ImVec2 a(pos.x + float(x + quiet) * module, pos.y + float(y + quiet) * module);
+                dl->AddRectFilled(a, ImVec2(a.x + module, a.y + module), IM_COL32_BLACK);
+            }
+    QRcode_free(code);
+    ImGui::Dummy(ImVec2(real, real));
+    registryRecord(id, pos, ImVec2(pos.x + real, pos.y + real));
+    return true;
+}
+
 // --- input -------------------------------------------------------------------
 namespace {
 struct FieldLimits {
@@ -263,8 +454,10 @@ int fieldCallback(ImGuiInputTextCallbackData* data) {
 }  // namespace
 
 bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float width) {
-    paragraph(c, FontRole::Body, spec.label, c.p.text, width);
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+    if (!spec.label.empty()) {
+        paragraph(c, FontRole::Body, spec.label, c.p.text, width);
+        ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+    }
     const bool hasError = !spec.error.empty();
     ImGui::PushFont(c.font(FontRole::Body));
     ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(hasError ? c.p.danger : c.p.border));

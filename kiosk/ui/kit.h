@@ -77,6 +77,33 @@ float tileMinHeight(const Ctx& c, std::string_view desc, float width);
 bool tile(const Ctx& c, const char* id, Icon icon, std::string_view title, std::string_view desc, ImVec2 size,
           ImU32 color);
 
+// --- content building blocks ---------------------------------------------
+// A bold section title with a rule under it, full `width`.
+void sectionHeader(const Ctx& c, std::string_view title, float width);
+// A small rounded label; returns its width. Drawn at `pos` (no layout).
+float badge(const Ctx& c, ImVec2 pos, std::string_view text, ImU32 bg, ImU32 fg);
+float badgeWidth(const Ctx& c, std::string_view text);
+// A tappable row card: title, optional subtitle, optional badges on the
+// right and a chevron. Height grows with the wrapped text.
+struct RowSpec {
+    const char* id;
+    std::string_view title;          // may contain search marks
+    std::string_view subtitle = {};  // may contain search marks
+    std::vector<std::pair<std::string, ImU32>> badges = {};  // text, background
+    std::string_view kind = {};      // small label before the title, e.g. 事项
+    bool dimmed = false;             // expired: grey
+};
+bool listRow(const Ctx& c, const RowSpec& row, float width);
+// A selectable chip / option button of at least target height.
+bool chip(const Ctx& c, const char* id, std::string_view label, bool selected, float width = 0);
+// Paragraph whose kMarkOpen…kMarkClose ranges are highlighted.
+float markedParagraph(const Ctx& c, FontRole role, std::string_view text, ImU32 color, float width);
+// A card: background drawn behind whatever is laid out between begin and end.
+void beginCard(const Ctx& c, float width);
+void endCard(const Ctx& c);
+// A QR code of `text` with a quiet zone, `size` px square; false if it cannot be encoded.
+bool qrCode(const Ctx& c, const char* id, std::string_view text, float size);
+
 // --- input --------------------------------------------------------------
 struct FieldSpec {
     const char* id;

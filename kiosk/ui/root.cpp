@@ -46,6 +46,14 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
             break;
         }
         case state::ScreenId::CaseLookup: drawCaseLookup(c, session.lookup, scroll, out); break;
+        case state::ScreenId::ServiceGuide: drawGuideHome(c, session, out); break;
+        case state::ScreenId::ServiceList: drawServiceList(c, session, out); break;
+        case state::ScreenId::ServiceDetail: drawServiceDetail(c, session, out); break;
+        case state::ScreenId::BundleDetail: drawBundleDetail(c, session, out); break;
+        case state::ScreenId::Policies: drawPolicies(c, session, out); break;
+        case state::ScreenId::PolicyDocument: drawPolicyDocument(c, session, out); break;
+        case state::ScreenId::MeasureDetail: drawMeasureDetail(c, session, out); break;
+        case state::ScreenId::PolicyCheck: drawPolicyCheck(c, session, out); break;
         default: drawComingSoon(c, ComingSoonView{screenTitleKey(screen)}, scroll, out); break;
     }
 

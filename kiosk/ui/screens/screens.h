@@ -35,6 +35,16 @@ void drawComingSoon(const Ctx& c, const ComingSoonView& v, state::ScrollState& s
 
 void drawCaseLookup(const Ctx& c, state::CaseLookupForm& form, state::ScrollState& scroll, state::Actions& out);
 
+// Content screens (data in session.page, loaded by the app loop).
+void drawGuideHome(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawServiceList(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawServiceDetail(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawBundleDetail(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawPolicies(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawPolicyDocument(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawMeasureDetail(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+
 struct OverlayView {
     state::Modal modal = state::Modal::None;
     bool idleWarning = false;

@@ -1,0 +1,93 @@
+// Shared pieces of the content screens.
+#include "content_common.h"
+
+#include <fmt/format.h>
+
+namespace kiosk::ui {
+
+std::string timeLimitText(const Ctx& c, const content::TimeLimit& t) {
+    const char* key = t.unit == content::TimeUnit::Hours         ? i18n::Key{"guide.unit_hours"}.id
+                      : t.unit == content::TimeUnit::NaturalDays ? i18n::Key{"guide.unit_natural_days"}.id
+                                                                 : i18n::Key{"guide.unit_working_days"}.id;
+    return fmt::format(fmt::runtime(c.tr(key)), t.value);
+}
+
+const char* visitsKey(int visits) {
+    return visits <= 0 ? i18n::Key{"guide.visits_0"}.id : visits == 1 ? i18n::Key{"guide.visits_1"}.id
+                                                                     : i18n::Key{"guide.visits_2"}.id;
+}
+
+const char* tagKey(const std::string& tag) {
+    if (tag == "高频") return i18n::Key{"tag.high_frequency"}.id;
+    if (tag == "一件事") return i18n::Key{"tag.bundle"}.id;
+    if (tag == "告知承诺制") return i18n::Key{"tag.commitment"}.id;
+    if (tag == "容缺受理") return i18n::Key{"tag.tolerance"}.id;
+    if (tag == "秒批") return i18n::Key{"tag.instant"}.id;
+    if (tag == "好办") return i18n::Key{"tag.easy"}.id;
+    if (tag == "快办") return i18n::Key{"tag.fast"}.id;
+    if (tag == "跨省通办") return i18n::Key{"tag.cross_province"}.id;
+    return nullptr;
+}
+
+ImU32 tagColor(const Ctx& c, const std::string& tag) {
+    if (tag == "高频") return c.p.danger;
+    if (tag == "一件事") return c.p.tiles[4];
+    if (tag == "告知承诺制" || tag == "容缺受理") return c.p.tiles[1];
+    return c.p.success;
+}
+
+const char* themeKey(const std::string& theme) {
+    static const std::pair<const char*, const char*> kThemes[] = {
+        {"企业开办", i18n::Key{"theme.start"}.id},       {"经营许可", i18n::Key{"theme.license"}.id},
+        {"变更", i18n::Key{"theme.change"}.id},          {"工程建设", i18n::Key{"theme.construction"}.id},
+        {"纳税缴费", i18n::Key{"theme.tax"}.id},         {"社保与用工", i18n::Key{"theme.social"}.id},
+        {"人才服务", i18n::Key{"theme.talent"}.id},      {"融资与金融", i18n::Key{"theme.finance"}.id},
+        {"知识产权", i18n::Key{"theme.ip"}.id},          {"涉外服务", i18n::Key{"theme.foreign"}.id},
+        {"纠纷解决", i18n::Key{"theme.disputes"}.id},    {"注销与破产", i18n::Key{"theme.closure"}.id}};
+    for (const auto& [name, key] : kThemes)
+        if (theme == name) return key;
+    return nullptr;
+}
+
+std::string themeLabel(const Ctx& c, const std::string& theme) {
+    const char* key = themeKey(theme);
+    return key ? c.tr(key) : theme;
+}
+
+const char* modeKey(content::RedemptionMode m) {
+    switch (m) {
+        case content::RedemptionMode::NoApplication: return i18n::Key{"mode.no_application"}.id;
+        case content::RedemptionMode::Quick: return i18n::Key{"mode.quick"}.id;
+        case content::RedemptionMode::Normal: break;
+    }
+    return i18n::Key{"mode.normal"}.id;
+}
+
+float beginPage(const Ctx& c, const char* id, state::ScrollState& scroll) {
+    ImGui::SetCursorScreenPos(contentMin(c));
+    beginScroll(c, id, scroll, contentSize(c));
+    ImGui::Dummy(ImVec2(0, c.m.pad * 0.7f));
+    ImGui::Indent(c.m.pad);
+    return contentSize(c).x - 2 * c.m.pad;
+}
+
+void endPage(const Ctx& c, state::ScrollState& scroll) {
+    ImGui::Dummy(ImVec2(0, c.m.pad));
+    ImGui::Unindent(c.m.pad);
+    endScroll(c, scroll);
+}
+
+bool pageNotReady(const Ctx& c, const state::VisitorSession& s, float width) {
+    if (!s.pageErrorKey.empty()) {
+        paragraph(c, FontRole::Body, c.tr(s.pageErrorKey), c.p.danger, width);
+        ImGui::Dummy(ImVec2(0, c.m.gap));
+        return true;
+    }
+    if (std::holds_alternative<std::monostate>(s.page)) {
+        paragraph(c, FontRole::Body, c.tr("content.loading"), c.p.textMuted, width);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace kiosk::ui

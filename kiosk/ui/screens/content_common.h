@@ -1,0 +1,33 @@
+// Helpers shared by the content screens: language pick, time and tag
+// labels, the standard page frame (scroll area + padding) and the
+// loading / unavailable states.
+#pragma once
+
+#include "screens.h"
+
+#include <string>
+
+namespace kiosk::ui {
+
+// The English text when the visitor reads English and it exists.
+inline const std::string& pick(const Ctx& c, const std::string& zh, const std::string& en) {
+    return c.lang == i18n::Lang::En && !en.empty() ? en : zh;
+}
+
+std::string timeLimitText(const Ctx& c, const content::TimeLimit& t);
+const char* visitsKey(int visits);
+const char* tagKey(const std::string& tag);  // i18n key of a service tag, or nullptr
+ImU32 tagColor(const Ctx& c, const std::string& tag);
+const char* modeKey(content::RedemptionMode m);
+const char* themeKey(const std::string& theme);
+std::string themeLabel(const Ctx& c, const std::string& theme);
+
+// Starts the page's scroll area and returns the content width; the page
+// draws its content and calls endPage().
+float beginPage(const Ctx& c, const char* id, state::ScrollState& scroll);
+void endPage(const Ctx& c, state::ScrollState& scroll);
+
+// True (and draws a message) while the page's data is missing.
+bool pageNotReady(const Ctx& c, const state::VisitorSession& s, float width);
+
+}  // namespace kiosk::ui
