@@ -1,6 +1,8 @@
 // Checklist formatting for printing.
 #include "checklist.h"
 
+#include "ui/format.h"
+
 #include <fmt/format.h>
 
 namespace kiosk::app {
@@ -11,7 +13,7 @@ void materials(const std::vector<content::Material>& ms, i18n::Lang lang, std::v
     int n = 0;
     for (const auto& m : ms) {
         std::string line = fmt::format("□ {}. {}", ++n, m.name);
-        line += fmt::format("（{}", formatCopies(m, lang));
+        line += fmt::format("（{}", ui::copiesText(lang, m));
         if (!m.required) line += std::string("，") + tr(lang, i18n::Key{"guide.optional"}.id);
         if (m.toleratedMissing) line += std::string("，") + tr(lang, i18n::Key{"guide.tolerated"}.id);
         line += "）";
@@ -21,42 +23,24 @@ void materials(const std::vector<content::Material>& ms, i18n::Lang lang, std::v
 }
 }  // namespace
 
-std::string formatTimeLimit(const content::TimeLimit& t, i18n::Lang lang) {
-    const char* key = t.unit == content::TimeUnit::Hours         ? i18n::Key{"guide.unit_hours"}.id
-                      : t.unit == content::TimeUnit::NaturalDays ? i18n::Key{"guide.unit_natural_days"}.id
-                                                                 : i18n::Key{"guide.unit_working_days"}.id;
-    return fmt::format(fmt::runtime(tr(lang, key)), t.value);
-}
-
-std::string formatCopies(const content::Material& m, i18n::Lang lang) {
-    std::string out;
-    if (m.originals > 0) out += fmt::format(fmt::runtime(tr(lang, i18n::Key{"guide.originals"}.id)), m.originals);
-    if (m.copies > 0) {
-        if (!out.empty()) out += lang == i18n::Lang::En ? ", " : "、";
-        out += fmt::format(fmt::runtime(tr(lang, i18n::Key{"guide.copies"}.id)), m.copies);
-    }
-    if (m.form == "electronic") out = tr(lang, i18n::Key{"guide.electronic"}.id);
-    return out.empty() ? tr(lang, i18n::Key{"guide.as_needed"}.id) : out;
-}
-
 platform::PrintJob serviceChecklist(const store::ServiceView& v, i18n::Lang lang, const std::string& printedAt) {
     platform::PrintJob job;
     const auto& s = v.service;
-    job.title = fmt::format("{}：{}", tr(lang, i18n::Key{"print.checklist"}.id),
+    job.title = ui::labelled(lang, tr(lang, i18n::Key{"print.checklist"}.id),
                             lang == i18n::Lang::En && !s.nameEn.empty() ? s.nameEn : s.name);
-    job.lines.push_back(fmt::format("{}：{}", tr(lang, i18n::Key{"guide.department"}.id), v.departmentName));
-    job.lines.push_back(fmt::format("{}：{}", tr(lang, i18n::Key{"guide.promised"}.id), formatTimeLimit(s.promised, lang)));
+    job.lines.push_back(ui::labelled(lang, tr(lang, i18n::Key{"guide.department"}.id), v.departmentName));
+    job.lines.push_back(ui::labelled(lang, tr(lang, i18n::Key{"guide.promised"}.id), ui::timeLimitText(lang, s.promised)));
     job.lines.emplace_back();
     job.lines.push_back(tr(lang, i18n::Key{"guide.materials"}.id));
     materials(s.materials, lang, job.lines);
     job.lines.emplace_back();
     for (const auto& p : v.places) {
-        job.lines.push_back(fmt::format("{}：{} {}", tr(lang, i18n::Key{"guide.where"}.id), p.hall, p.address));
+        job.lines.push_back(ui::labelled(lang, tr(lang, i18n::Key{"guide.where"}.id), p.hall + " " + p.address));
         for (const auto& w : p.windows) job.lines.push_back("  " + w);
-        job.lines.push_back(fmt::format("{}：{}", tr(lang, i18n::Key{"guide.hours"}.id), p.hours));
+        job.lines.push_back(ui::labelled(lang, tr(lang, i18n::Key{"guide.hours"}.id), p.hours));
     }
     if (!s.phoneConsult.empty())
-        job.lines.push_back(fmt::format("{}：{}", tr(lang, i18n::Key{"guide.phone_consult"}.id), s.phoneConsult));
+        job.lines.push_back(ui::labelled(lang, tr(lang, i18n::Key{"guide.phone_consult"}.id), s.phoneConsult));
     job.lines.emplace_back();
     job.lines.push_back(fmt::format("{} {}", tr(lang, i18n::Key{"print.printed_at"}.id), printedAt));
     job.qr = s.channels.onlineUrl;
@@ -65,10 +49,10 @@ platform::PrintJob serviceChecklist(const store::ServiceView& v, i18n::Lang lang
 
 platform::PrintJob bundleChecklist(const store::BundleView& v, i18n::Lang lang, const std::string& printedAt) {
     platform::PrintJob job;
-    job.title = fmt::format("{}：{}", tr(lang, i18n::Key{"print.checklist"}.id),
+    job.title = ui::labelled(lang, tr(lang, i18n::Key{"print.checklist"}.id),
                             lang == i18n::Lang::En && !v.bundle.nameEn.empty() ? v.bundle.nameEn : v.bundle.name);
-    job.lines.push_back(fmt::format("{}：{}", tr(lang, i18n::Key{"guide.promised"}.id),
-                                    formatTimeLimit(v.bundle.promised, lang)));
+    job.lines.push_back(ui::labelled(lang, tr(lang, i18n::Key{"guide.promised"}.id),
+                                    ui::timeLimitText(lang, v.bundle.promised)));
     int n = 0;
     for (const auto& m : v.members) job.lines.push_back(fmt::format("  {}. {}", ++n, m.name));
     job.lines.emplace_back();

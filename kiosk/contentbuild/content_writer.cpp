@@ -178,12 +178,13 @@ struct Writer {
                         s.channels.onlineUrl, s.resultName, hf, initials, detail);
             if (auto r = st->run(); !r) return r;
             ++stats.services;
-            std::vector<std::string> body{s.summary, s.nameEn, s.theme};
+            std::vector<std::string> body{s.summary, s.theme};
             for (const auto& m : s.materials) body.push_back(m.name);
             for (const auto& x : s.conditions) body.push_back(x);
             for (const auto& x : s.steps) body.push_back(x.name + " " + x.text);
             for (const auto& x : s.tags) body.push_back(x);
             body.push_back(departmentNames[s.department]);
+            body.push_back(s.nameEn);  // last, so snippets rarely start inside it
             if (auto r = searchDoc("service", s.id, s.name, join(body, "\n"), departmentNames[s.department], "", "");
                 !r)
                 return r;

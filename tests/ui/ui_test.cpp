@@ -224,6 +224,88 @@ TEST(Toggles, LanguageAndElderModeFromTheTopBar) {
     expectSameImage(dir / "en_elder.png", dir / "home.png");
 }
 
+// --- content screens ---------------------------------------------------------------
+struct ContentCase {
+    const char* suffix;
+    std::vector<std::string> args;
+};
+
+class ContentGolden : public ::testing::TestWithParam<ContentCase> {};
+
+TEST_P(ContentGolden, EveryContentScreen) {
+    const auto dir = testDir();
+    auto args = GetParam().args;
+    args.insert(args.end(), {"--content", KIOSK_DEMO_CONTENT, "--printer-output", (dir / "print").string()});
+    const KioskRun r = script(dir, "content_tour", args);
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats.value("glyphs_missing_from_font", -1), 0);
+    for (const char* screen : {"guide_themes", "guide_departments", "guide_bundles", "bundle", "service_list", "service",
+                               "search", "policies", "document", "measure", "check_question", "check_results"})
+        expectGolden(dir / (std::string(screen) + ".png"), std::string("content_") + screen + GetParam().suffix);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants, ContentGolden,
+    ::testing::Values(ContentCase{"_zh", {"--size", "1920x1080"}}, ContentCase{"_en", {"--size", "1920x1080", "--lang", "en"}},
+                      ContentCase{"_zh_portrait", {"--size", "1080x1920"}},
+                      ContentCase{"_zh_elder", {"--size", "1920x1080", "--elder"}}),
+    [](const auto& p) { return std::string(p.param.suffix + 1); });
+
+TEST(Content, SearchAsYouTypeAndHostileInput) {
+    const auto dir = testDir();
+    // Results appear while typing; FTS syntax and quotes are only text.
+    const KioskRun r = inlineScript(dir,
+                                    "tap-id home.tile.guide\ntap-id guide.search\ntype 营业\nscreenshot two.png\n"
+                                    "type 执照\nscreenshot four.png\ntype \" NEAR(* AND\nscreenshot hostile.png\n",
+                                    {"--content", KIOSK_DEMO_CONTENT});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_FALSE(sameImage(dir / "two.png", dir / "four.png"));
+    const fs::path ref = dir / "ref";
+    fs::create_directories(ref);
+    // The hostile tail folds to letters: the same screen as typing them plainly.
+    ASSERT_EQ(inlineScript(ref, "tap-id home.tile.guide\ntap-id guide.search\ntype 营业执照\" NEAR(* AND\n"
+                                "screenshot hostile.png\n",
+                           {"--content", KIOSK_DEMO_CONTENT})
+                  .exitCode,
+              0);
+    expectSameImage(dir / "hostile.png", ref / "hostile.png");
+}
+
+TEST(Content, PrintingAChecklistWritesAJobWithEveryMaterial) {
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir, "tap-id home.tile.guide\ntap-id guide.theme.0\ntap-id list.service.0\n"
+                                         "tap-id service.print\nwait 500\nscreenshot toast.png\n",
+                                    {"--content", KIOSK_DEMO_CONTENT, "--printer-output", (dir / "print").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["print_jobs"].get<int>(), 1);
+    ASSERT_TRUE(fs::exists(dir / "print/job-000001.txt"));
+    const std::string job = slurp(dir / "print/job-000001.txt");
+    EXPECT_NE(job.find("办事材料清单"), std::string::npos) << job;
+    EXPECT_NE(job.find("□ 1."), std::string::npos) << job;
+    EXPECT_NE(job.find("[QR] https://"), std::string::npos) << job;
+    expectGolden(dir / "toast.png", "content_print_toast_zh");
+}
+
+TEST(Content, InForceFilterHidesExpiredDocuments) {
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir, "tap-id home.tile.policies\nscreenshot all.png\ntap-id policy.in_force\n"
+                                         "screenshot in_force.png\ntap-id policy.in_force\nscreenshot all_again.png\n",
+                                    {"--content", KIOSK_DEMO_CONTENT});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_FALSE(sameImage(dir / "all.png", dir / "in_force.png"));
+    expectSameImage(dir / "all.png", dir / "all_again.png");
+}
+
+TEST(Content, MissingContentDatabaseIsSaidNotCrashed) {
+    const auto dir = testDir();
+    const KioskRun r = inlineScript(dir, "tap-id home.tile.guide\nscreenshot none.png\n",
+                                    {"--content", (dir / "missing.db").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_NE(r.stderrText.find("no content"), std::string::npos) << r.stderrText;
+    EXPECT_FALSE(r.stats["content_open"].get<bool>());
+    expectGolden(dir / "none.png", "content_unavailable_zh");
+}
+
 // --- drag to scroll ------------------------------------------------------------------
 // Elder mode in landscape pushes the bottom of home below the fold.
 TEST(Scroll, DragScrollsAndDoesNotPressTheTileUnderTheFinger) {

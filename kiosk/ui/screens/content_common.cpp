@@ -5,11 +5,28 @@
 
 namespace kiosk::ui {
 
-std::string timeLimitText(const Ctx& c, const content::TimeLimit& t) {
-    const char* key = t.unit == content::TimeUnit::Hours         ? i18n::Key{"guide.unit_hours"}.id
-                      : t.unit == content::TimeUnit::NaturalDays ? i18n::Key{"guide.unit_natural_days"}.id
-                                                                 : i18n::Key{"guide.unit_working_days"}.id;
-    return fmt::format(fmt::runtime(c.tr(key)), t.value);
+std::string utf8Prefix(const std::string& text, std::size_t maxChars) {
+    std::size_t i = 0, n = 0;
+    while (i < text.size() && n < maxChars) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        i += b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
+        ++n;
+    }
+    return i >= text.size() ? text : text.substr(0, i) + "…";
+}
+
+std::string timeLimitText(const Ctx& c, const content::TimeLimit& t) { return timeLimitText(c.lang, t); }
+
+std::string labelled(const Ctx& c, std::string_view label, std::string_view value) {
+    return labelled(c.lang, label, value);
+}
+
+std::string scopeLabel(const Ctx& c, const std::string& scope) {
+    if (scope == "全国") return c.tr("scope.country");
+    if (scope == "跨省") return c.tr("scope.province");
+    if (scope == "跨市") return c.tr("scope.city");
+    if (scope == "跨区") return c.tr("scope.district");
+    return scope;
 }
 
 const char* visitsKey(int visits) {

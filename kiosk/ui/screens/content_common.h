@@ -4,6 +4,7 @@
 #pragma once
 
 #include "screens.h"
+#include "ui/format.h"
 
 #include <string>
 
@@ -14,7 +15,14 @@ inline const std::string& pick(const Ctx& c, const std::string& zh, const std::s
     return c.lang == i18n::Lang::En && !en.empty() ? en : zh;
 }
 
+// At most `maxChars` characters of UTF-8 `text`, cut on a character
+// boundary, with "…" when something was cut.
+std::string utf8Prefix(const std::string& text, std::size_t maxChars);
+
 std::string timeLimitText(const Ctx& c, const content::TimeLimit& t);
+// "标签：值" / "Label: value" in the visitor's language.
+std::string labelled(const Ctx& c, std::string_view label, std::string_view value);
+std::string scopeLabel(const Ctx& c, const std::string& scope);
 const char* visitsKey(int visits);
 const char* tagKey(const std::string& tag);  // i18n key of a service tag, or nullptr
 ImU32 tagColor(const Ctx& c, const std::string& tag);

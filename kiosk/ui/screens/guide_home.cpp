@@ -20,7 +20,10 @@ void searchResults(const Ctx& c, const state::GuideState& g, float width, state:
     for (const auto& h : g.results) {
         const std::string id = fmt::format("guide.result.{}", i++);
         const std::string kindKey = "kind." + h.kind;
-        RowSpec row{id.c_str(), h.title, h.snippet.empty() ? h.context : h.snippet};
+        std::string snippet = h.snippet.empty() ? h.context : h.snippet;
+        for (std::size_t nl = snippet.find('\n'); nl != std::string::npos; nl = snippet.find('\n', nl))
+            snippet.replace(nl, 1, " · ");
+        RowSpec row{id.c_str(), h.title, snippet};
         row.kind = c.tr(kindKey);
         row.dimmed = h.expired;
         if (h.expired) row.badges.emplace_back(c.tr("policy.expired"), c.p.textMuted);

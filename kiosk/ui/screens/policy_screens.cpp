@@ -115,7 +115,7 @@ void drawPolicyDocument(const Ctx& c, state::VisitorSession& s, state::Actions& 
             const float inner = width - 2 * c.m.gap;
             auto line = [&](const char* key, const std::string& value) {
                 if (!value.empty())
-                    paragraph(c, FontRole::Body, fmt::format("{}：{}", c.tr(key), value), c.p.text, inner);
+                    paragraph(c, FontRole::Body, labelled(c, c.tr(key), value), c.p.text, inner);
             };
             line("policy.doc_number", d.docNumber);
             std::string issuers;
@@ -130,10 +130,10 @@ void drawPolicyDocument(const Ctx& c, state::VisitorSession& s, state::Actions& 
             for (const auto& m : v->measures) {
                 const float indent = float(std::min(m.depth, 4)) * c.m.gap * 1.2f;
                 const std::string id = fmt::format("document.measure.{}", i++);
-                const std::string title = m.number + " " + (m.heading.empty() ? m.text.substr(0, std::min<std::size_t>(m.text.size(), 90)) : m.heading);
+                const std::string title = m.number + " " + (m.heading.empty() ? utf8Prefix(m.text, 40) : m.heading);
                 std::string units;
                 for (const auto& u : m.units) units += (units.empty() ? "" : "、") + u;
-                const std::string unitsLine = units.empty() ? "" : fmt::format("{}：{}", c.tr("policy.units"), units);
+                const std::string unitsLine = units.empty() ? "" : labelled(c, c.tr("policy.units"), units);
                 RowSpec row{id.c_str(), title, unitsLine};
                 if (m.hasGuide) row.badges.emplace_back(c.tr("policy.has_guide"), c.p.tiles[3]);
                 ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + indent, ImGui::GetCursorScreenPos().y));

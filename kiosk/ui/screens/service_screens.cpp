@@ -55,16 +55,7 @@ void materialsTable(const Ctx& c, const std::vector<content::Material>& ms, floa
         ImGui::SetCursorScreenPos(ImVec2(p.x + indent, p.y));
         paragraph(c, FontRole::Body, fmt::format("{}. {}", ++n, m.name), c.p.text, width - indent);
         // Copies, optional/容缺, forms as small badges on one line.
-        std::string copies;
-        if (m.form == "electronic") copies = c.tr("guide.electronic");
-        else {
-            if (m.originals > 0) copies += fmt::format(fmt::runtime(c.tr("guide.originals")), m.originals);
-            if (m.copies > 0) {
-                if (!copies.empty()) copies += c.lang == i18n::Lang::En ? ", " : "、";
-                copies += fmt::format(fmt::runtime(c.tr("guide.copies")), m.copies);
-            }
-            if (copies.empty()) copies = c.tr("guide.as_needed");
-        }
+        const std::string copies = copiesText(c.lang, m);
         float x = p.x + indent;
         const float y = ImGui::GetCursorScreenPos().y + c.m.gap * 0.15f;
         x += badge(c, ImVec2(x, y), copies, c.p.tiles[5], IM_COL32_WHITE) + c.m.gap * 0.4f;
@@ -123,7 +114,7 @@ void drawServiceDetail(const Ctx& c, state::VisitorSession& s, state::Actions& o
             const float side = wide && !sv.channels.onlineUrl.empty() ? qrSize + c.m.gap * 2 : 0;
             const ImVec2 top = ImGui::GetCursorScreenPos();
             paragraph(c, FontRole::Title, pick(c, sv.name, sv.nameEn), c.p.text, width - side);
-            paragraph(c, FontRole::Body, fmt::format("{}：{}", c.tr("guide.department"), pick(c, v->departmentName, v->departmentNameEn)),
+            paragraph(c, FontRole::Body, labelled(c, c.tr("guide.department"), pick(c, v->departmentName, v->departmentNameEn)),
                       c.p.textMuted, width - side);
             if (!sv.summary.empty()) paragraph(c, FontRole::Body, pick(c, sv.summary, sv.summaryEn), c.p.text, width - side);
             ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
@@ -159,7 +150,7 @@ void drawServiceDetail(const Ctx& c, state::VisitorSession& s, state::Actions& o
                  sv.feesCharged ? fmt::format(fmt::runtime(c.tr("guide.fees_charged")), sv.feesBasis) : c.tr("guide.fees_free"),
                  inner);
             if (!sv.resultName.empty()) fact(c, c.tr("guide.result"), sv.resultName, inner);
-            if (!sv.scope.empty()) fact(c, c.tr("guide.scope"), sv.scope, inner);
+            if (!sv.scope.empty()) fact(c, c.tr("guide.scope"), scopeLabel(c, sv.scope), inner);
             if (!v->coDepartmentNames.empty()) {
                 std::string names;
                 for (const auto& n : v->coDepartmentNames) names += (names.empty() ? "" : "、") + n;
@@ -190,7 +181,7 @@ void drawServiceDetail(const Ctx& c, state::VisitorSession& s, state::Actions& o
                     paragraph(c, FontRole::Body, pick(c, p.hall, p.hallEn), c.p.text, inner);
                     paragraph(c, FontRole::Small, p.address, c.p.textMuted, inner);
                     for (const auto& w : p.windows) paragraph(c, FontRole::Body, w, c.p.primary, inner);
-                    paragraph(c, FontRole::Small, fmt::format("{}：{}", c.tr("guide.hours"), p.hours), c.p.textMuted, inner);
+                    paragraph(c, FontRole::Small, labelled(c, c.tr("guide.hours"), p.hours), c.p.textMuted, inner);
                     endCard(c);
                 }
             }
