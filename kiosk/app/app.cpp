@@ -90,7 +90,10 @@ Result<void> App::start() {
 
     // Content and printer: a kiosk without them still starts and says so on
     // the screens that need them.
+    const auto openStart = std::chrono::steady_clock::now();
     if (auto store = store::ContentStore::open(m_config.contentDatabase); store) {
+        m_stats.contentOpenMs =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - openStart).count();
         m_content = std::move(*store);
         auto info = m_content->info();
         if (info)
@@ -270,6 +273,7 @@ void App::drawFrame(std::int64_t dtMs) {
     }
     const std::tm now = m_clock->localTime();
     m_shownMinute = now.tm_hour * 60 + now.tm_min;
+    const auto frameStart = std::chrono::steady_clock::now();
 
     state::Actions actions;
     // A frame that met text missing from the atlas is not shown: the atlas is
@@ -294,6 +298,9 @@ void App::drawFrame(std::int64_t dtMs) {
         break;
     }
     m_display->present(ImGui::GetDrawData());
+    if (m_stats.firstFrameMs >= 0)
+        m_stats.maxFrameMs = std::max(
+            m_stats.maxFrameMs, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frameStart).count());
 
     ++m_stats.framesDrawn;
     logger()->debug("frame {} ({} ms)", m_stats.framesDrawn, dtMs);

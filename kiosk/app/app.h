@@ -36,6 +36,8 @@ struct RunStats {
     long peakRssKb = 0;
     long printJobs = 0;
     bool contentOpen = false;
+    double contentOpenMs = 0;        // opening the content database at start
+    double maxFrameMs = 0;           // slowest frame after the first (atlas rebuilds included)
     std::string renderer;
     int width = 0, height = 0;
 };

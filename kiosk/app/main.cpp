@@ -40,6 +40,8 @@ int writeStats(const std::string& path, const kiosk::app::RunStats& s) {
         {"peak_rss_kb", s.peakRssKb},
         {"print_jobs", s.printJobs},
         {"content_open", s.contentOpen},
+        {"content_open_ms", s.contentOpenMs},
+        {"max_frame_ms", s.maxFrameMs},
         {"renderer", s.renderer},
         {"width", s.width},
         {"height", s.height},

@@ -248,6 +248,7 @@ INSTANTIATE_TEST_SUITE_P(
     Variants, ContentGolden,
     ::testing::Values(ContentCase{"_zh", {"--size", "1920x1080"}}, ContentCase{"_en", {"--size", "1920x1080", "--lang", "en"}},
                       ContentCase{"_zh_portrait", {"--size", "1080x1920"}},
+                      ContentCase{"_en_portrait", {"--size", "1080x1920", "--lang", "en"}},
                       ContentCase{"_zh_elder", {"--size", "1920x1080", "--elder"}}),
     [](const auto& p) { return std::string(p.param.suffix + 1); });
 

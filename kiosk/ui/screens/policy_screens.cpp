@@ -21,14 +21,21 @@ template <class T, class Label>
 bool filterRow(const Ctx& c, const char* name, const char* labelKey, const std::vector<T>& values, T& current, T none,
                Label&& label, float width) {
     bool changed = false;
-    paragraph(c, FontRole::Small, c.tr(labelKey), c.p.textMuted, width);
-    const float x0 = ImGui::GetCursorScreenPos().x;
+    // The label sits in a fixed column left of its chips; chips wrap under
+    // themselves, not under the label.
+    const float labelW = 110.0f * c.m.scale * (c.m.elder ? 1.4f : 1.0f);
+    const ImVec2 row = ImGui::GetCursorScreenPos();
+    textAt(c, FontRole::Body, ImVec2(row.x, row.y + (c.m.target - c.px(FontRole::Body)) * 0.5f), c.p.textMuted,
+           c.tr(labelKey));
+    const float x0 = row.x + labelW;
     float x = x0;
+    width -= labelW;
+    ImGui::SetCursorScreenPos(ImVec2(x0, row.y));
     auto place = [&](const std::string& text) {
         const float w = measureText(c, FontRole::Body, text).x + 2 * c.m.gap;
         if (x > x0 && x + w > x0 + width) {
-            ImGui::NewLine();
             ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+            ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y));
             x = x0;
         } else if (x > x0) {
             ImGui::SameLine(0, c.m.gap * 0.5f);
@@ -70,6 +77,8 @@ void drawPolicies(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
                              [](const std::string& v) { return v; }, width);
         changed |= filterRow(c, "level", "policy.filter_level", d->facets.levels, f.level, std::string(),
                              [&](const std::string& v) { return levelKey(v) ? std::string(c.tr(levelKey(v))) : v; }, width);
+        changed |= filterRow(c, "topic", "policy.filter_topic", d->facets.topics, f.topic, std::string(),
+                             [](const std::string& v) { return v; }, width);
         changed |= filterRow(c, "year", "policy.filter_year", d->facets.years, f.year, 0,
                              [](int y) { return std::to_string(y); }, width);
         if (chip(c, "policy.in_force", c.tr("policy.in_force_only"), f.inForceOnly)) {

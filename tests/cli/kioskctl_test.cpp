@@ -1,0 +1,124 @@
+// kioskctl as an editor or technician uses it: real processes, real files.
+// A failed import must leave the previous database exactly as it was.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Out {
+    int code = -1;
+    std::string text;  // stdout and stderr together
+};
+
+Out run(const std::string& args) {
+    const std::string cmd = std::string(KIOSKCTL_BIN) + " " + args + " 2>&1";
+    Out o;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return o;
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.text.append(buf.data(), n);
+    const int status = pclose(p);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+fs::path freshDir(const std::string& name) {
+    const fs::path d = fs::path(KIOSK_TEST_OUT) / name;
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+const std::string kAssets = KIOSK_SOURCE_DIR "/assets/content/";
+
+}  // namespace
+
+TEST(Kioskctl, ImportBuildsADatabaseThatStatsAndSearchRead) {
+    const auto dir = freshDir("Kioskctl.Import");
+    const std::string db = (dir / "content.db").string();
+    const Out imp = run("content import " + kAssets + "services.json " + kAssets + "policies.json " + kAssets +
+                        "documents/qingpu-2025-work-points.txt --out " + db);
+    ASSERT_EQ(imp.code, 0) << imp.text;
+    EXPECT_NE(imp.text.find("73 measures (59 with responsible units)"), std::string::npos) << imp.text;
+    const Out stats = run("content stats " + db + " --json");
+    ASSERT_EQ(stats.code, 0) << stats.text;
+    const auto j = nlohmann::json::parse(stats.text);
+    EXPECT_GE(j["services"].get<int>(), 60);
+    EXPECT_EQ(j["documents"].get<int>(), 5);
+    const Out search = run("content search --db " + db + " 高效办成一件事 --limit 3 --json");
+    ASSERT_EQ(search.code, 0) << search.text;
+    std::istringstream lines(search.text);
+    std::string first;
+    std::getline(lines, first);
+    const auto hit = nlohmann::json::parse(first);
+    for (const char* key : {"id", "kind", "title", "snippet", "score"}) EXPECT_TRUE(hit.contains(key)) << key;
+}
+
+TEST(Kioskctl, AFailedImportLeavesTheOldDatabaseUntouched) {
+    const auto dir = freshDir("Kioskctl.Failed");
+    const std::string db = (dir / "content.db").string();
+    ASSERT_EQ(run("content import " + kAssets + "services.json --out " + db).code, 0);
+    const std::string before = slurp(db);
+    std::ofstream(dir / "bad.json") << "{\n  \"format\": \"kiosk-content/1\",\n  \"bundles\": [\n"
+                                       "    {\"id\": \"bundle.x\", \"name\": \"坏\", \"services\": [\"svc.nope\", \"svc.nada\"],\n"
+                                       "     \"promised\": {\"value\": 1, \"unit\": \"days\"}}\n  ]\n}\n";
+    const Out o = run("content import " + kAssets + "services.json " + (dir / "bad.json").string() + " --out " + db);
+    EXPECT_EQ(o.code, 2) << o.text;
+    EXPECT_NE(o.text.find("bad.json:4:"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find("'svc.nope' is not a known service id"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find("unit"), std::string::npos) << o.text;
+    EXPECT_EQ(slurp(db), before) << "the old database must be byte-for-byte the same";
+    for (const auto& e : fs::directory_iterator(dir))
+        EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
+}
+
+TEST(Kioskctl, ImportDocJsonSummaryCountsMeasuresAndUnits) {
+    const auto dir = freshDir("Kioskctl.ImportDoc");
+    const Out o = run("content import-doc " + kAssets + "documents/changning-2020-action-plan.txt " + kAssets +
+                      "documents/jinshan-2023-action-plan.txt --out " + (dir / "docs.db").string() + " --json");
+    ASSERT_EQ(o.code, 0) << o.text;
+    const auto j = nlohmann::json::parse(o.text.substr(o.text.find('{')));
+    ASSERT_EQ(j["imported_documents"].size(), 2u);
+    EXPECT_EQ(j["imported_documents"][0]["measures"].get<int>(), 44);
+    EXPECT_EQ(j["imported_documents"][0]["measures_with_units"].get<int>(), 36);
+    EXPECT_FALSE(j["imported_documents"][0]["warnings"].empty()) << "changning's appendix is reported";
+    EXPECT_EQ(j["imported_documents"][1]["measures"].get<int>(), 50);
+    EXPECT_EQ(j["measures"].get<int>(), 94);
+}
+
+TEST(Kioskctl, NotAPolicyDocumentIsRefusedWithItsName) {
+    const auto dir = freshDir("Kioskctl.NotADoc");
+    std::ofstream(dir / "notes.txt") << "hello\n";
+    const Out o = run("content import-doc " + (dir / "notes.txt").string() + " --out " + (dir / "x.db").string());
+    EXPECT_EQ(o.code, 2) << o.text;
+    EXPECT_NE(o.text.find("notes.txt"), std::string::npos) << o.text;
+    EXPECT_FALSE(fs::exists(dir / "x.db"));
+}
+
+TEST(Kioskctl, ConfigCheckNamesTheKey) {
+    const auto dir = freshDir("Kioskctl.Config");
+    std::ofstream(dir / "site.toml") << "[idle]\ntimeout_s = 5\n";
+    const Out o = run("config check " + (dir / "site.toml").string());
+    EXPECT_EQ(o.code, 2);
+    EXPECT_NE(o.text.find("'idle.timeout_s' = 5 is out of range; allowed 15 to 3600"), std::string::npos) << o.text;
+    std::ofstream(dir / "good.toml") << "[site]\nname = \"青浦区企业服务中心\"\n";
+    const Out ok = run("config check " + (dir / "good.toml").string());
+    EXPECT_EQ(ok.code, 0) << ok.text;
+}
