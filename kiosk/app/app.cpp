@@ -82,11 +82,10 @@ Result<void> App::start() {
 
     if (auto r = m_fonts.open(m_config.fontRegular, m_config.fontBold, m_config.fontFace); !r)
         return std::unexpected(r.error());
-    m_fonts.addText(i18n::allText());
-    m_fonts.addText(m_config.siteName);
-    m_fonts.addText(m_config.siteNameEn);
-    m_fonts.addText("0123456789:");
-    m_fonts.markBase();  // what every session starts with; content glyphs come and go
+    // The atlas starts with ASCII and punctuation only; every other glyph is
+    // added when a frame first draws it (that frame is redrawn before it is
+    // shown), and only at the size it is drawn in.
+    m_fonts.markBase();
 
     // Content and printer: a kiosk without them still starts and says so on
     // the screens that need them.
@@ -297,7 +296,8 @@ void App::drawFrame(std::int64_t dtMs) {
         }
         break;
     }
-    m_display->present(ImGui::GetDrawData());
+    const ImU32 bg = ui::palette(m_metrics.elder).background;  // IM_COL32 is 0xAABBGGRR
+    m_display->present(ImGui::GetDrawData(), ((bg & 0xFF) << 16) | (bg & 0xFF00) | ((bg >> 16) & 0xFF));
     if (m_stats.firstFrameMs >= 0)
         m_stats.maxFrameMs = std::max(
             m_stats.maxFrameMs, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frameStart).count());

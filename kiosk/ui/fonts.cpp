@@ -77,7 +77,8 @@ Result<void> FontLibrary::open(const std::string& regular, const std::string& bo
     m_face = face;
     // Always present: printable ASCII, the replacement character and common
     // full-width punctuation.
-    for (std::uint32_t c = 0x20; c < 0x7F; ++c) m_wanted.set(c);
+    for (std::uint32_t c = 0x20; c < 0x7F; ++c)
+        for (auto& w : m_wanted) w.set(c);
     addText("，。、；：？！“”‘’（）《》【】…—·￥　「」『』〔〕～％＋－×÷→←↑↓›✓○●□■◎※");
     return {};
 }
@@ -85,22 +86,39 @@ Result<void> FontLibrary::open(const std::string& regular, const std::string& bo
 void FontLibrary::addText(std::string_view text) {
     while (!text.empty()) {
         const std::uint32_t cp = nextCodepoint(text);
-        if (cp < m_wanted.size()) m_wanted.set(cp);
+        if (cp < 65536)
+            for (auto& w : m_wanted) w.set(cp);
     }
+}
+
+void FontLibrary::markBase() {
+    for (int r = 0; r < kRoles; ++r) m_base[r] = m_wanted[r];
+}
+
+bool FontLibrary::resetToBase() {
+    bool changed = false;
+    for (int r = 0; r < kRoles; ++r) {
+        changed |= m_wanted[r] != m_base[r];
+        m_wanted[r] = m_base[r];
+    }
+    return changed;
 }
 
 Result<AtlasStats> FontLibrary::build(ImFontAtlas& atlas, const Metrics& m) {
     const auto start = std::chrono::steady_clock::now();
-    m_ranges.clear();
-    for (std::uint32_t c = 1; c < m_wanted.size(); ++c) {
-        if (!m_wanted.test(c)) continue;
-        std::uint32_t end = c;
-        while (end + 1 < m_wanted.size() && m_wanted.test(end + 1)) ++end;
-        m_ranges.push_back(std::uint16_t(c));
-        m_ranges.push_back(std::uint16_t(end));
-        c = end;
+    for (int r = 0; r < kRoles; ++r) {
+        auto& ranges = m_ranges[r];
+        ranges.clear();
+        for (std::uint32_t c = 1; c < 65536; ++c) {
+            if (!m_wanted[r].test(c)) continue;
+            std::uint32_t end = c;
+            while (end + 1 < 65536 && m_wanted[r].test(end + 1)) ++end;
+            ranges.push_back(std::uint16_t(c));
+            ranges.push_back(std::uint16_t(end));
+            c = end;
+        }
+        ranges.push_back(0);
     }
-    m_ranges.push_back(0);
 
     detach(atlas);
     atlas.Clear();
@@ -120,7 +138,7 @@ Result<AtlasStats> FontLibrary::build(ImFontAtlas& atlas, const Metrics& m) {
         cfg.OversampleV = 1;
         snprintf(cfg.Name, sizeof(cfg.Name), "NotoSansCJK-%s-%.0fpx", bold ? "Bold" : "Regular", double(m.fontPx[i]));
         m_fonts[i] = atlas.AddFontFromMemoryTTF(const_cast<void*>(file.data), int(file.size), m.fontPx[i], &cfg,
-                                                reinterpret_cast<const ImWchar*>(m_ranges.data()));
+                                                reinterpret_cast<const ImWchar*>(m_ranges[i].data()));
         if (!m_fonts[i]) return fail(ErrorCode::Unsupported, "the font file could not be loaded by FreeType");
     }
     if (!atlas.Build())
@@ -130,10 +148,12 @@ Result<AtlasStats> FontLibrary::build(ImFontAtlas& atlas, const Metrics& m) {
     m_stats.height = atlas.TexHeight;
     m_stats.glyphs = 0;
     for (ImFont* f : m_fonts) m_stats.glyphs += f->Glyphs.Size;
-    m_stats.codepoints = int(m_wanted.count());
+    std::bitset<65536> all;
+    for (const auto& w : m_wanted) all |= w;
+    m_stats.codepoints = int(all.count());
     m_stats.buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     ++m_stats.builds;
-    m_built = m_wanted;
+    for (int r = 0; r < kRoles; ++r) m_built[r] = m_wanted[r];
     m_needsRebuild = false;
     // Noto CJK has no U+FFFD, so ImGui would fall back to '?'; a box (□)
     // says "a character is missing here" without looking like punctuation.
@@ -144,10 +164,12 @@ Result<AtlasStats> FontLibrary::build(ImFontAtlas& atlas, const Metrics& m) {
             f->FallbackAdvanceX = box->AdvanceX;
         }
     }
-    // Any wanted code point the body font still lacks is missing from the file.
-    const ImFont* body = font(FontRole::Body);
-    for (std::uint32_t c = 0x20; c < m_wanted.size(); ++c) {
-        if (m_wanted.test(c) && !m_lacking.test(c) && !body->FindGlyphNoFallback(ImWchar(c))) {
+    // Any wanted code point a font still lacks is missing from the file.
+    for (std::uint32_t c = 0x20; c < 65536; ++c) {
+        if (!all.test(c) || m_lacking.test(c)) continue;
+        int role = 0;
+        while (!m_wanted[role].test(c)) ++role;
+        if (!m_fonts[role]->FindGlyphNoFallback(ImWchar(c))) {
             m_lacking.set(c);
             logger()->warn("font has no glyph for U+{:04X}; it is shown as a box", c);
         }
@@ -168,19 +190,20 @@ void FontLibrary::detach(ImFontAtlas& atlas) {
     }
 }
 
-void FontLibrary::check(std::string_view text) {
+void FontLibrary::check(std::string_view text, FontRole role) {
+    const int r = static_cast<int>(role);
     while (!text.empty()) {
         const std::uint32_t cp = nextCodepoint(text);
         if (cp < 0x20) continue;
-        if (cp >= m_wanted.size()) {
+        if (cp >= 65536) {
             if (m_loggedWide.insert(cp).second)
                 logger()->warn("code point U+{:X} is outside the BMP and is shown as a box", cp);
             continue;
         }
-        if (m_built.test(cp) || m_lacking.test(cp) || m_wanted.test(cp)) continue;
-        logger()->debug("glyph U+{:04X} is not in the atlas yet; adding it", cp);
+        if (m_built[r].test(cp) || m_lacking.test(cp) || m_wanted[r].test(cp)) continue;
+        logger()->debug("glyph U+{:04X} is not in the {} px atlas yet; adding it", cp, r);
         ++m_pendingAdds;
-        m_wanted.set(cp);
+        m_wanted[r].set(cp);
         m_needsRebuild = true;
     }
 }

@@ -42,7 +42,7 @@ public:
     // Maps the regular and bold font files; `face` is the index in a .ttc.
     [[nodiscard]] Result<void> open(const std::string& regular, const std::string& bold, int face);
 
-    // Adds every code point of UTF-8 `text` to the wanted set.
+    // Adds every code point of UTF-8 `text` to the wanted set of every size.
     void addText(std::string_view text);
 
     // (Re)builds `atlas` with the wanted set at the sizes in `m`.
@@ -55,17 +55,15 @@ public:
     ImFont* font(FontRole role) const { return m_fonts[static_cast<int>(role)]; }
     const AtlasStats& stats() const { return m_stats; }
 
-    // Remembers the current wanted set as the base (UI strings).
-    void markBase() { m_base = m_wanted; }
-    // Back to the base set; true when that removed something (rebuild then).
-    bool resetToBase() {
-        if (m_wanted == m_base) return false;
-        m_wanted = m_base;
-        return true;
-    }
+    // Remembers the current wanted sets as the base every session starts from.
+    void markBase();
+    // Back to the base sets; true when that removed something (rebuild then).
+    bool resetToBase();
 
-    // Checks UTF-8 `text` against the built atlas (cheap; call per draw).
-    void check(std::string_view text);
+    // Checks UTF-8 `text` drawn in `role` against the built atlas (cheap;
+    // called for every text the kit draws). Missing code points are added to
+    // that size only: a 64 px heading font does not rasterise menu text.
+    void check(std::string_view text, FontRole role);
     // True when check() found code points to add; build() clears it.
     bool needsRebuild() const { return m_needsRebuild; }
     // Code points the font file itself lacks (logged once each).
@@ -80,12 +78,13 @@ private:
 
     Mapping m_regular, m_bold;
     int m_face = 2;
-    std::bitset<65536> m_wanted;
-    std::bitset<65536> m_base;
-    std::bitset<65536> m_built;    // in the atlas now
+    static constexpr int kRoles = static_cast<int>(FontRole::Count);
+    std::bitset<65536> m_wanted[kRoles];
+    std::bitset<65536> m_base[kRoles];
+    std::bitset<65536> m_built[kRoles];  // in the atlas now
     std::bitset<65536> m_lacking;  // requested, built, still absent: the font has no glyph
     std::set<std::uint32_t> m_loggedWide;  // non-BMP code points already logged
-    std::vector<std::uint16_t> m_ranges;
+    std::vector<std::uint16_t> m_ranges[kRoles];
     ImFont* m_fonts[static_cast<int>(FontRole::Count)] = {};
     AtlasStats m_stats;
     bool m_needsRebuild = false;

@@ -98,7 +98,7 @@ float measureParagraph(const Ctx& c, FontRole role, std::string_view text, float
 }
 
 float paragraph(const Ctx& c, FontRole role, std::string_view text, ImU32 color, float width) {
-    c.fonts.check(text);
+    c.fonts.check(text, role);
     const auto lines = wrapLines(c, role, text, width);
     const float lh = lineHeight(c, role);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -118,7 +118,7 @@ ImVec2 measureText(const Ctx& c, FontRole role, std::string_view text) {
 }
 
 void textAt(const Ctx& c, FontRole role, ImVec2 pos, ImU32 color, std::string_view text) {
-    c.fonts.check(text);
+    c.fonts.check(text, role);
     ImGui::GetWindowDrawList()->AddText(c.font(role), c.px(role), ImVec2(std::round(pos.x), std::round(pos.y)), color,
                                         text.data(), text.data() + text.size());
 }
@@ -283,7 +283,7 @@ Marked splitMarks(std::string_view text) {
 float markedParagraph(const Ctx& c, FontRole role, std::string_view text, ImU32 color, float width) {
     const Marked m = splitMarks(text);
     if (m.ranges.empty()) return paragraph(c, role, m.plain, color, width);
-    c.fonts.check(m.plain);
+    c.fonts.check(m.plain, role);
     const auto lines = wrapLines(c, role, m.plain, width);
     const float lh = lineHeight(c, role);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -473,8 +473,8 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
     registryRecord(spec.id, pos, ImGui::GetItemRectMax());
     ImGui::PopStyleColor(2);
     ImGui::PopFont();
-    c.fonts.check(value);
-    c.fonts.check(spec.hint);
+    c.fonts.check(value, FontRole::Body);
+    c.fonts.check(spec.hint, FontRole::Body);
     if (hasError) {
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
         paragraph(c, FontRole::Small, spec.error, c.p.danger, width);

@@ -32,7 +32,8 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
     ImGui::Begin("##root", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+                     ImGuiWindowFlags_NoBackground);  // the display fills the background
     auto& session = s.session;
     const state::ScreenId screen = state::currentScreen(s);
     auto& scroll = session.nav.back().scroll;

@@ -56,8 +56,8 @@ public:
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui::GetIO().DisplaySize = ImVec2(float(m_surface->w), float(m_surface->h));
     }
-    void present(ImDrawData* drawData) override {
-        SDL_SetRenderDrawColor(m_renderer, 0, 0, 0, 255);
+    void present(ImDrawData* drawData, std::uint32_t bg) override {
+        SDL_SetRenderDrawColor(m_renderer, Uint8(bg >> 16), Uint8(bg >> 8), Uint8(bg), 255);
         SDL_RenderClear(m_renderer);
         ImGui_ImplSDLRenderer_RenderDrawData(drawData);
         SDL_RenderPresent(m_renderer);
@@ -218,15 +218,15 @@ public:
         ImGui_ImplSDL2_NewFrame();
     }
 
-    void present(ImDrawData* drawData) override {
+    void present(ImDrawData* drawData, std::uint32_t bg) override {
         if (m_gl) {
             glViewport(0, 0, width(), height());
-            glClearColor(0.f, 0.f, 0.f, 1.f);
+            glClearColor(float((bg >> 16) & 0xFF) / 255.f, float((bg >> 8) & 0xFF) / 255.f, float(bg & 0xFF) / 255.f, 1.f);
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(drawData);
             SDL_GL_SwapWindow(m_window);
         } else {
-            SDL_SetRenderDrawColor(m_renderer, 0, 0, 0, 255);
+            SDL_SetRenderDrawColor(m_renderer, Uint8(bg >> 16), Uint8(bg >> 8), Uint8(bg), 255);
             SDL_RenderClear(m_renderer);
             ImGui_ImplSDLRenderer_RenderDrawData(drawData);
             SDL_RenderPresent(m_renderer);

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "image.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -51,8 +52,10 @@ public:
     virtual EventSummary waitEvents(int timeoutMs) = 0;
     // Platform + renderer NewFrame; call before ImGui::NewFrame().
     virtual void newFrame() = 0;
-    // Renders ImGui::GetDrawData() and presents it.
-    virtual void present(ImDrawData* drawData) = 0;
+    // Fills the screen with `background` (0xRRGGBB) and renders the draw data
+    // over it. A plain fill is far cheaper than a blended full-screen
+    // triangle pair in SDL's software renderer.
+    virtual void present(ImDrawData* drawData, std::uint32_t background) = 0;
     // Re-uploads the font atlas after it was rebuilt.
     virtual void reloadFonts() = 0;
     // The last presented frame (headless only).

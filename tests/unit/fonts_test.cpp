@@ -33,20 +33,22 @@ TEST(Fonts, MissingGlyphIsAddedAtTheNextRebuild) {
     EXPECT_NE(body->FindGlyphNoFallback(U'办'), nullptr);
     EXPECT_EQ(body->FindGlyphNoFallback(U'措'), nullptr);  // 措 in 措施: not yet wanted
 
-    fonts.check("办事指南");
+    fonts.check("办事指南", ui::FontRole::Body);
     EXPECT_FALSE(fonts.needsRebuild());
-    fonts.check("政策措施和部署");
+    fonts.check("政策措施和部署", ui::FontRole::Body);
+    fonts.check("部署", ui::FontRole::Title);
     EXPECT_TRUE(fonts.needsRebuild());
     auto second = fonts.build(atlas, m);
     ASSERT_TRUE(second.has_value());
     EXPECT_GT(second->codepoints, first->codepoints);
     EXPECT_NE(fonts.font(ui::FontRole::Body)->FindGlyphNoFallback(U'措'), nullptr);
     EXPECT_NE(fonts.font(ui::FontRole::Title)->FindGlyphNoFallback(U'署'), nullptr) << "full-width set";
-    fonts.check("政策措施");
+    fonts.check("政策措施", ui::FontRole::Body);
     EXPECT_FALSE(fonts.needsRebuild());
+    EXPECT_EQ(fonts.font(ui::FontRole::Display)->FindGlyphNoFallback(U'措'), nullptr) << "only the size that drew it";
 
     // Traditional characters render too.
-    fonts.check("實施");
+    fonts.check("實施", ui::FontRole::Body);
     ASSERT_TRUE(fonts.build(atlas, m).has_value());
     EXPECT_NE(fonts.font(ui::FontRole::Body)->FindGlyphNoFallback(U'實'), nullptr);
     fonts.detach(atlas);

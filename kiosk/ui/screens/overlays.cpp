@@ -77,7 +77,7 @@ void drawOverlays(const Ctx& c, const OverlayView& v, state::Actions& out) {
     ImDrawList* fg = ImGui::GetForegroundDrawList();
     for (auto it = v.toastKeys.rbegin(); it != v.toastKeys.rend(); ++it) {
         const char* text = c.tr(*it);
-        c.fonts.check(text);
+        c.fonts.check(text, FontRole::Body);
         const ImVec2 ts = measureText(c, FontRole::Body, text);
         const ImVec2 pad(c.m.gap * 1.5f, c.m.gap * 0.8f);
         const ImVec2 max(c.screen.x * 0.5f + ts.x * 0.5f + pad.x, y);
