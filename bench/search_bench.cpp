@@ -13,6 +13,8 @@
 #include "contentbuild/content_writer.h"
 #include "store/content_store.h"
 
+#include "bench_stats.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,6 +29,8 @@ using namespace kiosk;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using bench::percentile;
 
 std::vector<std::string> corpusSentences() {
     std::vector<std::string> out;
@@ -47,14 +51,6 @@ std::vector<std::string> corpusSentences() {
         }
     }
     return out;
-}
-
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    const double idx = p * double(v.size() - 1);
-    const auto lo = std::size_t(idx);
-    const auto hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (v[hi] - v[lo]) * (idx - double(lo));
 }
 
 template <class Fn>

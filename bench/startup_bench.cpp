@@ -6,6 +6,8 @@
 //   build/release/bench/startup_bench [RUNS] [WxH]
 //
 // Targets from the foundation issue: first frame ≤ 80 ms, peak RSS ≤ 70 MB.
+#include "bench_stats.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sys/resource.h>
@@ -21,6 +23,8 @@
 #include <vector>
 
 namespace {
+
+using bench::percentile;
 
 struct Sample {
     double firstFrameMs = 0;
@@ -46,14 +50,6 @@ double runOnce(const std::vector<std::string>& args, long* maxRssKb) {
     wait4(pid, &status, 0, &ru);
     if (maxRssKb) *maxRssKb = ru.ru_maxrss;
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    const double idx = p * double(v.size() - 1);
-    const auto lo = std::size_t(idx);
-    const auto hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (v[hi] - v[lo]) * (idx - double(lo));
 }
 
 }  // namespace
