@@ -34,7 +34,7 @@ using bench::percentile;
 
 std::vector<std::string> corpusSentences() {
     std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(KIOSK_SOURCE_DIR "/../shared/corpus")) {
+    for (const auto& e : fs::directory_iterator(KIOSK_SOURCE_DIR "/assets/content/documents")) {
         if (e.path().extension() != ".txt") continue;
         std::ifstream in(e.path());
         std::string line;

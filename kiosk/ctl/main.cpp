@@ -3,9 +3,11 @@
 // Human output by default; exit codes: 0 ok, 1 failure, 2 bad usage or input.
 //
 // Commands: `config check|defaults`, `content import|import-doc|stats|search`,
-// `version`. Outbox, provisioning and sync commands arrive with their issues.
+// `check uscc|mobile`, `version`. Outbox, provisioning and sync commands arrive with their issues.
 #include "config/config.h"
 #include "content_cmd.h"
+#include "validate/mobile.h"
+#include "validate/uscc.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -25,11 +27,31 @@ int main(int argc, char** argv) {
     check->add_option("FILE", file, "TOML file, e.g. /etc/kiosk/kiosk.toml")->required();
     auto* defaults = config->add_subcommand("defaults", "Print every key with its default and documentation");
 
+    auto* checkCmd = cli.add_subcommand("check", "Check a unified social credit code or a mobile number");
+    checkCmd->require_subcommand(1);
+    std::string value;
+    auto* uscc = checkCmd->add_subcommand("uscc", "Exit 0 and print 'valid' for a valid 统一社会信用代码 (GB 32100-2015)");
+    uscc->add_option("CODE", value, "18-character code; lower case is accepted")->required();
+    auto* mobile = checkCmd->add_subcommand("mobile", "Exit 0 and print 'valid' for a mainland mobile number");
+    mobile->add_option("NUMBER", value, "11 digits, optionally with +86 or 0086")->required();
+
     auto runContent = kiosk::ctl::addContentCommands(cli);
 
     CLI11_PARSE(cli, argc, argv);
 
     if (const int rc = runContent(); rc >= 0) return rc;
+    if (uscc->parsed()) {
+        const auto r = kiosk::validate::checkUscc(value);
+        if (r.valid) fmt::print("valid\n");
+        else fmt::print(stderr, "{}\n", r.messageEn);
+        return r.valid ? 0 : 1;
+    }
+    if (mobile->parsed()) {
+        const auto r = kiosk::validate::checkMobile(value);
+        if (r.valid) fmt::print("valid\n");
+        else fmt::print(stderr, "{}\n", r.messageEn);
+        return r.valid ? 0 : 1;
+    }
     if (version->parsed()) {
         fmt::print("kiosk {}\n", KIOSK_VERSION);
         return 0;

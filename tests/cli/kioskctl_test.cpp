@@ -122,3 +122,34 @@ TEST(Kioskctl, ConfigCheckNamesTheKey) {
     const Out ok = run("config check " + (dir / "good.toml").string());
     EXPECT_EQ(ok.code, 0) << ok.text;
 }
+
+TEST(Kioskctl, CheckUsccSaysValidOrWhatIsWrong) {
+    for (const char* code : {"914403001922038216", "9144030071526726XG", "91350100M000100Y43", "9144030071526726xg"}) {
+        const Out o = run(std::string("check uscc ") + code);
+        EXPECT_EQ(o.code, 0) << code << ": " << o.text;
+        EXPECT_EQ(o.text, "valid\n");
+    }
+    Out o = run("check uscc 91440300192203821");
+    EXPECT_NE(o.code, 0);
+    EXPECT_NE(o.text.find("18 characters; this one has 17"), std::string::npos) << o.text;
+    o = run("check uscc 91440300O922038216");
+    EXPECT_NE(o.text.find("Character 9"), std::string::npos) << o.text;
+    o = run("check uscc 914403001922038217");
+    EXPECT_NE(o.text.find("check character (position 18)"), std::string::npos) << o.text;
+    o = run("check uscc ９14403001922038216");
+    EXPECT_NE(o.text.find("Character 1 is not a half-width"), std::string::npos) << o.text;
+}
+
+TEST(Kioskctl, CheckMobile) {
+    for (const char* m : {"13800000000", "+8613800000000", "0086 138 0000 0000", "19912345678"}) {
+        const Out o = run(std::string("check mobile '") + m + "'");
+        EXPECT_EQ(o.code, 0) << m << ": " << o.text;
+    }
+    Out o = run("check mobile 1380000000");
+    EXPECT_NE(o.code, 0);
+    EXPECT_NE(o.text.find("11 digits; this one has 10"), std::string::npos) << o.text;
+    o = run("check mobile 12800000000");
+    EXPECT_NE(o.text.find("starts with 13 to 19"), std::string::npos) << o.text;
+    o = run("check mobile １３800000000");
+    EXPECT_NE(o.text.find("half-width"), std::string::npos) << o.text;
+}

@@ -1,6 +1,7 @@
 // The editors' authoring format: the demo content imports cleanly, and each
 // kind of mistake is refused with the file, the line and the field.
 #include "content/authoring.h"
+#include "validate/mobile.h"
 #include "validate/uscc.h"
 
 #include <fmt/format.h>
@@ -143,4 +144,15 @@ TEST(Uscc, SaysWhatIsWrong) {
     EXPECT_FALSE(r.valid);
     EXPECT_EQ(r.position, 1);
     EXPECT_NE(r.messageZh.find("半角"), std::string::npos) << r.messageZh;
+}
+
+TEST(Mobile, ValidatesAndMasks) {
+    EXPECT_TRUE(validate::checkMobile("13800000000").valid);
+    EXPECT_EQ(validate::checkMobile("+86 138-0000-0000").normalised, "13800000000");
+    EXPECT_FALSE(validate::checkMobile("1380000000").valid);
+    EXPECT_FALSE(validate::checkMobile("23800000000").valid);
+    EXPECT_FALSE(validate::checkMobile("12800000000").valid);
+    EXPECT_FALSE(validate::checkMobile("138OOOOOOOO").valid);
+    EXPECT_EQ(validate::maskMobile("13800001234"), "138****1234");
+    EXPECT_EQ(validate::maskMobile("123"), "***");
 }

@@ -20,7 +20,7 @@ using namespace kiosk::docimport;
 namespace {
 
 std::string readCorpus(const std::string& name) {
-    std::ifstream in(std::string(KIOSK_SOURCE_DIR "/../shared/corpus/") + name, std::ios::binary);
+    std::ifstream in(std::string(KIOSK_SOURCE_DIR "/assets/content/documents/") + name, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();

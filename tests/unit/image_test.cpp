@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <unistd.h>
 
 using platform::Image;
 
@@ -16,7 +17,7 @@ Image solid(int w, int h, std::uint8_t v) {
 }  // namespace
 
 TEST(Image, PngRoundTrip) {
-    const auto path = std::filesystem::temp_directory_path() / "kiosk_image_test.png";
+    const auto path = std::filesystem::temp_directory_path() / ("kiosk_image_test-" + std::to_string(getpid()) + ".png");
     Image a = solid(7, 5, 40);
     a.rgba[4 * 6] = 200;
     ASSERT_TRUE(platform::writePng(path, a).has_value());

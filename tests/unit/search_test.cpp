@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <unistd.h>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -49,7 +50,8 @@ content::Content testContent() {
 class Search : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        s_path = (fs::temp_directory_path() / "kiosk_search_test.db").string();
+        // ctest runs each test as its own process, in parallel: one file each.
+        s_path = (fs::temp_directory_path() / ("kiosk_search_test-" + std::to_string(getpid()) + ".db")).string();
         contentbuild::BuildOptions o;
         o.version = "test";
         o.created = "2026-01-15T00:00:00Z";
