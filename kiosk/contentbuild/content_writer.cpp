@@ -5,7 +5,7 @@
 #include "store/content_store.h"
 #include "store/fts_tokenizer.h"
 #include "store/schema.h"
-#include "store/sqlite.h"
+#include "sqlite/sqlite.h"
 #include "store/text_fold.h"
 
 #include <fmt/format.h>
@@ -22,7 +22,7 @@
 namespace kiosk::contentbuild {
 namespace {
 
-using store::Database;
+using sql::Database;
 using store::TextFolder;
 using nlohmann::json;
 
@@ -443,7 +443,7 @@ Result<BuildStats> writeContentDb(const content::Content& content, const std::st
         if (auto r = store::registerTokenizer(db->handle(), folder); !r) return std::unexpected(r.error());
         if (auto r = store::migrate(*db); !r) return std::unexpected(r.error());
 
-        store::Transaction tx(*db);
+        sql::Transaction tx(*db);
         if (auto r = tx.begin(); !r) return std::unexpected(r.error());
         auto fm = db->prepare("INSERT INTO fold_map VALUES(?, ?)");
         if (!fm) return std::unexpected(fm.error());

@@ -6,19 +6,32 @@
 // `check uscc|mobile`, `version`. Outbox, provisioning and sync commands arrive with their issues.
 #include "config/config.h"
 #include "content_cmd.h"
+#include "outbox/outbox.h"
 #include "validate/mobile.h"
 #include "validate/uscc.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 int main(int argc, char** argv) {
     CLI::App cli{"kioskctl: provision, configure and inspect a kiosk"};
     cli.require_subcommand(1);
 
+    std::string dataDir = "/var/lib/kiosk";
+    cli.add_option("--data", dataDir, "The kiosk's data folder (outbox, device key); default /var/lib/kiosk");
+
     auto* version = cli.add_subcommand("version", "Print the kiosk software version");
+
+    auto* outboxCmd = cli.add_subcommand("outbox", "Inspect the queue of visitor submissions");
+    outboxCmd->require_subcommand(1);
+    bool outboxJson = false;
+    auto* outboxStatus = outboxCmd->add_subcommand(
+        "status", "Counts by state (pending, sending, acked, rejected) and the oldest pending age; no personal data");
+    outboxStatus->add_flag("--json", outboxJson, "Print JSON");
 
     auto* config = cli.add_subcommand("config", "Check or print the kiosk configuration");
     config->require_subcommand(1);
@@ -40,6 +53,32 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
 
     if (const int rc = runContent(); rc >= 0) return rc;
+    if (outboxStatus->parsed()) {
+        if (!std::filesystem::exists(dataDir + "/outbox.db")) {
+            fmt::print(stderr, "no outbox in {} (give the kiosk's data folder with --data)\n", dataDir);
+            return 1;
+        }
+        auto box = kiosk::outbox::Outbox::open(dataDir, "");
+        if (!box) {
+            fmt::print(stderr, "{}\n", box.error().message);
+            return 1;
+        }
+        const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+        auto st = box->status(nowMs);
+        if (!st) {
+            fmt::print(stderr, "{}\n", st.error().message);
+            return 1;
+        }
+        if (outboxJson)
+            fmt::print("{{\"pending\": {}, \"sending\": {}, \"acked\": {}, \"rejected\": {}, \"oldest_pending_age_s\": {}}}\n",
+                       st->pending, st->sending, st->acked, st->rejected, st->oldestPendingAgeMs / 1000);
+        else
+            fmt::print("pending {}  sending {}  acked {}  rejected {}  oldest pending {} s\n", st->pending, st->sending,
+                       st->acked, st->rejected, st->oldestPendingAgeMs / 1000);
+        return 0;
+    }
     if (uscc->parsed()) {
         const auto r = kiosk::validate::checkUscc(value);
         if (r.valid) fmt::print("valid\n");

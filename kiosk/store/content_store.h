@@ -16,7 +16,7 @@
 
 #include "base/error.h"
 #include "content_views.h"
-#include "sqlite.h"
+#include "sqlite/sqlite.h"
 #include "text_fold.h"
 
 #include <memory>
@@ -25,6 +25,10 @@
 #include <vector>
 
 namespace kiosk::store {
+
+using sql::Database;
+using sql::Statement;
+using sql::Transaction;
 
 struct ContentInfo {
     int schema = 0;

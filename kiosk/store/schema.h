@@ -10,9 +10,13 @@
 #pragma once
 
 #include "base/error.h"
-#include "sqlite.h"
+#include "sqlite/sqlite.h"
 
 namespace kiosk::store {
+
+using sql::Database;
+using sql::Statement;
+using sql::Transaction;
 
 inline constexpr int kContentSchemaVersion = 1;
 

@@ -153,3 +153,18 @@ TEST(Kioskctl, CheckMobile) {
     o = run("check mobile １３800000000");
     EXPECT_NE(o.text.find("half-width"), std::string::npos) << o.text;
 }
+
+TEST(Kioskctl, OutboxStatusCountsWithoutPersonalData) {
+    const auto dir = freshDir("Kioskctl.Outbox");
+    EXPECT_NE(run("--data " + dir.string() + " outbox status").code, 0) << "no outbox yet";
+    // Fill an outbox the way the kiosk does (the crash-test child submits
+    // until it is stopped; a short run leaves some records).
+    const std::string fill = "timeout -s KILL 0.5 " + std::string(OUTBOX_CRASH_CHILD) + " " + dir.string() + " > /dev/null";
+    (void)std::system(fill.c_str());
+    const Out o = run("--data " + dir.string() + " outbox status --json");
+    ASSERT_EQ(o.code, 0) << o.text;
+    const auto j = nlohmann::json::parse(o.text);
+    EXPECT_GT(j["pending"].get<int>(), 0);
+    EXPECT_EQ(j["acked"].get<int>(), 0);
+    EXPECT_EQ(o.text.find("测试用户"), std::string::npos) << "no personal data";
+}

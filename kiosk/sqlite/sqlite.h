@@ -13,7 +13,7 @@
 #include <string_view>
 #include <utility>
 
-namespace kiosk::store {
+namespace kiosk::sql {
 
 class Statement;
 
@@ -91,6 +91,7 @@ public:
     std::int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
     double real(int col) const { return sqlite3_column_double(m_stmt, col); }
     bool isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+    sqlite3_stmt* handle() const { return m_stmt; }
 
 private:
     sqlite3_stmt* m_stmt;
@@ -121,4 +122,4 @@ private:
     bool m_done = false;
 };
 
-}  // namespace kiosk::store
+}  // namespace kiosk::sql

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-namespace kiosk::store {
+namespace kiosk::sql {
 
 Database::~Database() {
     if (m_db) sqlite3_close_v2(m_db);
@@ -83,4 +83,4 @@ Result<void> Statement::run() {
     return {};
 }
 
-}  // namespace kiosk::store
+}  // namespace kiosk::sql

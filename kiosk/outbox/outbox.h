@@ -1,0 +1,107 @@
+// The kiosk's durable outbox: every case and rating a visitor submits is
+// committed here, in one SQLite transaction (WAL, synchronous=FULL), before
+// the visitor sees a receipt. Each record has a client-made UUID (the
+// idempotency key the hub deduplicates on) and a per-device sequence number.
+// Personal fields are sealed with the device key (sealing.h) and purged when
+// the hub acknowledges the record; what is left serves the status lookup.
+//
+//                 enqueue()
+//                    │
+//                    ▼
+//   ┌──────────► [pending] ──takeBatch()──► [sending]
+//   │                                        │  │  │
+//   └──── requeue() after a failed send ─────┘  │  │
+//                                               │  │
+//      acknowledge(): hub stored it             │  └── reject(): hub refused it for good
+//      (personal data purged) ◄─────────────────┘          (kept for the technician,
+//                 │                                         never blocks the queue)
+//                 ▼                                                │
+//             [acked]                                         [rejected]
+//
+// After a crash, records left in `sending` are put back to `pending` by
+// open(): the hub's idempotency key makes resending harmless.
+#pragma once
+
+#include "base/error.h"
+#include "sealing.h"
+#include "sqlite/sqlite.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kiosk::outbox {
+
+enum class State { Pending, Sending, Acked, Rejected };
+const char* stateName(State s);
+
+struct Submission {
+    std::string kind;               // "case" | "rating"
+    nlohmann::json publicData;      // nothing that identifies a person (kind, service, rating level …)
+    nlohmann::json personalData;    // names, mobile, credit code, free text, call-back contact
+    std::string mobileLast4;        // for the status lookup; stored only as a keyed hash
+};
+
+struct Receipt {
+    std::int64_t seq = 0;
+    std::string uuid;
+    std::string caseNo;             // printed on the receipt
+};
+
+struct Record {
+    std::int64_t seq = 0;
+    std::string uuid, kind, caseNo;
+    State state = State::Pending;
+    std::int64_t createdMs = 0;
+    int attempts = 0;
+    std::string lastError;
+    nlohmann::json publicData;
+    std::optional<nlohmann::json> personalData;  // absent once acknowledged
+};
+
+struct Status {
+    long pending = 0, sending = 0, acked = 0, rejected = 0;
+    std::int64_t oldestPendingAgeMs = 0;  // 0 when nothing is pending
+};
+
+class Outbox {
+public:
+    // Opens DATA_DIR/outbox.db (made on first start) with the device key.
+    // `terminalCode` (e.g. "QP01") starts every case number.
+    [[nodiscard]] static Result<Outbox> open(const std::string& dataDir, std::string terminalCode);
+
+    // Commits one submission; returns only after the commit is durable.
+    [[nodiscard]] Result<Receipt> enqueue(const Submission& s, std::int64_t nowMs, const std::tm& localDate);
+
+    [[nodiscard]] Result<std::vector<Record>> takeBatch(int max);  // pending → sending, oldest first
+    [[nodiscard]] Result<void> acknowledge(const std::string& uuid);
+    [[nodiscard]] Result<void> reject(const std::string& uuid, const std::string& reason);
+    [[nodiscard]] Result<void> requeue(const std::string& uuid, const std::string& error);
+
+    [[nodiscard]] Result<Status> status(std::int64_t nowMs);
+    [[nodiscard]] Result<std::vector<Record>> all();
+    // The record with this case number if the mobile's last four digits match.
+    [[nodiscard]] Result<std::optional<Record>> lookup(const std::string& caseNo, const std::string& mobileLast4);
+
+    sql::Database& db() { return m_db; }
+
+private:
+    Result<Record> read(sql::Statement& st);
+
+    sql::Database m_db;
+    DeviceKey m_key;
+    std::string m_terminal;
+};
+
+// Case number: terminal code + date (YYYYMMDD) + 6-digit sequence + a check
+// character over everything before it (ISO 7064 MOD 37,36 style, 0-9A-Z), so
+// a mistyped number is caught before any lookup. Unique across the fleet
+// because terminal codes are.
+std::string makeCaseNumber(const std::string& terminalCode, const std::tm& date, std::int64_t seq);
+bool caseNumberCheckOk(const std::string& caseNo);
+
+}  // namespace kiosk::outbox
