@@ -59,12 +59,13 @@ int main(int argc, char** argv) {
     const std::string size = argc > 2 ? argv[2] : "1920x1080";
     const std::string bin = KIOSK_BIN;
     const auto statsPath = std::filesystem::temp_directory_path() / "kiosk_startup_bench.json";
+    const std::string dataDir = (std::filesystem::temp_directory_path() / "kiosk_startup_bench_data").string();
 
     std::vector<double> first, wall, rss, baseWall;
-    runOnce({bin, "--headless", "--size", size}, nullptr);  // warm the page cache once
+    runOnce({bin, "--headless", "--size", size, "--data", dataDir}, nullptr);  // warm the page cache once
     for (int i = 0; i < runs; ++i) {
         long rssKb = 0;
-        const double ms = runOnce({bin, "--headless", "--size", size, "--stats", statsPath.string()}, &rssKb);
+        const double ms = runOnce({bin, "--headless", "--size", size, "--data", dataDir, "--stats", statsPath.string()}, &rssKb);
         std::ifstream in(statsPath);
         const auto j = nlohmann::json::parse(in, nullptr, false);
         if (j.is_discarded()) {
@@ -99,8 +100,8 @@ int main(int argc, char** argv) {
     }
     std::vector<double> openMs, slowestMs;
     for (int i = 0; i < runs; ++i) {
-        runOnce({bin, "--headless", "--size", size, "--content", KIOSK_DEMO_CONTENT, "--script", script.string(), "--stats",
-                 statsPath.string()},
+        runOnce({bin, "--headless", "--size", size, "--data", dataDir, "--content", KIOSK_DEMO_CONTENT, "--script",
+                 script.string(), "--stats", statsPath.string()},
                 nullptr);
         std::ifstream in(statsPath);
         const auto j = nlohmann::json::parse(in, nullptr, false);

@@ -10,7 +10,7 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" --target kiosk demo_content
 bin=build/release/kiosk/kiosk
 # The demo content (services, bundles, policies) built from assets/content/.
-set -- --content "$PWD/build/release/demo-content.db" --printer-output "$PWD/build/print" "$@"
+set -- --content "$PWD/build/release/demo-content.db" --printer-output "$PWD/build/print" --data "$PWD/build/kiosk-data" "$@"
 
 has_display() {
   [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ] || [ -e /dev/dri/card0 ]

@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "checklist.h"
+#include "validate/mobile.h"
 #include "i18n/strings.h"
 #include "ui/root.h"
 
@@ -59,7 +60,7 @@ double msSinceProcessStart() {
 App::App(config::Config config, platform::DisplayOptions display, std::unique_ptr<platform::Clock> clock)
     : m_config(std::move(config)), m_displayOptions(std::move(display)), m_clock(std::move(clock)) {
     m_fixedClock = dynamic_cast<platform::FixedClock*>(m_clock.get());
-    m_lookup = [](const std::string&, const std::string&) { return false; };
+    m_lookup = [](const std::string&, const std::string&) { return std::optional<std::string>{}; };
 }
 
 App::~App() {
@@ -103,6 +104,23 @@ Result<void> App::start() {
         logger()->warn("no content: {}", store.error().message);
     }
     m_printer = platform::makeFilePrinter(m_config.printerOutput);
+    if (auto box = outbox::Outbox::open(m_config.dataDir, m_config.terminalCode); box) {
+        m_outbox = std::move(*box);
+        m_lookup = [this](const std::string& caseNo, const std::string& last4) -> std::optional<std::string> {
+            auto r = m_outbox->lookup(caseNo, last4);
+            if (!r || !r->has_value()) return std::nullopt;
+            switch ((*r)->state) {
+                case outbox::State::Pending:
+                case outbox::State::Sending: return i18n::Key{"lookup.status_queued"}.id;
+                case outbox::State::Acked: return i18n::Key{"lookup.status_received"}.id;
+                case outbox::State::Rejected: return i18n::Key{"lookup.status_rejected"}.id;
+            }
+            return std::nullopt;
+        };
+    } else {
+        // The kiosk still informs visitors; submitting says it cannot save.
+        logger()->error("outbox unavailable, submissions are off: {}", box.error().message);
+    }
 
     auto display = platform::openDisplay(m_displayOptions);
     if (!display) return std::unexpected(display.error());
@@ -157,8 +175,8 @@ void App::runEffects(const state::Effects& effects) {
         } else if (std::holds_alternative<state::RebuildFonts>(e)) {
             m_fontsDirty = true;
         } else if (const auto* q = std::get_if<state::LookupCase>(&e)) {
-            const bool found = m_lookup(q->caseNo, q->mobileLast4);
-            dispatch(state::LookupAnswered{q->caseNo, found});
+            const auto status = m_lookup(q->caseNo, q->mobileLast4);
+            dispatch(state::LookupAnswered{q->caseNo, status.has_value(), status.value_or("")});
         } else if (const auto* load = std::get_if<state::LoadPage>(&e)) {
             loadPage(*load);
         } else if (const auto* search = std::get_if<state::RunSearch>(&e)) {
@@ -171,6 +189,8 @@ void App::runEffects(const state::Effects& effects) {
             dispatch(state::SearchAnswered{search->query, std::move(hits)});
         } else if (const auto* job = std::get_if<state::PrintChecklist>(&e)) {
             print(*job);
+        } else if (const auto* save = std::get_if<state::SaveCase>(&e)) {
+            saveCase(*save);
         }
     }
 }
@@ -241,12 +261,37 @@ void App::loadPage(const state::LoadPage& r) {
     }
 }
 
+void App::saveCase(const state::SaveCase& r) {
+    const auto& f = r.form;
+    outbox::Submission sub;
+    sub.kind = "case";
+    sub.publicData = {{"case_kind", state::kCaseKinds[std::max(0, f.kind)]},
+                      {"reply", f.reply == 0 ? "phone" : "sms"},
+                      {"language", i18n::langTag(r.lang)}};
+    const auto mobile = validate::checkMobile(f.mobile).normalised;
+    sub.personalData = {{"description", f.description}, {"enterprise", f.enterprise}, {"credit_code", f.uscc},
+                        {"contact_name", f.contact},    {"mobile", mobile}};
+    sub.mobileLast4 = mobile.size() == 11 ? mobile.substr(7) : "";
+    if (!m_outbox) return dispatch(state::CaseSaveFailed{});
+    auto saved = m_outbox->enqueue(sub, m_clock->monotonicMs(), m_clock->localTime());
+    if (!saved) {
+        logger()->error("a case could not be saved: {}", saved.error().message);  // never the contents
+        return dispatch(state::CaseSaveFailed{});
+    }
+    ++m_stats.casesSaved;
+    logger()->info("case saved to the outbox (seq {})", saved->seq);
+    dispatch(state::CaseSaved{saved->caseNo});
+}
+
 void App::print(const state::PrintChecklist& request) {
-    if (!m_content) return;
     const std::tm t = m_clock->localTime();
     const std::string at = fmt::format("{} {:02}:{:02}", today(), t.tm_hour, t.tm_min);
     platform::PrintJob job;
-    if (request.kind == "bundle") {
+    if (request.kind == "receipt") {
+        job = caseReceipt(request.id, m_state.session.lang, at);
+    } else if (!m_content) {
+        return;
+    } else if (request.kind == "bundle") {
         auto b = m_content->bundle(request.id);
         if (!b) return;
         job = bundleChecklist(*b, m_state.session.lang, at);

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "config/config.h"
 #include "display.h"
+#include "outbox/outbox.h"
 #include "printer.h"
 #include "store/content_store.h"
 #include "script.h"
@@ -35,6 +36,7 @@ struct RunStats {
     int glyphsMissingFromFont = 0;
     long peakRssKb = 0;
     long printJobs = 0;
+    long casesSaved = 0;
     bool contentOpen = false;
     double contentOpenMs = 0;        // opening the content database at start
     double maxFrameMs = 0;           // slowest frame after the first (atlas rebuilds included)
@@ -42,9 +44,11 @@ struct RunStats {
     int width = 0, height = 0;
 };
 
-// Answers a case-status lookup from what this kiosk knows. The submissions
-// issue backs it with the outbox; until then no case is known here.
-using CaseLookupFn = std::function<bool(const std::string& caseNo, const std::string& mobileLast4)>;
+// Answers a case-status lookup from what this kiosk knows: its outbox (the
+// hub issue adds statuses sent down from the centre).
+// Returns the i18n key of the case's status, or nothing when unknown here.
+using CaseLookupFn =
+    std::function<std::optional<std::string>(const std::string& caseNo, const std::string& mobileLast4)>;
 
 class App {
 public:
@@ -91,6 +95,8 @@ private:
     state::AppState m_state;
     CaseLookupFn m_lookup;
     std::optional<store::ContentStore> m_content;
+    std::optional<outbox::Outbox> m_outbox;
+    void saveCase(const state::SaveCase& request);
     std::unique_ptr<platform::Printer> m_printer;
 
     int m_framesPending = 2;

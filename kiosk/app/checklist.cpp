@@ -47,6 +47,16 @@ platform::PrintJob serviceChecklist(const store::ServiceView& v, i18n::Lang lang
     return job;
 }
 
+platform::PrintJob caseReceipt(const std::string& caseNo, i18n::Lang lang, const std::string& printedAt) {
+    platform::PrintJob job;
+    job.title = tr(lang, i18n::Key{"case.receipt_print_title"}.id);
+    job.lines.push_back(ui::labelled(lang, tr(lang, i18n::Key{"case.case_no"}.id), caseNo));
+    job.lines.push_back(tr(lang, i18n::Key{"case.receipt_body"}.id));
+    job.lines.push_back(fmt::format("{} {}", tr(lang, i18n::Key{"print.printed_at"}.id), printedAt));
+    job.qr = caseNo;
+    return job;
+}
+
 platform::PrintJob bundleChecklist(const store::BundleView& v, i18n::Lang lang, const std::string& printedAt) {
     platform::PrintJob job;
     job.title = ui::labelled(lang, tr(lang, i18n::Key{"print.checklist"}.id),

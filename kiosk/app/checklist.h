@@ -9,6 +9,8 @@
 namespace kiosk::app {
 
 platform::PrintJob serviceChecklist(const store::ServiceView& v, i18n::Lang lang, const std::string& printedAt);
+// The slip printed after a case is submitted: number, QR, how to look it up.
+platform::PrintJob caseReceipt(const std::string& caseNo, i18n::Lang lang, const std::string& printedAt);
 platform::PrintJob bundleChecklist(const store::BundleView& v, i18n::Lang lang, const std::string& printedAt);
 
 }  // namespace kiosk::app

@@ -39,6 +39,7 @@ int writeStats(const std::string& path, const kiosk::app::RunStats& s) {
         {"glyphs_missing_from_font", s.glyphsMissingFromFont},
         {"peak_rss_kb", s.peakRssKb},
         {"print_jobs", s.printJobs},
+        {"cases_saved", s.casesSaved},
         {"content_open", s.contentOpen},
         {"content_open_ms", s.contentOpenMs},
         {"max_frame_ms", s.maxFrameMs},
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
 
     CLI::App cli{"kiosk: self-service government services terminal for enterprises"};
     std::string configPath, windowed, size = "1920x1080", renderer, script, statsPath, screenshot, lang, content,
-        printerOutput;
+        printerOutput, dataDir;
     bool headless = false, elder = false;
     cli.add_option("--config", configPath, "TOML configuration file (defaults are built in; see assets/config/kiosk.toml)")
         ->check(CLI::ExistingFile);
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
     cli.add_flag("--elder", elder, "Start visitor sessions in elder mode (overrides ui.elder_mode)");
     cli.add_option("--content", content, "Content database (overrides content.database)");
     cli.add_option("--printer-output", printerOutput, "Folder the file printer writes to (overrides printer.output)");
+    cli.add_option("--data", dataDir, "Data folder: outbox and device key (overrides data.dir)");
     CLI11_PARSE(cli, argc, argv);
 
     auto config = kiosk::config::load(configPath.empty() ? std::nullopt
@@ -93,6 +95,7 @@ int main(int argc, char** argv) {
     if (!renderer.empty()) config->renderer = renderer;
     if (!content.empty()) config->contentDatabase = content;
     if (!printerOutput.empty()) config->printerOutput = printerOutput;
+    if (!dataDir.empty()) config->dataDir = dataDir;
 
     platform::DisplayOptions display;
     display.title = "kiosk";

@@ -31,6 +31,8 @@ const std::vector<KeySpec>& schema() {
     static const std::vector<KeySpec> specs = {
         {"site.name", Kind::String},
         {"site.name_en", Kind::String},
+        {"site.terminal_code", Kind::String},
+        {"data.dir", Kind::String},
         {"ui.language", Kind::Choice, 0, 0, {"zh-CN", "en"}},
         {"ui.elder_mode", Kind::Bool},
         {"idle.timeout_s", Kind::Int, 15, 3600},
@@ -141,6 +143,8 @@ void apply(const toml::table& t, Config& c) {
     };
     str("site.name", c.siteName);
     str("site.name_en", c.siteNameEn);
+    str("site.terminal_code", c.terminalCode);
+    str("data.dir", c.dataDir);
     str("ui.language", c.language);
     if (auto v = t.at_path("ui.elder_mode").value<bool>()) c.elderMode = *v;
     integer("idle.timeout_s", c.idleTimeoutS);
@@ -170,6 +174,12 @@ Result<Config> overlay(Config base, std::string_view text, std::string_view orig
     if (!table) return std::unexpected(table.error());
     if (auto ok = validateTable(*table, "", origin); !ok) return std::unexpected(ok.error());
     apply(*table, base);
+    const auto& code = base.terminalCode;
+    const bool codeOk = code.size() >= 2 && code.size() <= 6 &&
+                        std::all_of(code.begin(), code.end(), [](char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'); });
+    if (!codeOk)
+        return fail(ErrorCode::Config, fmt::format("{}: 'site.terminal_code' = \"{}\" must be 2 to 6 capital letters or digits",
+                                                   origin, code));
     return base;
 }
 

@@ -19,6 +19,8 @@ namespace kiosk::config {
 struct Config {
     std::string siteName;           // site.name, shown on home (zh)
     std::string siteNameEn;         // site.name_en, shown on home (en)
+    std::string terminalCode = "KS01";  // site.terminal_code, starts case numbers, [A-Z0-9]{2,6}
+    std::string dataDir;            // data.dir, outbox and device key
     std::string language = "zh-CN"; // ui.language: "zh-CN" | "en"
     bool elderMode = false;         // ui.elder_mode
     int idleTimeoutS = 90;          // idle.timeout_s, seconds, 15–3600

@@ -26,7 +26,11 @@ struct UserActivity {};            // any touch or key, at state.nowMs
 struct Tick { std::int64_t nowMs; };  // time passed
 struct SubmitLookup {};
 struct ClearLookup {};
-struct LookupAnswered { std::string caseNo; bool found; };
+struct LookupAnswered {
+    std::string caseNo;
+    bool found;
+    std::string statusKey = {};
+};
 struct SetOnline { bool online; };
 struct PageLoaded {
     ScreenId screen;
@@ -50,11 +54,19 @@ struct CheckAnswered {                                     // the profile after 
     bool advance = true;                                   // false: a multi-select toggle
 };
 struct CheckStep { int step; };                            // go to a question (or kCheckQuestions: results)
-struct Print { std::string kind; std::string id; };        // "service" | "bundle" checklist
+struct Print { std::string kind; std::string id; };        // "service" | "bundle" checklist, "receipt"
+struct CaseSetKind { int kind; };
+struct CaseSetReply { int reply; };
+struct CaseToggleAccept {};
+struct CaseReview {};                                      // validate, then show the review page
+struct CaseConfirm {};                                     // write it to the outbox
+struct CaseSaved { std::string caseNo; };
+struct CaseSaveFailed {};
 
 using Action = std::variant<Navigate, Back, GoHome, ConfirmLeave, ToggleLanguage, ToggleElderMode, UserActivity, Tick,
                             SubmitLookup, ClearLookup, LookupAnswered, SetOnline, PageLoaded, PageFailed, SetGuideTab,
-                            SearchEdited, SearchAnswered, SetPolicyFilter, CheckAnswered, CheckStep, Print>;
+                            SearchEdited, SearchAnswered, SetPolicyFilter, CheckAnswered, CheckStep, Print, CaseSetKind,
+                            CaseSetReply, CaseToggleAccept, CaseReview, CaseConfirm, CaseSaved, CaseSaveFailed>;
 using Actions = std::vector<Action>;
 
 // --- effects -------------------------------------------------------------
@@ -70,7 +82,9 @@ struct LoadPage {
 struct RunSearch { std::string query; };
 struct PrintChecklist { std::string kind; std::string id; };
 
-using Effect = std::variant<ResetUiState, RebuildFonts, LookupCase, LoadPage, RunSearch, PrintChecklist>;
+struct SaveCase { CaseForm form; i18n::Lang lang; };       // to the outbox
+
+using Effect = std::variant<ResetUiState, RebuildFonts, LookupCase, LoadPage, RunSearch, PrintChecklist, SaveCase>;
 using Effects = std::vector<Effect>;
 
 }  // namespace kiosk::state

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <variant>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ enum class ScreenId : std::uint8_t {
     BundleDetail,  // 一件事, param = bundle id
     PolicyDocument,  // a document and its measure tree, param = document id
     MeasureDetail,   // one measure, param = "DOC#PATH"
+    CaseReview,      // 我要反映: check before submitting
+    CaseReceipt,     // 我要反映: the case number after submitting
     Count
 };
 
@@ -94,6 +97,28 @@ struct CheckState {
 };
 inline constexpr int kCheckQuestions = 8;
 
+// A problem found at one field, in both languages (validators give both).
+struct FieldError {
+    std::string zh, en;
+};
+
+// 我要反映 / 帮办 / 办不成事: what the visitor typed (never written anywhere
+// until they confirm; then it goes to the outbox and is cleared from here).
+struct CaseForm {
+    int kind = -1;                 // index into kCaseKinds, -1 = not chosen
+    std::string description, enterprise, uscc, contact, mobile;
+    int reply = 0;                 // 0 phone call, 1 text message
+    bool accepted = false;         // privacy notice accepted
+    std::map<std::string, FieldError> errors;  // field → problem
+    bool saveFailed = false;
+};
+inline constexpr const char* kCaseKinds[] = {"咨询", "求助", "投诉", "举报", "建议", "办不成事"};
+inline constexpr std::size_t kDescriptionMax = 1000;  // characters
+
+struct CaseReceiptData {
+    std::string caseNo;
+};
+
 // 办件查询 form: what the visitor typed and what the kiosk answered.
 struct CaseLookupForm {
     enum class Field : std::uint8_t { None, CaseNo, Mobile4 };
@@ -104,6 +129,7 @@ struct CaseLookupForm {
     bool answered = false;    // a lookup ran; `answerCaseNo` holds its number
     bool found = false;
     std::string answerCaseNo;
+    std::string statusKey;    // i18n key of the status this kiosk knows, when found
 };
 
 enum class Modal : std::uint8_t { None, ConfirmLeave };
@@ -127,6 +153,8 @@ struct VisitorSession {
     bool active = false;  // a visitor has touched the screen since the last wipe
     Modal modal = Modal::None;
     CaseLookupForm lookup;
+    CaseForm caseForm;
+    CaseReceiptData receipt;
     std::vector<Toast> toasts;
 };
 

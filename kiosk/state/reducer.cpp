@@ -1,6 +1,11 @@
 // The reducer: one function per action, all mutating AppState in place.
 #include "reducer.h"
 
+#include "validate/mobile.h"
+#include "validate/uscc.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -23,7 +28,70 @@ VisitorSession freshSession(const Settings& settings) {
 }
 
 bool hasVisitorInput(const VisitorSession& session) {
-    return !session.lookup.caseNo.empty() || !session.lookup.mobileLast4.empty();
+    const auto& f = session.caseForm;
+    return !session.lookup.caseNo.empty() || !session.lookup.mobileLast4.empty() || !f.description.empty() ||
+           !f.enterprise.empty() || !f.uscc.empty() || !f.contact.empty() || !f.mobile.empty();
+}
+
+namespace {
+
+// Characters a name or description may not hold: controls (a newline is
+// allowed in the description), emoji and pictographs, the replacement char.
+bool badChar(char32_t cp, bool allowNewline) {
+    if (cp == '\n') return !allowNewline;
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) return true;
+    if (cp == 0xFFFD || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0xFFFF) return true;  // emoji live above the BMP
+    if ((cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200D) return true;
+    return false;
+}
+
+// Number of characters, or npos if `s` holds a character it must not.
+std::size_t countChars(const std::string& s, bool allowNewline) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return std::string::npos;
+        char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
+        for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+        if (badChar(cp, allowNewline)) return std::string::npos;
+        i += len;
+        ++n;
+    }
+    return n;
+}
+
+}  // namespace
+
+FieldError both(const char* key) { return {i18n::tr(i18n::Lang::Zh, key), i18n::tr(i18n::Lang::En, key)}; }
+
+bool validateCaseForm(CaseForm& f) {
+    f.errors.clear();
+    auto text = [&](const char* field, const std::string& value, std::size_t max, bool required, bool newline,
+                    const char* requiredKey) {
+        const std::size_t n = countChars(value, newline);
+        if (n == std::string::npos) {
+            f.errors[field] = both(i18n::Key{"case.err_chars"}.id);
+        } else if (n > max) {
+            const char* key = i18n::Key{"case.err_too_long"}.id;
+            f.errors[field] = {fmt::format(fmt::runtime(i18n::tr(i18n::Lang::Zh, key)), max),
+                               fmt::format(fmt::runtime(i18n::tr(i18n::Lang::En, key)), max)};
+        } else if (required && value.find_first_not_of(" \n") == std::string::npos) {
+            f.errors[field] = both(requiredKey);
+        }
+    };
+    if (f.kind < 0) f.errors["kind"] = both(i18n::Key{"case.err_kind"}.id);
+    text("description", f.description, kDescriptionMax, true, true, i18n::Key{"case.err_description"}.id);
+    text("enterprise", f.enterprise, 100, false, false, "");
+    text("contact", f.contact, 30, true, false, i18n::Key{"case.err_contact"}.id);
+    if (!f.uscc.empty()) {
+        const auto r = validate::checkUscc(f.uscc);
+        if (!r.valid) f.errors["uscc"] = {r.messageZh, r.messageEn};
+    }
+    if (f.mobile.empty()) f.errors["mobile"] = both(i18n::Key{"case.err_mobile"}.id);
+    else if (const auto r = validate::checkMobile(f.mobile); !r.valid) f.errors["mobile"] = {r.messageZh, r.messageEn};
+    if (!f.accepted) f.errors["accept"] = both(i18n::Key{"case.err_accept"}.id);
+    return f.errors.empty();
 }
 
 int idleSecondsLeft(const AppState& s) {
@@ -176,6 +244,44 @@ struct Reducer {
         showToast(s, i18n::Key{"toast.printing"}.id);
         return {PrintChecklist{a.kind, a.id}};
     }
+    Effects operator()(const CaseSetKind& a) {
+        s.session.caseForm.kind = a.kind;
+        s.session.caseForm.errors.erase("kind");
+        return {};
+    }
+    Effects operator()(const CaseSetReply& a) {
+        s.session.caseForm.reply = a.reply;
+        return {};
+    }
+    Effects operator()(const CaseToggleAccept&) {
+        s.session.caseForm.accepted = !s.session.caseForm.accepted;
+        s.session.caseForm.errors.erase("accept");
+        return {};
+    }
+    Effects operator()(const CaseReview&) {
+        if (!validateCaseForm(s.session.caseForm)) {
+            s.session.nav.back().scroll = {};  // back to the top, where the first message is
+            return {};
+        }
+        s.session.nav.push_back(NavEntry{ScreenId::CaseReview, {}, {}, {}});
+        return showTop(s);
+    }
+    Effects operator()(const CaseConfirm&) {
+        if (!validateCaseForm(s.session.caseForm)) return {};
+        return {SaveCase{s.session.caseForm, s.session.lang}};
+    }
+    Effects operator()(const CaseSaved& a) {
+        // The outbox has it: nothing personal stays in the session.
+        s.session.caseForm = CaseForm{};
+        s.session.receipt = CaseReceiptData{a.caseNo};
+        s.session.nav.assign(1, NavEntry{});
+        s.session.nav.push_back(NavEntry{ScreenId::CaseReceipt, {}, {}, {}});
+        return showTop(s);
+    }
+    Effects operator()(const CaseSaveFailed&) {
+        s.session.caseForm.saveFailed = true;
+        return {};
+    }
     Effects operator()(const ToggleLanguage&) {
         s.session.lang = s.session.lang == i18n::Lang::Zh ? i18n::Lang::En : i18n::Lang::Zh;
         showToast(s, i18n::Key{"toast.language"}.id);
@@ -232,6 +338,7 @@ struct Reducer {
         f.answered = true;
         f.found = a.found;
         f.answerCaseNo = a.caseNo;
+        f.statusKey = a.statusKey;
         return {};
     }
     Effects operator()(const SetOnline& a) {
@@ -250,7 +357,8 @@ const char* actionName(const Action& action) {
                                              "SubmitLookup", "ClearLookup",    "LookupAnswered", "SetOnline",
                                              "PageLoaded",   "PageFailed",     "SetGuideTab",  "SearchEdited",
                                              "SearchAnswered", "SetPolicyFilter", "CheckAnswered", "CheckStep",
-                                             "Print"};
+                                             "Print",        "CaseSetKind",    "CaseSetReply", "CaseToggleAccept",
+                                             "CaseReview",   "CaseConfirm",    "CaseSaved",    "CaseSaveFailed"};
     static_assert(std::size(kNames) == std::variant_size_v<Action>);
     return kNames[action.index()];
 }

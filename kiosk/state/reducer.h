@@ -35,4 +35,8 @@ std::int64_t nextDeadlineMs(const AppState& state);
 std::string checkCaseNumber(const std::string& caseNo);
 std::string checkMobileLast4(const std::string& digits);
 
+// Checks every field of the case form and records the problems in
+// form.errors; true when there are none.
+bool validateCaseForm(CaseForm& form);
+
 }  // namespace kiosk::state

@@ -432,13 +432,15 @@ struct FieldLimits {
     std::size_t maxBytes;
     bool digitsOnly;
     bool alnumOnly;
+    bool multiline;
 };
 
 int fieldCallback(ImGuiInputTextCallbackData* data) {
     const auto* lim = static_cast<const FieldLimits*>(data->UserData);
     if (data->EventFlag == ImGuiInputTextFlags_CallbackCharFilter) {
         const ImWchar ch = data->EventChar;
-        if (ch < 0x20) return 1;                                     // control characters never enter a field
+        if (ch == '\n' && lim->multiline) return 0;
+        if (ch < 0x20) return 1;  // no controls; an emoji arrives as U+FFFD and validation names it
         if (lim->digitsOnly && !(ch >= '0' && ch <= '9')) return 1;
         if (lim->alnumOnly && !((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')))
             return 1;
@@ -456,6 +458,7 @@ int fieldCallback(ImGuiInputTextCallbackData* data) {
 bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float width) {
     if (!spec.label.empty()) {
         paragraph(c, FontRole::Body, spec.label, c.p.text, width);
+        if (spec.lines > 1 && !spec.hint.empty()) paragraph(c, FontRole::Small, spec.hint, c.p.textMuted, width);
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
     }
     const bool hasError = !spec.error.empty();
@@ -464,12 +467,18 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
     ImGui::PushStyleColor(ImGuiCol_TextDisabled, ImGui::ColorConvertU32ToFloat4(c.p.textMuted));
     ImGui::SetNextItemWidth(width);
     const ImVec2 pos = ImGui::GetCursorScreenPos();
-    FieldLimits lim{spec.maxBytes, spec.digitsOnly, spec.alnumOnly};
+    FieldLimits lim{spec.maxBytes, spec.digitsOnly, spec.alnumOnly, spec.lines > 1};
     const std::string hint(spec.hint);
     const std::string imguiId = std::string("##") + spec.id;  // the label is drawn above, not beside
-    const bool edited = ImGui::InputTextWithHint(
-        imguiId.c_str(), hint.c_str(), &value, ImGuiInputTextFlags_CallbackCharFilter | ImGuiInputTextFlags_CallbackEdit,
-        fieldCallback, &lim);
+    const int flags = ImGuiInputTextFlags_CallbackCharFilter | ImGuiInputTextFlags_CallbackEdit;
+    bool edited = false;
+    if (spec.lines > 1) {
+        // ImGui 1.86 draws no hint in a multi-line field: the hint goes under the label instead.
+        const float h = c.px(FontRole::Body) * 1.4f * float(spec.lines) + ImGui::GetStyle().FramePadding.y * 2;
+        edited = ImGui::InputTextMultiline(imguiId.c_str(), &value, ImVec2(width, h), flags, fieldCallback, &lim);
+    } else {
+        edited = ImGui::InputTextWithHint(imguiId.c_str(), hint.c_str(), &value, flags, fieldCallback, &lim);
+    }
     registryRecord(spec.id, pos, ImGui::GetItemRectMax());
     ImGui::PopStyleColor(2);
     ImGui::PopFont();

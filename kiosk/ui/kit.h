@@ -113,6 +113,7 @@ struct FieldSpec {
     bool digitsOnly = false;
     bool alnumOnly = false;
     std::string_view error;  // shown under the field in red when not empty
+    int lines = 1;           // > 1: a multi-line field of that many lines
 };
 // A labelled single-line field, full width of `width`. Returns true when edited.
 bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float width);

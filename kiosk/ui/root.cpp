@@ -21,6 +21,8 @@ const char* screenTitleKey(state::ScreenId id) {
         case state::ScreenId::BundleDetail: return i18n::Key{"guide.bundle"}.id;
         case state::ScreenId::PolicyDocument: return i18n::Key{"policy.document"}.id;
         case state::ScreenId::MeasureDetail: return i18n::Key{"policy.measure"}.id;
+        case state::ScreenId::CaseReview: return i18n::Key{"case.review_title"}.id;
+        case state::ScreenId::CaseReceipt: return i18n::Key{"case.receipt_title"}.id;
         case state::ScreenId::Count: break;
     }
     return i18n::Key{"top.home"}.id;
@@ -55,6 +57,9 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
         case state::ScreenId::PolicyDocument: drawPolicyDocument(c, session, out); break;
         case state::ScreenId::MeasureDetail: drawMeasureDetail(c, session, out); break;
         case state::ScreenId::PolicyCheck: drawPolicyCheck(c, session, out); break;
+        case state::ScreenId::Feedback: drawCaseForm(c, session, out); break;
+        case state::ScreenId::CaseReview: drawCaseReview(c, session, out); break;
+        case state::ScreenId::CaseReceipt: drawCaseReceipt(c, session, out); break;
         default: drawComingSoon(c, ComingSoonView{screenTitleKey(screen)}, scroll, out); break;
     }
 

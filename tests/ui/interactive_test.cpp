@@ -142,7 +142,7 @@ TEST_P(Windowed, OpensIdlesAtZeroCpuTakesAClickAndStopsOnSigterm) {
     // Leak checking stays on in the headless UI tests, which run all of our
     // code; here libdbus (pulled in by SDL's X11 path) and Mesa's unloaded
     // driver modules report small leaks of their own that we cannot fix.
-    const pid_t kiosk = spawn({KIOSK_BIN, "--windowed", "1280x800", "--renderer", GetParam()},
+    const pid_t kiosk = spawn({KIOSK_BIN, "--windowed", "1280x800", "--renderer", GetParam(), "--data", (dir / "data").string()},
                               {display, "KIOSK_TRACE=app", "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"}, log);
     ASSERT_TRUE(waitFor(log, "first frame", 30s)) << slurp(log);
     const std::string expected = GetParam() == "gl" ? "via opengl3" : "via sdl-software";

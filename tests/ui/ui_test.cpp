@@ -56,7 +56,8 @@ fs::path testDir() {
 // Runs `kiosk --headless ARGS --stats stats.json` with the working directory
 // `dir`; screenshots named in scripts land there.
 KioskRun runKiosk(const fs::path& dir, std::vector<std::string> args) {
-    args.insert(args.begin(), {KIOSK_BIN, "--headless"});
+    // Each run has its own data folder (outbox, device key), never /var/lib/kiosk.
+    args.insert(args.begin(), {KIOSK_BIN, "--headless", "--data", (dir / "data").string()});
     args.push_back("--stats");
     args.push_back("stats.json");
     const pid_t pid = fork();
@@ -305,6 +306,48 @@ TEST(Content, MissingContentDatabaseIsSaidNotCrashed) {
     EXPECT_NE(r.stderrText.find("no content"), std::string::npos) << r.stderrText;
     EXPECT_FALSE(r.stats["content_open"].get<bool>());
     expectGolden(dir / "none.png", "content_unavailable_zh");
+}
+
+// --- cases --------------------------------------------------------------------------
+TEST(Case, SubmitReviewReceiptAndLookUp) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "case_flow", {"--printer-output", (dir / "print").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["cases_saved"].get<int>(), 1);
+    EXPECT_EQ(r.stats["print_jobs"].get<int>(), 1);
+    for (const char* shot : {"case_empty", "case_errors", "case_bad_code", "case_review", "case_receipt"})
+        expectGolden(dir / (std::string(shot) + ".png"), std::string(shot) + "_zh");
+    // Nothing the visitor typed is readable in the kiosk's files or logs.
+    std::string disk = slurp(dir / "data/outbox.db") + slurp(dir / "data/outbox.db-wal");
+    for (const char* secret : {"王小明", "13812345678", "补交材料", "餐饮管理", "914403001922038216"}) {
+        EXPECT_EQ(disk.find(secret), std::string::npos) << secret;
+        EXPECT_EQ(r.stderrText.find(secret), std::string::npos) << secret << " in the log";
+    }
+    const std::string slip = slurp(dir / "print/job-000001.txt");
+    const auto at = slip.find("KS0120260115000001");
+    ASSERT_NE(at, std::string::npos) << slip;
+    const std::string caseNo = slip.substr(at, 19);
+    // 办件查询 at the same kiosk: right last four digits find it, wrong ones do not.
+    const KioskRun found = inlineScript(dir, "tap-id home.tile.lookup\ntap-id lookup.case_no\ntype " + caseNo +
+                                                 "\ntap-id lookup.mobile4\ntype 5678\ntap-id lookup.submit\n"
+                                                 "screenshot found.png\ntap-id lookup.mobile4\nkey Backspace\ntype 9\n"
+                                                 "tap-id lookup.submit\nscreenshot wrong.png\n");
+    ASSERT_EQ(found.exitCode, 0) << found.stderrText;
+    expectGolden(dir / "found.png", "lookup_found_zh");
+    expectGolden(dir / "wrong.png", "lookup_wrong_digits_zh");
+}
+
+TEST(Case, HostileInputGetsMessagesAndKeepsWhatWasTyped) {
+    const auto dir = testDir();
+    const std::string longText(3000, 'x');
+    const KioskRun r = inlineScript(dir, "tap-id home.tile.feedback\ntap-id case.description\ntype " + longText +
+                                             "\ntap-id case.contact\ntype 王😀小明\ntap-id case.mobile\ntype １3812345678\n"
+                                             "drag 960 900 960 200 400\nwait 1500\ntap-id case.submit\nscreenshot hostile.png\n"
+                                             "drag 960 800 960 400 400\nwait 1500\nscreenshot hostile_lower.png\n");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["cases_saved"].get<int>(), 0);
+    expectGolden(dir / "hostile.png", "case_hostile_zh");
+    expectGolden(dir / "hostile_lower.png", "case_hostile_lower_zh");
 }
 
 // --- drag to scroll ------------------------------------------------------------------

@@ -197,3 +197,40 @@ TEST(Reducer, PolicyCheckAnswersAreWipedWithTheSession) {
     EXPECT_FALSE(s.session.check.profile.size.has_value());
     EXPECT_EQ(s.session.check.step, 0);
 }
+
+TEST(Reducer, CaseFormSaysWhatIsWrongAtEachField) {
+    CaseForm f;
+    EXPECT_FALSE(validateCaseForm(f));
+    for (const char* field : {"kind", "description", "contact", "mobile", "accept"})
+        EXPECT_TRUE(f.errors.contains(field)) << field;
+    f.kind = 2;
+    f.description = std::string(1001, 'a');
+    f.contact = "王\x01明";
+    f.mobile = "1381234567";
+    f.uscc = "91440300I922038216";
+    f.accepted = true;
+    EXPECT_FALSE(validateCaseForm(f));
+    EXPECT_NE(f.errors["description"].zh.find("1000"), std::string::npos);
+    EXPECT_TRUE(f.errors.contains("contact"));
+    EXPECT_NE(f.errors["mobile"].en.find("11 digits"), std::string::npos);
+    EXPECT_NE(f.errors["uscc"].en.find("Character 9"), std::string::npos);
+    f.description = "窗口要求补交材料三次仍未受理。\n请协调。";
+    f.contact = "王小明";
+    f.mobile = "+86 138 1234 5678";
+    f.uscc = "914403001922038216";
+    EXPECT_TRUE(validateCaseForm(f)) << (f.errors.empty() ? "" : f.errors.begin()->first);
+}
+
+TEST(Reducer, SavedCaseLeavesNothingPersonalInTheSession) {
+    AppState s = makeInitialState(settings(), 0);
+    (void)reduce(s, Navigate{ScreenId::Feedback});
+    s.session.caseForm = CaseForm{2, "描述", "企业", "", "王小明", "13812345678", 0, true, {}, false};
+    EXPECT_TRUE(hasVisitorInput(s.session));
+    Effects fx = reduce(s, CaseConfirm{});
+    ASSERT_TRUE(has<SaveCase>(fx));
+    (void)reduce(s, CaseSaved{"KS0120260115000001X"});
+    EXPECT_TRUE(s.session.caseForm.contact.empty());
+    EXPECT_TRUE(s.session.caseForm.mobile.empty());
+    EXPECT_EQ(currentScreen(s), ScreenId::CaseReceipt);
+    EXPECT_EQ(s.session.nav.size(), 2u) << "Back from the receipt goes home, not to the form";
+}

@@ -37,9 +37,11 @@ void drawCaseLookup(const Ctx& c, state::CaseLookupForm& form, state::ScrollStat
     if (button(c, "lookup.clear", c.tr("lookup.clear"), ImVec2(bw * 0.8f, 0), ButtonStyle::Secondary))
         out.emplace_back(state::ClearLookup{});
 
-    if (form.answered && !form.found) {
+    if (form.answered) {
         ImGui::Dummy(ImVec2(0, c.m.gap));
-        const std::string msg = fmt::format(fmt::runtime(c.tr("lookup.none")), form.answerCaseNo);
+        const std::string msg = form.found ? fmt::format(fmt::runtime(c.tr("lookup.found")), form.answerCaseNo,
+                                                         c.tr(form.statusKey))
+                                           : fmt::format(fmt::runtime(c.tr("lookup.none")), form.answerCaseNo);
         const ImVec2 p0 = ImGui::GetCursorScreenPos();
         const float textW = width - 2 * c.m.gap;
         const float h = measureParagraph(c, FontRole::Body, msg, textW) + 2 * c.m.gap;

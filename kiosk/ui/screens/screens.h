@@ -44,6 +44,9 @@ void drawPolicies(const Ctx& c, state::VisitorSession& s, state::Actions& out);
 void drawPolicyDocument(const Ctx& c, state::VisitorSession& s, state::Actions& out);
 void drawMeasureDetail(const Ctx& c, state::VisitorSession& s, state::Actions& out);
 void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawCaseReview(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawCaseReceipt(const Ctx& c, state::VisitorSession& s, state::Actions& out);
 
 struct OverlayView {
     state::Modal modal = state::Modal::None;

@@ -1,0 +1,147 @@
+// 我要反映 (cases, 帮办, 办不成事): the form with a message at each field that
+// needs one, the privacy notice to accept, a review page (mobile masked) and
+// the receipt with the case number, its QR code and a printed slip.
+#include "content_common.h"
+
+#include "validate/mobile.h"
+
+#include <fmt/format.h>
+
+namespace kiosk::ui {
+namespace {
+
+const char* const kKindKeys[] = {"case.kind_question", "case.kind_help",       "case.kind_complaint",
+                                 "case.kind_report",   "case.kind_suggestion", "case.kind_failed"};
+
+std::string errorText(const Ctx& c, const state::CaseForm& f, const char* field) {
+    auto it = f.errors.find(field);
+    if (it == f.errors.end()) return {};
+    return c.lang == i18n::Lang::En ? it->second.en : it->second.zh;
+}
+
+void errorLine(const Ctx& c, const std::string& text, float width) {
+    if (text.empty()) return;
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
+    paragraph(c, FontRole::Small, text, c.p.danger, width);
+}
+
+}  // namespace
+
+void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
+    auto& scroll = s.nav.back().scroll;
+    const float width = beginPage(c, "case.scroll", scroll);
+    auto& f = s.caseForm;
+    drawPageHeader(c, c.tr("case.title"), c.tr("case.intro"));
+
+    paragraph(c, FontRole::Body, c.tr("case.kind"), c.p.text, width);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+    const int cols = c.m.portrait ? 3 : 6;
+    const float w = (width - float(cols - 1) * c.m.gap * 0.5f) / float(cols);
+    for (int i = 0; i < int(std::size(kKindKeys)); ++i) {
+        if (i % cols != 0) ImGui::SameLine(0, c.m.gap * 0.5f);
+        else if (i > 0) ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+        const std::string id = fmt::format("case.kind.{}", i);
+        if (chip(c, id.c_str(), c.tr(kKindKeys[i]), f.kind == i, w)) out.emplace_back(state::CaseSetKind{i});
+    }
+    errorLine(c, errorText(c, f, "kind"), width);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+
+    const std::string descErr = errorText(c, f, "description");
+    textField(c, {"case.description", c.tr("case.description"), c.tr("case.description_hint"), 40000, false, false, descErr, 5},
+              f.description, width);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+    // Landscape: fields in pairs side by side; portrait: one under another.
+    const bool pairs = !c.m.portrait;
+    const float half = pairs ? (width - c.m.gap) * 0.5f : width;
+    auto field = [&](const char* id, const char* label, const char* hint, std::string& value, std::size_t max,
+                     const char* errField) {
+        const std::string err = errorText(c, f, errField);
+        ImGui::BeginGroup();
+        textField(c, {id, c.tr(label), c.tr(hint), max, false, false, err}, value, half);
+        ImGui::EndGroup();
+    };
+    auto row = [&](auto&& left, auto&& right) {
+        const ImVec2 start = ImGui::GetCursorScreenPos();
+        left();
+        const float leftBottom = ImGui::GetCursorScreenPos().y;
+        if (pairs) ImGui::SetCursorScreenPos(ImVec2(start.x + half + c.m.gap, start.y));
+        right();
+        ImGui::SetCursorScreenPos(ImVec2(start.x, std::max(leftBottom, ImGui::GetCursorScreenPos().y)));
+        ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+    };
+    row([&] { field("case.enterprise", "case.enterprise", "case.enterprise_hint", f.enterprise, 600, "enterprise"); },
+        [&] { field("case.uscc", "case.uscc", "case.uscc_hint", f.uscc, 64, "uscc"); });
+    row([&] { field("case.contact", "case.contact", "case.contact_hint", f.contact, 200, "contact"); },
+        [&] { field("case.mobile", "case.mobile", "case.mobile_hint", f.mobile, 20, "mobile"); });
+
+    paragraph(c, FontRole::Body, c.tr("case.reply"), c.p.text, width);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+    if (chip(c, "case.reply.0", c.tr("case.reply_phone"), f.reply == 0)) out.emplace_back(state::CaseSetReply{0});
+    ImGui::SameLine(0, c.m.gap * 0.5f);
+    if (chip(c, "case.reply.1", c.tr("case.reply_sms"), f.reply == 1)) out.emplace_back(state::CaseSetReply{1});
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+
+    beginCard(c, width);
+    const float inner = width - 2 * c.m.gap;
+    paragraph(c, FontRole::Body, c.tr("case.privacy_title"), c.p.text, inner);
+    paragraph(c, FontRole::Small, c.tr("case.privacy"), c.p.textMuted, inner);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+    if (chip(c, "case.accept", c.tr("case.accept"), f.accepted)) out.emplace_back(state::CaseToggleAccept{});
+    errorLine(c, errorText(c, f, "accept"), inner);
+    endCard(c);
+    if (f.saveFailed) paragraph(c, FontRole::Body, c.tr("case.err_save"), c.p.danger, width);
+    if (button(c, "case.submit", c.tr("case.submit"), ImVec2(std::min(width, c.m.target * 5), 0), ButtonStyle::Primary))
+        out.emplace_back(state::CaseReview{});
+    endPage(c, scroll);
+}
+
+void drawCaseReview(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
+    auto& scroll = s.nav.back().scroll;
+    const float width = beginPage(c, "review.scroll", scroll);
+    const auto& f = s.caseForm;
+    drawPageHeader(c, c.tr("case.review_title"), "");
+    beginCard(c, width);
+    const float inner = width - 2 * c.m.gap;
+    auto line = [&](const char* label, const std::string& value) {
+        if (value.empty()) return;
+        paragraph(c, FontRole::Small, c.tr(label), c.p.textMuted, inner);
+        paragraph(c, FontRole::Body, value, c.p.text, inner);
+        ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+    };
+    line("case.kind", f.kind >= 0 ? c.tr(kKindKeys[f.kind]) : "");
+    line("case.description", f.description);
+    line("case.enterprise", f.enterprise);
+    line("case.uscc", f.uscc);
+    line("case.contact", f.contact);
+    line("case.mobile", validate::maskMobile(validate::checkMobile(f.mobile).normalised));
+    line("case.reply", c.tr(f.reply == 0 ? "case.reply_phone" : "case.reply_sms"));
+    endCard(c);
+    if (f.saveFailed) paragraph(c, FontRole::Body, c.tr("case.err_save"), c.p.danger, width);
+    const float bw = std::min((width - c.m.gap) * 0.5f, c.m.target * 5);
+    if (button(c, "review.edit", c.tr("case.edit"), ImVec2(bw, 0), ButtonStyle::Secondary)) out.emplace_back(state::Back{});
+    ImGui::SameLine(0, c.m.gap);
+    if (button(c, "review.confirm", c.tr("case.confirm"), ImVec2(bw, 0), ButtonStyle::Primary))
+        out.emplace_back(state::CaseConfirm{});
+    endPage(c, scroll);
+}
+
+void drawCaseReceipt(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
+    auto& scroll = s.nav.back().scroll;
+    const float width = beginPage(c, "receipt.scroll", scroll);
+    drawPageHeader(c, c.tr("case.receipt_title"), c.tr("case.receipt_body"));
+    beginCard(c, width);
+    const float inner = width - 2 * c.m.gap;
+    paragraph(c, FontRole::Small, c.tr("case.case_no"), c.p.textMuted, inner);
+    paragraph(c, FontRole::Display, s.receipt.caseNo, c.p.primary, inner);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+    qrCode(c, "receipt.qr", s.receipt.caseNo, 220.0f * c.m.scale * (c.m.elder ? 1.2f : 1.0f));
+    endCard(c);
+    const float bw = std::min((width - c.m.gap) * 0.5f, c.m.target * 5);
+    if (button(c, "receipt.print", c.tr("case.print"), ImVec2(bw, 0), ButtonStyle::Secondary))
+        out.emplace_back(state::Print{"receipt", s.receipt.caseNo});
+    ImGui::SameLine(0, c.m.gap);
+    if (button(c, "receipt.done", c.tr("case.done"), ImVec2(bw, 0), ButtonStyle::Primary)) out.emplace_back(state::GoHome{});
+    endPage(c, scroll);
+}
+
+}  // namespace kiosk::ui
