@@ -16,8 +16,8 @@ PACKAGES=(
   libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   # content: store, search, QR
   libsqlite3-dev libopencc-dev libqrencode-dev rime-data-luna-pinyin
-  # submissions: personal data sealed at rest
-  libssl-dev
+  # submissions: personal data sealed at rest; pinyin input
+  libssl-dev librime-dev
   # tests (Xvfb + Mesa's software OpenGL for the windowed/GL path)
   libgtest-dev libgmock-dev xvfb libgl1-mesa-dri xdotool
 )
