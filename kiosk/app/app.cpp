@@ -167,6 +167,7 @@ void App::tick(std::int64_t nowMs) {
 void App::runEffects(const state::Effects& effects) {
     for (const auto& e : effects) {
         if (std::holds_alternative<state::ResetUiState>(e)) {
+            if (m_ime) m_ime->clear();  // no half-typed pinyin survives a page change or a wipe
             if (m_state.session.nav.size() == 1 && !m_state.session.active && m_fonts.resetToBase())
                 m_fontsDirty = true;  // a wiped session drops the glyphs its pages added
             ImGui::ClearActiveID();
@@ -308,6 +309,101 @@ void App::print(const state::PrintChecklist& request) {
     }
 }
 
+void App::interceptKeyboardTouch() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (m_releaseBackspace) {  // a backspace key press lasts one frame
+        io.KeysDown[io.KeyMap[ImGuiKey_Backspace]] = false;
+        m_releaseBackspace = false;
+    }
+    auto hit = [&]() -> int {
+        for (std::size_t i = 0; i < m_keys.size(); ++i)
+            if (io.MousePos.x >= m_keys[i].min.x && io.MousePos.x < m_keys[i].max.x && io.MousePos.y >= m_keys[i].min.y &&
+                io.MousePos.y < m_keys[i].max.y)
+                return int(i);
+        return -1;
+    };
+    const bool onKeyboard = m_keyboardShown && io.MousePos.y >= float(m_display->height()) - m_keyboardHeight;
+    if (io.MouseDown[0] && !m_touchOnKeyboard && onKeyboard) m_touchOnKeyboard = true;
+    if (!m_touchOnKeyboard) return;
+    if (io.MouseDown[0]) {
+        m_keyDown = hit();
+    } else {
+        // Where the finger left the glass; unknown when nothing moved it since
+        // we hid the press from ImGui (then the pressed key counts).
+        const int key = io.MousePos.x > -1e30f ? hit() : m_keyDown;
+        if (key >= 0 && key == m_keyDown) pressKey(m_keys[std::size_t(key)]);
+        m_keyDown = -1;
+        m_touchOnKeyboard = false;
+    }
+    io.MouseDown[0] = false;  // ImGui never sees a touch on the keyboard
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    m_framesPending = std::max(m_framesPending, 2);
+}
+
+void App::applyIme(const input::ImeState& s) {
+    auto& kb = m_state.session.keyboard;
+    kb.preedit = s.preedit;
+    kb.candidates = s.candidates;
+    kb.page = s.page;
+    kb.lastPage = s.lastPage;
+    if (!s.committed.empty()) ImGui::GetIO().AddInputCharactersUTF8(s.committed.c_str());
+}
+
+void App::pressKey(const ui::KeyRect& key) {
+    auto& kb = m_state.session.keyboard;
+    ImGuiIO& io = ImGui::GetIO();
+    const bool composing = !kb.preedit.empty();
+    const bool chinese = kb.chinese && !ui::focusedFieldDigitsOnly();
+    if (chinese && !m_ime) {
+        auto engine = input::PinyinEngine::start();
+        if (engine) m_ime = std::move(*engine);
+        else logger()->error("pinyin input unavailable: {}", engine.error().message);
+    }
+    switch (key.kind) {
+        case ui::KeyKind::Text:
+            if (chinese && m_ime && key.text.size() == 1 && key.text[0] >= 'a' && key.text[0] <= 'z') {
+                applyIme(m_ime->letter(key.text[0]));
+            } else {
+                if (composing && m_ime) applyIme(m_ime->space());  // finish the word before punctuation
+                io.AddInputCharactersUTF8(key.text.c_str());
+            }
+            break;
+        case ui::KeyKind::Backspace:
+            if (composing && m_ime) {
+                applyIme(m_ime->backspace());
+            } else {
+                io.KeysDown[io.KeyMap[ImGuiKey_Backspace]] = true;
+                m_releaseBackspace = true;
+            }
+            break;
+        case ui::KeyKind::Space:
+            if (composing && m_ime) applyIme(m_ime->space());
+            else io.AddInputCharactersUTF8(" ");
+            break;
+        case ui::KeyKind::Candidate:
+            if (m_ime) applyIme(m_ime->select(key.candidate));
+            break;
+        case ui::KeyKind::PagePrev:
+            if (m_ime && composing) applyIme(m_ime->previousPage());
+            break;
+        case ui::KeyKind::PageNext:
+            if (m_ime && composing) applyIme(m_ime->nextPage());
+            break;
+        case ui::KeyKind::ToggleChinese:
+            if (m_ime) m_ime->clear();
+            kb = state::KeyboardState{!kb.chinese, {}, {}, 0, true};
+            break;
+        case ui::KeyKind::Done:
+            if (composing && m_ime) applyIme(m_ime->space());
+            if (m_ime) m_ime->clear();
+            kb.preedit.clear();
+            kb.candidates.clear();
+            ImGui::ClearActiveID();  // the field lets go; the keyboard hides
+            break;
+    }
+    dispatch(state::UserActivity{});
+}
+
 bool App::needsFrame() const { return m_framesPending > 0 || m_animating || m_fontsDirty || m_fonts.needsRebuild(); }
 
 void App::drawFrame(std::int64_t dtMs) {
@@ -328,13 +424,29 @@ void App::drawFrame(std::int64_t dtMs) {
         ImGuiIO& io = ImGui::GetIO();
         if (m_displayOptions.mode == platform::DisplayMode::Headless)
             io.DeltaTime = attempt ? 0.001f : float(std::max<std::int64_t>(dtMs, 1)) / 1000.0f;
+        if (attempt == 0) interceptKeyboardTouch();
         ImGui::NewFrame();
         ui::registryBeginFrame();
         ui::applyStyle(m_metrics);
-        const ui::Ctx ctx{m_metrics, ui::palette(m_metrics.elder), m_fonts, m_state.session.lang,
-                          ImVec2(float(m_display->width()), float(m_display->height()))};
+        ui::Ctx ctx{m_metrics, ui::palette(m_metrics.elder), m_fonts, m_state.session.lang,
+                    ImVec2(float(m_display->width()), float(m_display->height()))};
+        ctx.bottomInset = m_keyboardShown ? m_keyboardHeight : 0.0f;
         actions.clear();
         ui::drawApp(ctx, m_state, now, actions);
+        // The keyboard shows while a text field is focused.
+        const bool focused = ui::focusedFieldBottom() > 0.0f;
+        if (focused) {
+            const auto& kb = m_state.session.keyboard;
+            ui::KeyboardView view{kb.chinese, ui::focusedFieldDigitsOnly(), kb.preedit, kb.candidates, kb.page == 0,
+                                  kb.lastPage};
+            m_keys = ui::layoutKeyboard(ctx, view);
+            m_keyboardHeight = ui::keyboardHeight(ctx, view);
+            ui::drawKeyboard(ctx, view, m_keys, m_keyDown);
+        } else {
+            m_keys.clear();
+        }
+        if (focused != m_keyboardShown) m_framesPending = std::max(m_framesPending, 2);  // the content area changed
+        m_keyboardShown = focused;
         ImGui::Render();
         if (attempt == 0 && m_fonts.needsRebuild()) {
             if (auto r = rebuildFonts(); r) continue;

@@ -14,6 +14,8 @@
 #include "clock.h"
 #include "config/config.h"
 #include "display.h"
+#include "input/pinyin.h"
+#include "ui/keyboard.h"
 #include "outbox/outbox.h"
 #include "printer.h"
 #include "store/content_store.h"
@@ -97,6 +99,18 @@ private:
     std::optional<store::ContentStore> m_content;
     std::optional<outbox::Outbox> m_outbox;
     void saveCase(const state::SaveCase& request);
+    // On-screen keyboard: touches on it never reach ImGui (the focused field
+    // stays focused); keys act on release.
+    void interceptKeyboardTouch();
+    void pressKey(const ui::KeyRect& key);
+    void applyIme(const input::ImeState& s);
+    std::unique_ptr<input::PinyinEngine> m_ime;
+    std::vector<ui::KeyRect> m_keys;
+    bool m_keyboardShown = false;
+    float m_keyboardHeight = 0.0f;
+    int m_keyDown = -1;            // key under a touch that started on the keyboard
+    bool m_touchOnKeyboard = false;
+    bool m_releaseBackspace = false;
     std::unique_ptr<platform::Printer> m_printer;
 
     int m_framesPending = 2;

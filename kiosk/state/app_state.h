@@ -139,6 +139,15 @@ struct Toast {
     std::int64_t expiresMs = 0;
 };
 
+// The on-screen keyboard: mode and the pinyin composition being typed.
+struct KeyboardState {
+    bool chinese = true;
+    std::string preedit;
+    std::vector<std::string> candidates;
+    int page = 0;
+    bool lastPage = true;
+};
+
 // Everything that belongs to the current visitor. Wiped as a whole.
 struct VisitorSession {
     std::vector<NavEntry> nav{NavEntry{}};  // navigation stack, [0] is Home
@@ -155,6 +164,7 @@ struct VisitorSession {
     CaseLookupForm lookup;
     CaseForm caseForm;
     CaseReceiptData receipt;
+    KeyboardState keyboard;
     std::vector<Toast> toasts;
 };
 

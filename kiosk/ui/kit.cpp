@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 #include <qrencode.h>
 
+#include "keyboard.h"
 #include "store/content_views.h"
 
 #include <algorithm>
@@ -21,6 +22,7 @@ std::map<std::string, WidgetRect, std::less<>>& registry() {
     return r;
 }
 bool g_animate = false;
+state::ScrollState* g_currentScroll = nullptr;  // the scroll area being drawn (fields scroll into view)
 
 ImU32 darker(ImU32 c, float k) {
     ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
@@ -65,7 +67,10 @@ std::vector<std::string_view> wrapLines(const Ctx& c, FontRole role, std::string
 }  // namespace
 
 // --- registry --------------------------------------------------------------
-void registryBeginFrame() { registry().clear(); }
+void registryBeginFrame() {
+    registry().clear();
+    clearFocusedField();
+}
 
 void registryRecord(std::string_view id, ImVec2 min, ImVec2 max) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -74,6 +79,10 @@ void registryRecord(std::string_view id, ImVec2 min, ImVec2 max) {
                  ImVec2(std::min(max.x, clip.z), std::min(max.y, clip.w))};
     if (r.max.x - r.min.x < 2 || r.max.y - r.min.y < 2) return;  // not visible
     registry().insert_or_assign(std::string(id), r);
+}
+
+void registryRecordAbsolute(std::string_view id, ImVec2 min, ImVec2 max) {
+    registry().insert_or_assign(std::string(id), WidgetRect{min, max});
 }
 
 std::optional<WidgetRect> registryFind(std::string_view id) {
@@ -480,6 +489,16 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
         edited = ImGui::InputTextWithHint(imguiId.c_str(), hint.c_str(), &value, flags, fieldCallback, &lim);
     }
     registryRecord(spec.id, pos, ImGui::GetItemRectMax());
+    if (ImGui::IsItemActive()) {
+        noteFocusedField(spec.digitsOnly || spec.numericPad, ImGui::GetItemRectMax().y);
+        // Keep the focused field above the keyboard: scroll it into view.
+        const float visibleBottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight();
+        const float below = ImGui::GetItemRectMax().y + c.m.gap - visibleBottom;
+        if (below > 1.0f && g_currentScroll) {
+            g_currentScroll->offset += below;
+            requestAnimationFrame();
+        }
+    }
     ImGui::PopStyleColor(2);
     ImGui::PopFont();
     c.fonts.check(value, FontRole::Body);
@@ -555,6 +574,7 @@ void beginScroll(const Ctx& c, const char* id, state::ScrollState& s, ImVec2 siz
 
     ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                                            ImGuiWindowFlags_NoBackground);
+    g_currentScroll = &s;
     g_scrollStartY = ImGui::GetCursorPosY();
     ImGui::SetCursorPosY(g_scrollStartY - s.offset);
 }

@@ -29,6 +29,7 @@ struct Ctx {
     FontLibrary& fonts;
     i18n::Lang lang;
     ImVec2 screen;  // px
+    float bottomInset = 0.0f;  // px hidden at the bottom (the on-screen keyboard)
 
     const char* tr(std::string_view key) const { return i18n::tr(lang, key); }
     ImFont* font(FontRole r) const { return fonts.font(r); }
@@ -42,6 +43,7 @@ struct WidgetRect {
 };
 void registryBeginFrame();
 void registryRecord(std::string_view id, ImVec2 min, ImVec2 max);  // clipped to the current clip rect
+void registryRecordAbsolute(std::string_view id, ImVec2 min, ImVec2 max);  // not clipped (overlays)
 std::optional<WidgetRect> registryFind(std::string_view id);
 std::vector<std::string> registryIds();
 
@@ -114,6 +116,7 @@ struct FieldSpec {
     bool alnumOnly = false;
     std::string_view error;  // shown under the field in red when not empty
     int lines = 1;           // > 1: a multi-line field of that many lines
+    bool numericPad = false; // the on-screen keyboard shows digits (without filtering what is typed)
 };
 // A labelled single-line field, full width of `width`. Returns true when edited.
 bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float width);

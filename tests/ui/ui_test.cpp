@@ -341,13 +341,39 @@ TEST(Case, HostileInputGetsMessagesAndKeepsWhatWasTyped) {
     const auto dir = testDir();
     const std::string longText(3000, 'x');
     const KioskRun r = inlineScript(dir, "tap-id home.tile.feedback\ntap-id case.description\ntype " + longText +
-                                             "\ntap-id case.contact\ntype 王😀小明\ntap-id case.mobile\ntype １3812345678\n"
+                                             "\ntap-id kb.done\ntap-id case.contact\ntype 王😀小明\ntap-id kb.done\ntap-id case.mobile\ntype １3812345678\ntap-id kb.done\n"
                                              "drag 960 900 960 200 400\nwait 1500\ntap-id case.submit\nscreenshot hostile.png\n"
                                              "drag 960 800 960 400 400\nwait 1500\nscreenshot hostile_lower.png\n");
     ASSERT_EQ(r.exitCode, 0) << r.stderrText;
     EXPECT_EQ(r.stats["cases_saved"].get<int>(), 0);
     expectGolden(dir / "hostile.png", "case_hostile_zh");
     expectGolden(dir / "hostile_lower.png", "case_hostile_lower_zh");
+}
+
+// --- on-screen keyboard ------------------------------------------------------------------
+TEST(Keyboard, PinyinCandidatesPunctuationEnglishAndDigits) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "keyboard");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    expectGolden(dir / "kb_candidates.png", "keyboard_candidates_zh");
+    expectGolden(dir / "kb_typed.png", "keyboard_typed_zh");
+    expectGolden(dir / "kb_digits.png", "keyboard_digits_zh");
+}
+
+TEST(Keyboard, AWipeDropsHalfTypedPinyin) {
+    const auto dir = testDir();
+    // Compose "zh" and walk away; after the wipe the next visitor's keyboard is empty.
+    const KioskRun r = inlineScript(dir, "tap-id home.tile.feedback\ntap-id case.description\ntap-id kb.key.z\n"
+                                         "tap-id kb.key.h\nidle 125000\ntap-id home.tile.feedback\n"
+                                         "tap-id case.description\nscreenshot after.png\n");
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["session_wipes"].get<int>(), 1);
+    const fs::path fresh = dir / "fresh";
+    fs::create_directories(fresh);
+    ASSERT_EQ(inlineScript(fresh, "wait 125500\ntap-id home.tile.feedback\ntap-id case.description\nscreenshot after.png\n")
+                  .exitCode,
+              0);
+    expectSameContent(dir / "after.png", fresh / "after.png", 110);
 }
 
 // --- drag to scroll ------------------------------------------------------------------

@@ -54,10 +54,10 @@ void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
     const bool pairs = !c.m.portrait;
     const float half = pairs ? (width - c.m.gap) * 0.5f : width;
     auto field = [&](const char* id, const char* label, const char* hint, std::string& value, std::size_t max,
-                     const char* errField) {
+                     const char* errField, bool numeric = false) {
         const std::string err = errorText(c, f, errField);
         ImGui::BeginGroup();
-        textField(c, {id, c.tr(label), c.tr(hint), max, false, false, err}, value, half);
+        textField(c, {id, c.tr(label), c.tr(hint), max, false, false, err, 1, numeric}, value, half);
         ImGui::EndGroup();
     };
     auto row = [&](auto&& left, auto&& right) {
@@ -72,7 +72,7 @@ void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
     row([&] { field("case.enterprise", "case.enterprise", "case.enterprise_hint", f.enterprise, 600, "enterprise"); },
         [&] { field("case.uscc", "case.uscc", "case.uscc_hint", f.uscc, 64, "uscc"); });
     row([&] { field("case.contact", "case.contact", "case.contact_hint", f.contact, 200, "contact"); },
-        [&] { field("case.mobile", "case.mobile", "case.mobile_hint", f.mobile, 20, "mobile"); });
+        [&] { field("case.mobile", "case.mobile", "case.mobile_hint", f.mobile, 20, "mobile", true); });
 
     paragraph(c, FontRole::Body, c.tr("case.reply"), c.p.text, width);
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));

@@ -7,7 +7,7 @@
 namespace kiosk::ui {
 
 ImVec2 contentMin(const Ctx& c) { return ImVec2(0, c.m.topBar); }
-ImVec2 contentSize(const Ctx& c) { return ImVec2(c.screen.x, c.screen.y - c.m.topBar); }
+ImVec2 contentSize(const Ctx& c) { return ImVec2(c.screen.x, c.screen.y - c.m.topBar - c.bottomInset); }
 
 namespace {
 
