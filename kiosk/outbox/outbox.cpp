@@ -140,6 +140,18 @@ Result<Record> Outbox::read(sql::Statement& st) {
     return r;
 }
 
+Result<std::vector<Record>> Outbox::readAll(sql::Statement& st) {
+    std::vector<Record> out;
+    for (;;) {
+        auto row = st.step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) return out;
+        auto rec = read(st);
+        if (!rec) return std::unexpected(rec.error());
+        out.push_back(std::move(*rec));
+    }
+}
+
 namespace {
 constexpr const char* kColumns = "seq, uuid, kind, case_no, state, created_ms, attempts, last_error, public_data, sealed";
 }
@@ -150,15 +162,9 @@ Result<std::vector<Record>> Outbox::takeBatch(int max) {
     auto st = m_db.prepare(fmt::format("SELECT {} FROM record WHERE state = 'pending' ORDER BY seq LIMIT ?", kColumns));
     if (!st) return std::unexpected(st.error());
     st->bind(1, max);
-    std::vector<Record> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
-        auto rec = read(*st);
-        if (!rec) return std::unexpected(rec.error());
-        out.push_back(std::move(*rec));
-    }
+    auto rows = readAll(*st);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<Record> out = std::move(*rows);
     auto up = m_db.prepare("UPDATE record SET state = 'sending', attempts = attempts + 1 WHERE uuid = ?");
     if (!up) return std::unexpected(up.error());
     for (auto& r : out) {
@@ -219,16 +225,7 @@ Result<Status> Outbox::status(std::int64_t nowMs) {
 Result<std::vector<Record>> Outbox::all() {
     auto st = m_db.prepare(fmt::format("SELECT {} FROM record ORDER BY seq", kColumns));
     if (!st) return std::unexpected(st.error());
-    std::vector<Record> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
-        auto rec = read(*st);
-        if (!rec) return std::unexpected(rec.error());
-        out.push_back(std::move(*rec));
-    }
-    return out;
+    return readAll(*st);
 }
 
 Result<std::optional<Record>> Outbox::lookup(const std::string& caseNo, const std::string& mobileLast4) {

@@ -91,6 +91,7 @@ public:
 
 private:
     Result<Record> read(sql::Statement& st);
+    Result<std::vector<Record>> readAll(sql::Statement& st);  // every remaining row
 
     sql::Database m_db;
     DeviceKey m_key;
