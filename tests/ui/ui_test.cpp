@@ -337,6 +337,18 @@ TEST(Case, SubmitReviewReceiptAndLookUp) {
     expectGolden(dir / "wrong.png", "lookup_wrong_digits_zh");
 }
 
+TEST(Case, EnglishScreens) {
+    const auto dir = testDir();
+    const KioskRun r = script(dir, "case_flow", {"--lang", "en", "--printer-output", (dir / "print").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["cases_saved"].get<int>(), 1);
+    for (const char* shot : {"case_empty", "case_errors", "case_bad_code", "case_review", "case_receipt"})
+        expectGolden(dir / (std::string(shot) + ".png"), std::string(shot) + "_en");
+    const KioskRun kb = script(dir, "keyboard", {"--lang", "en"});
+    ASSERT_EQ(kb.exitCode, 0) << kb.stderrText;
+    expectGolden(dir / "kb_candidates.png", "keyboard_candidates_en");
+}
+
 TEST(Case, HostileInputGetsMessagesAndKeepsWhatWasTyped) {
     const auto dir = testDir();
     const std::string longText(3000, 'x');
