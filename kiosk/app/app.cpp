@@ -154,6 +154,12 @@ void App::dispatch(const state::Action& action) {
     m_framesPending = std::max(m_framesPending, 2);  // ImGui settles a change in two frames
 }
 
+std::int64_t App::nextWakeMs(std::int64_t nowMs) const {
+    // The next state deadline, or the clock's next minute, whichever is first.
+    const std::tm t = m_clock->localTime();
+    return std::min(state::nextDeadlineMs(m_state), nowMs + std::int64_t(60 - t.tm_sec) * 1000);
+}
+
 void App::tick(std::int64_t nowMs) {
     // Time alone changes the screen only at a deadline (idle warning, a
     // countdown second, a toast expiring) or when the clock's minute turns.
@@ -480,11 +486,7 @@ int App::runInteractive() {
         if (needsFrame()) {
             timeout = int(std::max<std::int64_t>(0, m_lastFrameMs + kFrameMs - now));
         } else {
-            std::int64_t next = state::nextDeadlineMs(m_state);
-            // Wake for the clock's next minute too.
-            const std::tm t = m_clock->localTime();
-            next = std::min(next, now + std::int64_t(60 - t.tm_sec) * 1000);
-            timeout = int(std::clamp<std::int64_t>(next - now, 0, 3'600'000));
+            timeout = int(std::clamp<std::int64_t>(nextWakeMs(now) - now, 0, 3'600'000));
         }
         const platform::EventSummary ev = m_display->waitEvents(timeout);
         if (ev.quit) break;
@@ -523,10 +525,7 @@ void App::advance(std::int64_t ms, bool countIdle) {
             continue;
         }
         const std::int64_t now = m_fixedClock->monotonicMs();
-        std::int64_t next = std::min(state::nextDeadlineMs(m_state), target);
-        const std::tm t = m_clock->localTime();
-        next = std::min(next, now + std::int64_t(60 - t.tm_sec) * 1000);
-        m_fixedClock->setMs(std::max(next, now + 1));
+        m_fixedClock->setMs(std::max(std::min(nextWakeMs(now), target), now + 1));
         tick(m_fixedClock->monotonicMs());
     }
     m_countIdle = false;

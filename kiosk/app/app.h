@@ -75,6 +75,7 @@ private:
     void print(const state::PrintChecklist& request);
     std::string today() const;  // ISO date from the clock
     void tick(std::int64_t nowMs);
+    std::int64_t nextWakeMs(std::int64_t nowMs) const;  // when time alone next changes the screen
     void runEffects(const state::Effects& effects);
     bool needsFrame() const;
     void drawFrame(std::int64_t dtMs);

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace kiosk::contentbuild {
@@ -50,7 +51,7 @@ Result<std::vector<std::pair<char32_t, char32_t>>> foldPairs() {
     }
     for (char32_t c = 0xF900; c <= 0xFAFF; ++c) chars.push_back(c);
     for (char32_t c : chars) {
-        store::appendUtf8(input, c);
+        appendUtf8(input, c);
         input += '\n';
     }
     const std::string out = convert("t2s.json", input);
@@ -64,7 +65,7 @@ Result<std::vector<std::pair<char32_t, char32_t>>> foldPairs() {
         if (!std::getline(lines, line)) break;
         std::size_t i = 0;
         if (line.empty()) continue;
-        const char32_t to = store::decodeUtf8(line, i);
+        const char32_t to = decodeUtf8(line, i);
         if (i == line.size() && to != c) pairs.emplace_back(c, to);
     }
     return pairs;
@@ -121,16 +122,28 @@ struct Writer {
     std::map<std::string, std::string> departmentNames;
     std::map<std::string, std::string> serviceNames;
     std::int64_t searchRow = 0;
+    // Prepared once: an import writes one search row per service, bundle,
+    // document, measure and guide (over 100,000 in the benchmark).
+    std::optional<sql::Statement> searchInsert, measureInsert;
+
+    // Prepares `sql` into `slot` on first use.
+    Result<sql::Statement*> prepared(std::optional<sql::Statement>& slot, std::string_view sqlText) {
+        if (!slot) {
+            auto st = db.prepare(sqlText);
+            if (!st) return std::unexpected(st.error());
+            slot.emplace(std::move(*st));
+        }
+        return &*slot;
+    }
 
     Result<void> searchDoc(std::string_view kind, std::string_view ref, std::string_view title, std::string_view body,
                            std::string_view context, std::string_view expiry, std::string_view validity) {
-        auto st = db.prepare(
-            "INSERT INTO search_doc(rowid, kind, ref, title, body, context, expiry, validity) VALUES(?,?,?,?,?,?,?,?)");
+        auto st = prepared(searchInsert, "INSERT INTO search_doc(rowid, kind, ref, title, body, context, expiry, "
+                                         "validity) VALUES(?,?,?,?,?,?,?,?)");
         if (!st) return std::unexpected(st.error());
-        st->bind(1, ++searchRow).bind(2, kind).bind(3, ref).bind(4, title).bind(5, body).bind(6, context);
-        st->bind(7, expiry).bind(8, validity);
+        (*st)->bindAll(++searchRow, kind, ref, title, body, context, expiry, validity);
         ++stats.searchRows;
-        return st->run();
+        return (*st)->run();
     }
 
     Result<void> departments() {
@@ -212,16 +225,15 @@ struct Writer {
                                  std::optional<std::int64_t> parent, int ord, int depth, const std::string& parentPath,
                                  int& count) {
         const std::string path = parentPath.empty() ? m.number : parentPath + "/" + m.number;
-        auto st = db.prepare(
-            "INSERT INTO measure(document, parent, ord, depth, number, path, heading, text, units) "
-            "VALUES(?,?,?,?,?,?,?,?,?)");
+        auto st = prepared(measureInsert, "INSERT INTO measure(document, parent, ord, depth, number, path, heading, "
+                                          "text, units) VALUES(?,?,?,?,?,?,?,?,?)");
         if (!st) return std::unexpected(st.error());
-        st->bind(1, d.id);
-        if (parent) st->bind(2, *parent);
-        else st->bindNull(2);
-        st->bind(3, ord).bind(4, depth).bind(5, m.number).bind(6, path).bind(7, m.heading).bind(8, m.text);
-        st->bind(9, json(m.units).dump());
-        if (auto r = st->run(); !r)
+        (*st)->bind(1, d.id);
+        if (parent) (*st)->bind(2, *parent);
+        else (*st)->bindNull(2);
+        (*st)->bind(3, ord).bind(4, depth).bind(5, m.number).bind(6, path).bind(7, m.heading).bind(8, m.text);
+        (*st)->bind(9, json(m.units).dump());
+        if (auto r = (*st)->run(); !r)
             return fail(ErrorCode::InvalidArgument,
                         fmt::format("document {}: measure {} could not be stored ({}); are two measures numbered the "
                                     "same at one level?",
@@ -243,7 +255,7 @@ struct Writer {
         if (title.empty()) {
             std::size_t i = 0, n = 0;
             while (i < m.text.size() && n < 28) {
-                (void)store::decodeUtf8(m.text, i);
+                (void)decodeUtf8(m.text, i);
                 ++n;
             }
             title = m.text.substr(0, i) + (i < m.text.size() ? "…" : "");
@@ -356,13 +368,13 @@ Result<void> PinyinInitials::load(const std::string& path, const std::unordered_
         char32_t first = 0;
         bool traditionalForm = false;
         while (i < t1) {
-            char32_t cp = store::decodeUtf8(std::string_view(line).substr(0, t1), i);
+            char32_t cp = decodeUtf8(std::string_view(line).substr(0, t1), i);
             if (auto it = t2s.find(cp); it != t2s.end()) {
                 cp = it->second;
                 traditionalForm = true;
             }
             if (n++ == 0) first = cp;
-            store::appendUtf8(word, cp);
+            appendUtf8(word, cp);
         }
         if (n == 1 && initials.size() == 1) {
             if (traditionalForm) weight += 1000.0;  // canonical reading of the simplified character
@@ -383,7 +395,7 @@ std::string PinyinInitials::initials(std::string_view text) const {
     std::size_t i = 0;
     while (i < text.size()) {
         const std::size_t start = i;
-        cps.emplace_back(store::decodeUtf8(text, i), start);
+        cps.emplace_back(decodeUtf8(text, i), start);
     }
     std::string out;
     std::size_t k = 0;
@@ -451,7 +463,7 @@ Result<BuildStats> writeContentDb(const content::Content& content, const std::st
             fm->bind(1, std::int64_t(from)).bind(2, std::int64_t(to));
             if (auto r = fm->run(); !r) return std::unexpected(r.error());
         }
-        Writer w{*db, content, options, pinyin, std::move(warnStats), {}, {}, 0};
+        Writer w{*db, content, options, pinyin, std::move(warnStats), {}, {}, 0, {}, {}};
         w.stats.foldMappings = long(pairs->size());
         for (auto step : {&Writer::departments, &Writer::services, &Writer::bundles, &Writer::documents})
             if (auto r = (w.*step)(); !r) return std::unexpected(r.error());

@@ -1,6 +1,7 @@
 // The reducer: one function per action, all mutating AppState in place.
 #include "reducer.h"
 
+#include "base/utf8.h"
 #include "validate/mobile.h"
 #include "validate/uscc.h"
 
@@ -48,16 +49,8 @@ bool badChar(char32_t cp, bool allowNewline) {
 // Number of characters, or npos if `s` holds a character it must not.
 std::size_t countChars(const std::string& s, bool allowNewline) {
     std::size_t n = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return std::string::npos;
-        char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
-        for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
-        if (badChar(cp, allowNewline)) return std::string::npos;
-        i += len;
-        ++n;
-    }
+    for (std::size_t i = 0; i < s.size(); ++n)
+        if (badChar(decodeUtf8(s, i), allowNewline)) return std::string::npos;  // malformed decodes as U+FFFD
     return n;
 }
 

@@ -12,6 +12,8 @@
 // highlight the original text.
 #pragma once
 
+#include "base/utf8.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -45,7 +47,5 @@ private:
     std::size_t m_mapped = 0;
 };
 
-void appendUtf8(std::string& out, char32_t cp);
-char32_t decodeUtf8(std::string_view s, std::size_t& i);  // invalid bytes → U+FFFD, advances i
 
 }  // namespace kiosk::store

@@ -2,6 +2,7 @@
 #include "fonts.h"
 
 #include "base/log.h"
+#include "base/utf8.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -19,22 +20,9 @@ auto logger() { return log::channel("fonts"); }
 }  // namespace
 
 std::uint32_t nextCodepoint(std::string_view& s) {
-    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    const unsigned char c = b(0);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || len > s.size()) {
-        s.remove_prefix(1);
-        return 0xFFFD;
-    }
-    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
-    for (std::size_t i = 1; i < len; ++i) {
-        if ((b(i) & 0xC0) != 0x80) {
-            s.remove_prefix(1);
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (b(i) & 0x3Fu);
-    }
-    s.remove_prefix(len);
+    std::size_t i = 0;
+    const char32_t cp = decodeUtf8(s, i);
+    s.remove_prefix(i);
     return cp;
 }
 

@@ -1,6 +1,8 @@
 // GB 32100-2015 check-character validation.
 #include "uscc.h"
 
+#include "base/utf8.h"
+
 #include <fmt/format.h>
 
 namespace kiosk::validate {
@@ -14,16 +16,14 @@ UsccResult checkUscc(std::string_view code) {
     std::string up;
     std::size_t chars = 0;
     for (std::size_t i = 0; i < code.size(); ++chars) {
-        const unsigned char c = static_cast<unsigned char>(code[i]);
-        if (c >= 0x80) {  // count a multi-byte character (full-width digit, CJK) as one position
-            std::size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+        const std::size_t start = i;
+        const char32_t cp = decodeUtf8(code, i);  // a full-width digit or CJK character is one position
+        if (cp >= 0x80) {
             if (r.position == 0 && chars < 18) r.position = int(chars) + 1;
-            up += std::string(code.substr(i, len));
-            i += len;
-            continue;
+            up += std::string(code.substr(start, i - start));
+        } else {
+            up += char(cp >= 'a' && cp <= 'z' ? cp - 32 : cp);
         }
-        up += char(c >= 'a' && c <= 'z' ? c - 32 : c);
-        ++i;
     }
     if (chars != 18) {
         r.position = 0;

@@ -1,17 +1,15 @@
 // Shared pieces of the content screens.
 #include "content_common.h"
 
+#include "base/utf8.h"
+
 #include <fmt/format.h>
 
 namespace kiosk::ui {
 
 std::string utf8Prefix(const std::string& text, std::size_t maxChars) {
     std::size_t i = 0, n = 0;
-    while (i < text.size() && n < maxChars) {
-        const auto b = static_cast<unsigned char>(text[i]);
-        i += b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
-        ++n;
-    }
+    for (; i < text.size() && n < maxChars; ++n) (void)decodeUtf8(text, i);
     return i >= text.size() ? text : text.substr(0, i) + "…";
 }
 
