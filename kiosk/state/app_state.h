@@ -58,7 +58,7 @@ struct NavEntry {
 struct GuideHomeData {
     std::vector<store::ThemeCount> themes;
     std::vector<store::DepartmentCount> departments;
-    std::vector<std::pair<std::string, std::string>> bundles;  // id, name
+    std::vector<store::BundleRef> bundles;
 };
 struct PoliciesData {
     store::PolicyFacets facets;

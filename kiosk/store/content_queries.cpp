@@ -221,17 +221,18 @@ Result<ServiceView> ContentStore::service(const std::string& id) {
                        [&](Statement& st) { p.windows.push_back(st.text(0) + " " + st.text(1)); });
         v.places.push_back(std::move(p));
     }
-    (void)rows(m_db, "SELECT id, name, services FROM bundle ORDER BY ord", {}, [&](Statement& st) {
-        const auto members = stringList(st.text(2));
-        if (std::find(members.begin(), members.end(), id) != members.end()) v.bundles.emplace_back(st.text(0), st.text(1));
+    (void)rows(m_db, "SELECT id, name, name_en, services FROM bundle ORDER BY ord", {}, [&](Statement& st) {
+        const auto members = stringList(st.text(3));
+        if (std::find(members.begin(), members.end(), id) != members.end())
+            v.bundles.push_back({st.text(0), st.text(1), st.text(2)});
     });
     return v;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> ContentStore::bundles() {
-    std::vector<std::pair<std::string, std::string>> out;
-    auto r = rows(m_db, "SELECT id, name FROM bundle ORDER BY ord", {},
-                  [&](Statement& st) { out.emplace_back(st.text(0), st.text(1)); });
+Result<std::vector<BundleRef>> ContentStore::bundles() {
+    std::vector<BundleRef> out;
+    auto r = rows(m_db, "SELECT id, name, name_en FROM bundle ORDER BY ord", {},
+                  [&](Statement& st) { out.push_back({st.text(0), st.text(1), st.text(2)}); });
     if (!r) return std::unexpected(r.error());
     return out;
 }
@@ -257,10 +258,18 @@ Result<BundleView> ContentStore::bundle(const std::string& id) {
         if (!s) continue;
         v.members.push_back({s->service.id, s->service.name, s->service.nameEn, s->service.theme, s->service.department,
                              s->service.status, s->service.promised, s->service.visits, s->service.tags});
-        std::vector<std::string> depts{s->departmentName};
-        depts.insert(depts.end(), s->coDepartmentNames.begin(), s->coDepartmentNames.end());
-        for (const auto& d : depts)
-            if (seenDepartments.insert(d).second) v.departments.push_back(d);
+        std::vector<std::string> ids{s->service.department};
+        ids.insert(ids.end(), s->service.coDepartments.begin(), s->service.coDepartments.end());
+        for (const auto& d : ids) {
+            if (!seenDepartments.insert(d).second) continue;
+            std::string zh = d, en;
+            (void)rows(m_db, "SELECT name, name_en FROM department WHERE id = ?1", {d}, [&](Statement& st) {
+                zh = st.text(0);
+                en = st.text(1);
+            });
+            v.departments.push_back(zh);
+            v.departmentsEn.push_back(en);
+        }
         // Merge rule (docs/CONTENT-FORMAT.md): the same name once, at its first
         // position; max originals/copies; required if any requires it; 容缺 only
         // if every requiring member tolerates it; form "both" when members differ.

@@ -52,7 +52,7 @@ public:
     [[nodiscard]] Result<ServiceList> servicesByTheme(const std::string& theme);
     [[nodiscard]] Result<ServiceList> servicesByDepartment(const std::string& departmentId);
     [[nodiscard]] Result<ServiceView> service(const std::string& id);
-    [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> bundles();  // id, name
+    [[nodiscard]] Result<std::vector<BundleRef>> bundles();
     [[nodiscard]] Result<BundleView> bundle(const std::string& id);
     [[nodiscard]] Result<PolicyFacets> policyFacets();
     [[nodiscard]] Result<std::vector<DocumentSummary>> documents(const PolicyFilter& filter, std::string_view today);

@@ -40,6 +40,11 @@ struct SearchHit {
     double score = 0.0;   // higher is better; decreasing in result order
 };
 
+// A 一件事 bundle as a list entry.
+struct BundleRef {
+    std::string id, name, nameEn;
+};
+
 struct ServiceSummary {
     std::string id, name, nameEn, theme, department, status;
     content::TimeLimit promised;
@@ -72,13 +77,14 @@ struct ServiceView {
     std::string departmentName, departmentNameEn;
     std::vector<std::string> coDepartmentNames;
     std::vector<PlaceView> places;
-    std::vector<std::pair<std::string, std::string>> bundles;  // id, name of 一件事 it belongs to
+    std::vector<BundleRef> bundles;  // the 一件事 it belongs to
 };
 
 struct BundleView {
     content::Bundle bundle;
     std::vector<ServiceSummary> members;            // in order
     std::vector<std::string> departments;           // names, in order of first appearance
+    std::vector<std::string> departmentsEn;         // the same in English ("" where none)
     std::vector<content::Material> materials;       // merged by name (CONTENT-FORMAT.md rule)
 };
 

@@ -216,7 +216,7 @@ TEST_F(Search, BundleMergesMaterialsByName) {
     auto ids = store->bundles();
     ASSERT_TRUE(ids.has_value());
     ASSERT_EQ(ids->size(), 5u);
-    for (const auto& [id, name] : *ids) {
+    for (const auto& [id, name, nameEn] : *ids) {
         auto b = store->bundle(id);
         ASSERT_TRUE(b.has_value()) << id;
         std::size_t memberMaterials = 0;

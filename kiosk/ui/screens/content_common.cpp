@@ -19,6 +19,10 @@ std::string labelled(const Ctx& c, std::string_view label, std::string_view valu
     return labelled(c.lang, label, value);
 }
 
+std::string serviceCount(const Ctx& c, int n) {
+    return fmt::format(fmt::runtime(c.tr(n == 1 ? i18n::Key{"guide.count_one"}.id : i18n::Key{"guide.count"}.id)), n);
+}
+
 std::string scopeLabel(const Ctx& c, const std::string& scope) {
     if (scope == "全国") return c.tr("scope.country");
     if (scope == "跨省") return c.tr("scope.province");

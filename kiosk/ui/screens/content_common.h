@@ -23,6 +23,8 @@ std::string timeLimitText(const Ctx& c, const content::TimeLimit& t);
 // "标签：值" / "Label: value" in the visitor's language.
 std::string labelled(const Ctx& c, std::string_view label, std::string_view value);
 std::string scopeLabel(const Ctx& c, const std::string& scope);
+// "{n} 项" / "1 service" / "3 services".
+std::string serviceCount(const Ctx& c, int n);
 const char* visitsKey(int visits);
 const char* tagKey(const std::string& tag);  // i18n key of a service tag, or nullptr
 ImU32 tagColor(const Ctx& c, const std::string& tag);

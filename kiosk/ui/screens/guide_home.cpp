@@ -58,7 +58,7 @@ void themeGrid(const Ctx& c, const state::GuideHomeData& d, float width, state::
         const std::string name = themeLabel(c, t.theme);
         textAt(c, FontRole::Title, ImVec2(pos.x + c.m.gap * 1.2f, pos.y + c.m.gap * 0.6f), c.p.text, name);
         textAt(c, FontRole::Small, ImVec2(pos.x + c.m.gap * 1.2f, pos.y + h - c.m.gap * 0.6f - c.px(FontRole::Small) * 1.2f),
-               c.p.textMuted, fmt::format(fmt::runtime(c.tr("guide.count")), t.services));
+               c.p.textMuted, serviceCount(c, t.services));
         if (pressed) out.emplace_back(state::Navigate{state::ScreenId::ServiceList, "theme:" + t.theme, name});
         ++i;
     }
@@ -98,17 +98,18 @@ void drawGuideHome(const Ctx& c, state::VisitorSession& s, state::Actions& out) 
                 for (const auto& dept : d->departments) {
                     const std::string id = fmt::format("guide.dept.{}", i++);
                     RowSpec row{id.c_str(), pick(c, dept.name, dept.nameEn)};
-                    row.badges.emplace_back(fmt::format(fmt::runtime(c.tr("guide.count")), dept.services), c.p.primary);
+                    row.badges.emplace_back(serviceCount(c, dept.services), c.p.primary);
                     if (listRow(c, row, width))
                         out.emplace_back(state::Navigate{state::ScreenId::ServiceList, "dept:" + dept.id,
                                                          pick(c, dept.name, dept.nameEn)});
                 }
             } else {
                 int i = 0;
-                for (const auto& [id, name] : d->bundles) {
+                for (const auto& b : d->bundles) {
                     const std::string wid = fmt::format("guide.bundle.{}", i++);
+                    const std::string& name = pick(c, b.name, b.nameEn);
                     if (listRow(c, RowSpec{wid.c_str(), name}, width))
-                        out.emplace_back(state::Navigate{state::ScreenId::BundleDetail, id, name});
+                        out.emplace_back(state::Navigate{state::ScreenId::BundleDetail, b.id, name});
                 }
             }
         }

@@ -85,7 +85,7 @@ void drawServiceList(const Ctx& c, state::VisitorSession& s, state::Actions& out
             const std::string title = list->titleEn.empty() || c.lang != i18n::Lang::En
                                           ? (themeKey(list->titleZh) ? themeLabel(c, list->titleZh) : list->titleZh)
                                           : list->titleEn;
-            drawPageHeader(c, title, fmt::format(fmt::runtime(c.tr("guide.count")), list->services.size()));
+            drawPageHeader(c, title, serviceCount(c, int(list->services.size())));
             if (list->services.empty()) paragraph(c, FontRole::Body, c.tr("guide.list_empty"), c.p.textMuted, width);
             int i = 0;
             for (const auto& sv : list->services) {
@@ -198,10 +198,11 @@ void drawServiceDetail(const Ctx& c, state::VisitorSession& s, state::Actions& o
             if (!v->bundles.empty()) {
                 sectionHeader(c, c.tr("guide.in_bundles"), width);
                 int i = 0;
-                for (const auto& [id, name] : v->bundles) {
+                for (const auto& b : v->bundles) {
                     const std::string wid = fmt::format("service.bundle.{}", i++);
+                    const std::string& name = pick(c, b.name, b.nameEn);
                     if (listRow(c, RowSpec{wid.c_str(), name}, width))
-                        out.emplace_back(state::Navigate{state::ScreenId::BundleDetail, id, name});
+                        out.emplace_back(state::Navigate{state::ScreenId::BundleDetail, b.id, name});
                 }
             }
             if (!sv.faq.empty()) {
@@ -232,7 +233,9 @@ void drawBundleDetail(const Ctx& c, state::VisitorSession& s, state::Actions& ou
             const float inner = width - 2 * c.m.gap;
             fact(c, c.tr("guide.bundle_promised"), timeLimitText(c, v->bundle.promised), inner, c.p.success);
             std::string depts;
-            for (const auto& d : v->departments) depts += (depts.empty() ? "" : "、") + d;
+            for (std::size_t k = 0; k < v->departments.size(); ++k)
+                depts += (depts.empty() ? "" : c.lang == i18n::Lang::En ? "; " : "、") +
+                         pick(c, v->departments[k], v->departmentsEn[k]);
             fact(c, c.tr("guide.bundle_departments"), depts, inner);
             endCard(c);
             if (button(c, "bundle.print", c.tr("guide.print"), ImVec2(0, 0), ButtonStyle::Secondary))
