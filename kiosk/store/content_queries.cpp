@@ -207,7 +207,11 @@ Result<ServiceView> ContentStore::service(const std::string& id) {
         return name.empty() ? d : name;
     };
     v.departmentName = deptName(v.service.department, &v.departmentNameEn);
-    for (const auto& d : v.service.coDepartments) v.coDepartmentNames.push_back(deptName(d, nullptr));
+    for (const auto& d : v.service.coDepartments) {
+        std::string en;
+        v.coDepartmentNames.push_back(deptName(d, &en));
+        v.coDepartmentNamesEn.push_back(std::move(en));
+    }
     for (const auto& loc : v.service.locations) {
         PlaceView p;
         (void)rows(m_db, "SELECT name, name_en, address, hours FROM hall WHERE id = ?1", {loc.hall}, [&](Statement& st) {
@@ -258,18 +262,15 @@ Result<BundleView> ContentStore::bundle(const std::string& id) {
         if (!s) continue;
         v.members.push_back({s->service.id, s->service.name, s->service.nameEn, s->service.theme, s->service.department,
                              s->service.status, s->service.promised, s->service.visits, s->service.tags});
-        std::vector<std::string> ids{s->service.department};
-        ids.insert(ids.end(), s->service.coDepartments.begin(), s->service.coDepartments.end());
-        for (const auto& d : ids) {
-            if (!seenDepartments.insert(d).second) continue;
-            std::string zh = d, en;
-            (void)rows(m_db, "SELECT name, name_en FROM department WHERE id = ?1", {d}, [&](Statement& st) {
-                zh = st.text(0);
-                en = st.text(1);
-            });
+        // service() has already named the departments; dedupe by id.
+        auto addDepartment = [&](const std::string& deptId, const std::string& zh, const std::string& en) {
+            if (!seenDepartments.insert(deptId).second) return;
             v.departments.push_back(zh);
             v.departmentsEn.push_back(en);
-        }
+        };
+        addDepartment(s->service.department, s->departmentName, s->departmentNameEn);
+        for (std::size_t k = 0; k < s->service.coDepartments.size(); ++k)
+            addDepartment(s->service.coDepartments[k], s->coDepartmentNames[k], s->coDepartmentNamesEn[k]);
         // Merge rule (docs/CONTENT-FORMAT.md): the same name once, at its first
         // position; max originals/copies; required if any requires it; 容缺 only
         // if every requiring member tolerates it; form "both" when members differ.

@@ -76,6 +76,7 @@ struct ServiceView {
     content::Service service;
     std::string departmentName, departmentNameEn;
     std::vector<std::string> coDepartmentNames;
+    std::vector<std::string> coDepartmentNamesEn;  // the same in English ("" where none)
     std::vector<PlaceView> places;
     std::vector<BundleRef> bundles;  // the 一件事 it belongs to
 };
