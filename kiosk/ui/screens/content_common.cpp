@@ -23,6 +23,14 @@ std::string serviceCount(const Ctx& c, int n) {
     return fmt::format(fmt::runtime(c.tr(n == 1 ? i18n::Key{"guide.count_one"}.id : i18n::Key{"guide.count"}.id)), n);
 }
 
+std::string joinNames(const Ctx& c, const std::vector<std::string>& zh, const std::vector<std::string>& en) {
+    static const std::string none;
+    std::string out;
+    for (std::size_t k = 0; k < zh.size(); ++k)
+        out += (out.empty() ? "" : c.lang == i18n::Lang::En ? "; " : "、") + pick(c, zh[k], k < en.size() ? en[k] : none);
+    return out;
+}
+
 std::string scopeLabel(const Ctx& c, const std::string& scope) {
     if (scope == "全国") return c.tr("scope.country");
     if (scope == "跨省") return c.tr("scope.province");

@@ -25,6 +25,9 @@ std::string labelled(const Ctx& c, std::string_view label, std::string_view valu
 std::string scopeLabel(const Ctx& c, const std::string& scope);
 // "{n} 项" / "1 service" / "3 services".
 std::string serviceCount(const Ctx& c, int n);
+// Names in the visitor's language ("、" between Chinese names, "; " between
+// English ones); an English name that is missing falls back to the Chinese.
+std::string joinNames(const Ctx& c, const std::vector<std::string>& zh, const std::vector<std::string>& en);
 const char* visitsKey(int visits);
 const char* tagKey(const std::string& tag);  // i18n key of a service tag, or nullptr
 ImU32 tagColor(const Ctx& c, const std::string& tag);

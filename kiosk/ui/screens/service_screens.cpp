@@ -151,11 +151,8 @@ void drawServiceDetail(const Ctx& c, state::VisitorSession& s, state::Actions& o
                  inner);
             if (!sv.resultName.empty()) fact(c, c.tr("guide.result"), sv.resultName, inner);
             if (!sv.scope.empty()) fact(c, c.tr("guide.scope"), scopeLabel(c, sv.scope), inner);
-            if (!v->coDepartmentNames.empty()) {
-                std::string names;
-                for (const auto& n : v->coDepartmentNames) names += (names.empty() ? "" : "、") + n;
-                fact(c, c.tr("guide.co_departments"), names, inner);
-            }
+            if (!v->coDepartmentNames.empty())
+                fact(c, c.tr("guide.co_departments"), joinNames(c, v->coDepartmentNames, v->coDepartmentNamesEn), inner);
             endCard(c);
 
             if (sv.materials.empty() && sv.steps.empty() && sv.conditions.empty())
@@ -232,11 +229,7 @@ void drawBundleDetail(const Ctx& c, state::VisitorSession& s, state::Actions& ou
             beginCard(c, width);
             const float inner = width - 2 * c.m.gap;
             fact(c, c.tr("guide.bundle_promised"), timeLimitText(c, v->bundle.promised), inner, c.p.success);
-            std::string depts;
-            for (std::size_t k = 0; k < v->departments.size(); ++k)
-                depts += (depts.empty() ? "" : c.lang == i18n::Lang::En ? "; " : "、") +
-                         pick(c, v->departments[k], v->departmentsEn[k]);
-            fact(c, c.tr("guide.bundle_departments"), depts, inner);
+            fact(c, c.tr("guide.bundle_departments"), joinNames(c, v->departments, v->departmentsEn), inner);
             endCard(c);
             if (button(c, "bundle.print", c.tr("guide.print"), ImVec2(0, 0), ButtonStyle::Secondary))
                 out.emplace_back(state::Print{"bundle", v->bundle.id});
