@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <cfloat>
 
 namespace kiosk::app {
@@ -35,6 +36,9 @@ state::Settings settingsFrom(const config::Config& c) {
     s.idleCountdownMs = std::int64_t(c.idleCountdownS) * 1000;
     s.siteName = c.siteName;
     s.siteNameEn = c.siteNameEn;
+    // Tells this run's visits apart in rating instances (not a secret).
+    std::random_device rd;
+    s.runId = fmt::format("{:08x}", rd());
     return s;
 }
 
@@ -198,6 +202,15 @@ void App::runEffects(const state::Effects& effects) {
             print(*job);
         } else if (const auto* save = std::get_if<state::SaveCase>(&e)) {
             saveCase(*save);
+        } else if (const auto* check = std::get_if<state::CheckRatings>(&e)) {
+            int previous = 0;
+            if (m_outbox) {
+                if (auto n = m_outbox->ratingsFor(check->instance); n) previous = *n;
+                else logger()->warn("ratings of an instance not counted: {}", n.error().message);
+            }
+            dispatch(state::RatingChecked{check->instance, previous});
+        } else if (const auto* rate = std::get_if<state::SaveRating>(&e)) {
+            saveRating(*rate);
         }
     }
 }
@@ -258,6 +271,13 @@ void App::loadPage(const state::LoadPage& r) {
                     if (g.guide.document == d.document.id && g.guide.measurePath == path) d.guides.push_back(std::move(g));
             return deliver(Result<state::MeasureData>(std::move(d)));
         }
+        case ScreenId::Rating: {
+            auto depts = c.departments();
+            auto windows = c.windows();
+            if (!depts || !windows) return failWith(i18n::Key{"content.unavailable"}.id, "query failed");
+            return deliver(Result<state::RatingHomeData>(state::RatingHomeData{std::move(*depts), std::move(*windows)}));
+        }
+        case ScreenId::RatingForm: return deliver(c.ratingReasons());
         case ScreenId::PolicyCheck: {
             auto guides = c.guides(today());
             auto facets = c.policyFacets();
@@ -273,6 +293,7 @@ void App::saveCase(const state::SaveCase& r) {
     outbox::Submission sub;
     sub.kind = "case";
     sub.publicData = {{"case_kind", state::kCaseKinds[std::max(0, f.kind)]},
+                      {"service_id", f.service.id},
                       {"reply", f.reply == 0 ? "phone" : "sms"},
                       {"language", i18n::langTag(r.lang)}};
     const auto mobile = validate::checkMobile(f.mobile).normalised;
@@ -280,7 +301,7 @@ void App::saveCase(const state::SaveCase& r) {
                         {"contact_name", f.contact},    {"mobile", mobile}};
     sub.mobileLast4 = mobile.size() == 11 ? mobile.substr(7) : "";
     if (!m_outbox) return dispatch(state::CaseSaveFailed{});
-    auto saved = m_outbox->enqueue(sub, m_clock->monotonicMs(), m_clock->localTime());
+    auto saved = m_outbox->enqueue(sub, m_clock->epochMs(), m_clock->localTime());
     if (!saved) {
         logger()->error("a case could not be saved: {}", saved.error().message);  // never the contents
         return dispatch(state::CaseSaveFailed{});
@@ -288,6 +309,42 @@ void App::saveCase(const state::SaveCase& r) {
     ++m_stats.casesSaved;
     logger()->info("case saved to the outbox (seq {})", saved->seq);
     dispatch(state::CaseSaved{saved->caseNo});
+}
+
+void App::saveRating(const state::SaveRating& r) {
+    const auto& f = r.form;
+    const bool bad = content::isBadRating(f.level);
+    const bool named = bad && f.callback;
+    outbox::Submission sub;
+    sub.kind = "rating";
+    sub.publicData = {{"target_kind", f.target.kind},
+                      {"target_id", f.target.id},
+                      {"target_name", f.target.name},
+                      {"instance", f.instance},
+                      {"follow_up", f.previous >= 1},
+                      {"level", content::kRatingLevelCodes[f.level]},
+                      {"level_label", content::kRatingLevelLabels[f.level]},
+                      {"reasons", f.reasons},
+                      {"reasons_version", r.reasonsVersion},
+                      {"anonymous", !named},
+                      {"callback", named},
+                      {"channel", "self-service terminal"},
+                      {"language", i18n::langTag(r.lang)}};
+    if (!f.target.caseNo.empty()) sub.publicData["case_no"] = f.target.caseNo;
+    sub.personalData = nlohmann::json::object();
+    if (named) {
+        const auto mobile = validate::checkMobile(f.mobile).normalised;
+        sub.personalData = {{"contact_name", f.contact}, {"mobile", mobile}};
+    }
+    if (!m_outbox) return dispatch(state::RatingSaveFailed{});
+    auto saved = m_outbox->enqueue(sub, m_clock->epochMs(), m_clock->localTime());
+    if (!saved) {
+        logger()->error("a rating could not be saved: {}", saved.error().message);
+        return dispatch(state::RatingSaveFailed{});
+    }
+    ++m_stats.ratingsSaved;
+    logger()->info("rating saved to the outbox (seq {})", saved->seq);
+    dispatch(state::RatingSaved{});
 }
 
 void App::print(const state::PrintChecklist& request) {

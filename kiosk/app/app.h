@@ -39,6 +39,7 @@ struct RunStats {
     long peakRssKb = 0;
     long printJobs = 0;
     long casesSaved = 0;
+    long ratingsSaved = 0;
     bool contentOpen = false;
     double contentOpenMs = 0;        // opening the content database at start
     double maxFrameMs = 0;           // slowest frame after the first (atlas rebuilds included)
@@ -100,6 +101,7 @@ private:
     std::optional<store::ContentStore> m_content;
     std::optional<outbox::Outbox> m_outbox;
     void saveCase(const state::SaveCase& request);
+    void saveRating(const state::SaveRating& request);
     // On-screen keyboard: touches on it never reach ImGui (the focused field
     // stays focused); keys act on release.
     void interceptKeyboardTouch();

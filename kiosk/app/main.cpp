@@ -40,6 +40,7 @@ int writeStats(const std::string& path, const kiosk::app::RunStats& s) {
         {"peak_rss_kb", s.peakRssKb},
         {"print_jobs", s.printJobs},
         {"cases_saved", s.casesSaved},
+        {"ratings_saved", s.ratingsSaved},
         {"content_open", s.contentOpen},
         {"content_open_ms", s.contentOpenMs},
         {"max_frame_ms", s.maxFrameMs},

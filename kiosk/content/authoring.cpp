@@ -4,6 +4,7 @@
 //   Reader   walks every kind, then checks cross references
 #include "authoring.h"
 
+#include "base/utf8.h"
 #include "validate/uscc.h"
 
 #include <fmt/format.h>
@@ -78,6 +79,74 @@ struct Source {
         if (k != std::string::npos && k < at + 4000) return lineAt(k);
         return lineAt(at);
     }
+
+    // Exact positions for objects without an "id" (rating_reasons): a walk
+    // over the text, which has already parsed as JSON. Offsets point at a
+    // value's first character; npos when absent.
+    std::size_t skipSpace(std::size_t p) const {
+        while (p < text.size() && (text[p] == ' ' || text[p] == '\t' || text[p] == '\n' || text[p] == '\r')) ++p;
+        return p;
+    }
+    std::size_t skipValue(std::size_t p) const {  // returns the offset after the value at p
+        int depth = 0;
+        bool inString = false;
+        for (; p < text.size(); ++p) {
+            const char ch = text[p];
+            if (inString) {
+                if (ch == '\\') ++p;
+                else if (ch == '"') {
+                    inString = false;
+                    if (depth == 0) return p + 1;
+                }
+            } else if (ch == '"') {
+                inString = true;
+            } else if (ch == '{' || ch == '[') {
+                ++depth;
+            } else if (ch == '}' || ch == ']') {
+                if (depth == 0) return p;  // end of a scalar just before the container closes
+                if (--depth == 0) return p + 1;
+            } else if (depth == 0 && (ch == ',' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r')) {
+                return p;
+            }
+        }
+        return p;
+    }
+    // The value of `key` in the object whose '{' is at `open`.
+    std::size_t memberAt(std::size_t open, std::string_view key) const {
+        if (open >= text.size() || text[open] != '{') return std::string::npos;
+        std::size_t p = open + 1;
+        for (;;) {
+            p = skipSpace(p);
+            if (p >= text.size() || text[p] != '"') return std::string::npos;
+            const std::size_t nameEnd = skipValue(p);
+            const bool match = text.compare(p + 1, nameEnd - p - 2, key) == 0 && nameEnd - p - 2 == key.size();
+            p = skipSpace(nameEnd);
+            if (p >= text.size() || text[p] != ':') return std::string::npos;
+            p = skipSpace(p + 1);
+            if (match) return p;
+            p = skipSpace(skipValue(p));
+            if (p >= text.size() || text[p] != ',') return std::string::npos;
+            ++p;
+        }
+    }
+    // Element `index` of the array whose '[' is at `open`.
+    std::size_t elementAt(std::size_t open, std::size_t index) const {
+        if (open >= text.size() || text[open] != '[') return std::string::npos;
+        std::size_t p = open + 1;
+        for (std::size_t i = 0;; ++i) {
+            p = skipSpace(p);
+            if (p >= text.size() || text[p] == ']') return std::string::npos;
+            if (i == index) return p;
+            p = skipSpace(skipValue(p));
+            if (p >= text.size() || text[p] != ',') return std::string::npos;
+            ++p;
+        }
+    }
+    // The line of `key` in the object at `open`, or of the object itself.
+    int lineIn(std::size_t open, std::string_view key) const {
+        const std::size_t v = key.empty() ? std::string::npos : memberAt(open, key);
+        return lineAt(v != std::string::npos ? v : open);
+    }
 };
 
 struct Reporter {
@@ -95,17 +164,27 @@ struct Reporter {
     }
 };
 
-// One JSON object of kind `path`, e.g. services[3] (id svc.x).
+// One JSON object of kind `path`, e.g. services[3] (id svc.x). Lines in
+// messages come from the object's "id", or from `at` (the offset of the
+// object's '{' in the text) for objects that have none.
 class Fields {
 public:
-    Fields(const json& j, std::string path, std::string id, const Source& src, Reporter& rep)
-        : m_j(j), m_path(std::move(path)), m_id(std::move(id)), m_src(src), m_rep(rep) {}
+    Fields(const json& j, std::string path, std::string id, const Source& src, Reporter& rep,
+           std::size_t at = std::string::npos)
+        : m_j(j), m_path(std::move(path)), m_id(std::move(id)), m_src(src), m_rep(rep), m_at(at) {}
 
     void error(std::string_view key, std::string_view msg) const {
-        m_rep.error(m_src, m_src.lineOf(m_id, key), key.empty() ? m_path : m_path + "." + std::string(key), msg);
+        m_rep.error(m_src, line(key), key.empty() ? m_path : m_path + "." + std::string(key), msg);
     }
     void warning(std::string_view key, std::string_view msg) const {
-        m_rep.warning(m_src, m_src.lineOf(m_id, key), key.empty() ? m_path : m_path + "." + std::string(key), msg);
+        m_rep.warning(m_src, line(key), key.empty() ? m_path : m_path + "." + std::string(key), msg);
+    }
+    int line(std::string_view key) const {
+        return m_at != std::string::npos ? m_src.lineIn(m_at, key) : m_src.lineOf(m_id, key);
+    }
+    // Where the value of `key` starts in the text (npos when unknown).
+    std::size_t at(std::string_view key) const {
+        return m_at != std::string::npos ? m_src.memberAt(m_at, key) : std::string::npos;
     }
     const std::string& path() const { return m_path; }
     const std::string& id() const { return m_id; }
@@ -208,6 +287,7 @@ private:
     std::string m_path, m_id;
     const Source& m_src;
     Reporter& m_rep;
+    std::size_t m_at;
     std::set<std::string> m_used;
 };
 
@@ -277,6 +357,10 @@ public:
         each(top, "documents", [&](Fields& f) { document(f); });
         each(top, "guides", [&](Fields& f) { guide(f); });
         each(top, "rules", [&](Fields& f) { rule(f); });
+        if (const json* rr = top.object("rating_reasons", false)) {
+            const std::size_t open = m_src->skipSpace(src.text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
+            ratingReasons(*rr, m_src->memberAt(open, "rating_reasons"));
+        }
         top.finish();
     }
 
@@ -618,6 +702,86 @@ public:
         c.rules.push_back(std::move(r));
     }
 
+    // rating_reasons: one set per import, every level present with ≥ 1
+    // reason, codes unique across the set. `at` is the section's '{'.
+    void ratingReasons(const json& j, std::size_t at) {
+        Fields f(j, "rating_reasons", "", *m_src, rep, at);
+        if (m_ratingSource) {
+            f.error("", fmt::format("is already defined in {}; one import has one reason set", m_ratingSource->name));
+            return;
+        }
+        m_ratingSource = m_src;
+        RatingReasonSet set;
+        set.version = f.str("version", true);
+        std::string allowed;
+        for (const char* code : kRatingLevelCodes) allowed += (allowed.empty() ? "" : ", ") + std::string(code);
+        std::map<std::string, std::string> codes;  // code → path of its first use
+        if (const json* levels = f.object("levels", true)) {
+            Fields lf(*levels, "rating_reasons.levels", "", *m_src, rep, f.at("levels"));
+            for (const auto& [key, value] : levels->items())
+                if (std::find(std::begin(kRatingLevelCodes), std::end(kRatingLevelCodes), key) ==
+                    std::end(kRatingLevelCodes)) {
+                    lf.error(key, fmt::format("'{}' is not a level; use one of: {}", key, allowed));
+                    (void)lf.get(key, false);  // reported here, not again as an unknown key
+                }
+            for (int level = 0; level < kRatingLevels; ++level) {
+                const std::string name = kRatingLevelCodes[level];
+                if (!lf.has(name)) {
+                    lf.error(name, fmt::format("is required: every level needs its reasons ({})", allowed));
+                    continue;
+                }
+                const json* arr = lf.array(name, true);
+                if (!arr) continue;
+                if (arr->empty()) lf.error(name, "needs at least one reason");
+                const std::size_t arrAt = lf.at(name);
+                std::size_t i = 0;
+                for (const auto& rj : *arr) {
+                    const std::string path = fmt::format("rating_reasons.levels.{}[{}]", name, i);
+                    const std::size_t rAt = arrAt == std::string::npos ? arrAt : m_src->elementAt(arrAt, i);
+                    ++i;
+                    if (!rj.is_object()) {
+                        rep.error(*m_src, rAt == std::string::npos ? 0 : m_src->lineAt(rAt), path,
+                                  "must be an object {\"code\": …, \"text\": …}");
+                        continue;
+                    }
+                    std::string code;
+                    if (auto it = rj.find("code"); it != rj.end() && it->is_string()) code = it->get<std::string>();
+                    Fields r(rj, code.empty() ? path : fmt::format("{} ({})", path, code), "", *m_src, rep, rAt);
+                    RatingReason reason;
+                    reason.code = r.str("code", true);
+                    if (!reason.code.empty()) {
+                        const auto [first, fresh] = codes.emplace(reason.code, path);
+                        if (!fresh)
+                            r.error("code", fmt::format("duplicate code '{}' (already used at {}); codes are unique "
+                                                        "in the set",
+                                                        reason.code, first->second));
+                    }
+                    reason.text = r.str("text", true);
+                    reason.textEn = r.str("text_en", false);
+                    // Reasons are chips on a touch screen: long ones wrap or are cut.
+                    if (const std::size_t n = characters(reason.text); n > kReasonChars)
+                        r.warning("text", fmt::format("is {} characters; keep reasons to {} so they fit on a button",
+                                                      n, kReasonChars));
+                    if (const std::size_t n = characters(reason.textEn); n > kReasonCharsEn)
+                        r.warning("text_en", fmt::format("is {} characters; keep reasons to {} so they fit on a button",
+                                                         n, kReasonCharsEn));
+                    r.finish();
+                    set.levels[level].push_back(std::move(reason));
+                }
+            }
+            lf.finish();
+        }
+        f.finish();
+        c.ratingReasons = std::move(set);
+    }
+
+    static constexpr std::size_t kReasonChars = 10, kReasonCharsEn = 28;
+    static std::size_t characters(std::string_view s) {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < s.size(); ++n) (void)decodeUtf8(s, i);
+        return n;
+    }
+
     void checkCondition(Fields& cf, const RuleCondition& cond) {
         const std::map<std::string, std::string> ops = {{"industry", "in"},  {"size", "in"},  {"district", "in"},
                                                         {"years", ">="},     {"employees", ">="}, {"revenue", ">="},
@@ -844,6 +1008,7 @@ private:
     std::vector<GuideMeasure> m_guideMeasures;
     std::map<std::string, const Source*> m_docSource;
     std::set<std::string> m_ruled;
+    const Source* m_ratingSource = nullptr;  // the file that defined rating_reasons
 };
 
 }  // namespace

@@ -146,6 +146,28 @@ struct Rule {
     std::vector<RuleCondition> conditions;
 };
 
+// 好差评: the five levels, best first. The stable code is what records and
+// the hub store; the direction of numeric codes differs between national and
+// provincial tables, so numbers are only made at export.
+inline constexpr int kRatingLevels = 5;
+inline constexpr const char* kRatingLevelCodes[kRatingLevels] = {"very_satisfied", "satisfied", "basic",
+                                                                 "dissatisfied", "very_dissatisfied"};
+inline constexpr const char* kRatingLevelLabels[kRatingLevels] = {"非常满意", "满意", "基本满意", "不满意",
+                                                                  "非常不满意"};
+inline constexpr bool isBadRating(int level) { return level >= 3; }  // 不满意, 非常不满意 = 差评
+
+struct RatingReason {  // one reason a visitor may tick for a level
+    std::string code;                 // stable, unique in the set ("R401")
+    std::string text, textEn;
+};
+
+// The reason options of every level. Published with the content; a rating
+// records the version it was given under.
+struct RatingReasonSet {
+    std::string version;              // "" = the content has none
+    std::vector<RatingReason> levels[kRatingLevels];  // index as kRatingLevelCodes
+};
+
 struct Content {
     std::vector<Department> departments;
     std::vector<Hall> halls;
@@ -154,6 +176,7 @@ struct Content {
     std::vector<PolicyDocument> documents;
     std::vector<Guide> guides;
     std::vector<Rule> rules;
+    RatingReasonSet ratingReasons;
 };
 
 // The twelve life-cycle themes, in browsing order.

@@ -307,6 +307,25 @@ struct Writer {
         return {};
     }
 
+    // 好差评 reason options, in the editors' order within each level; the
+    // set's version goes into meta with the other rows.
+    Result<void> ratingReasons() {
+        auto st = db.prepare("INSERT INTO rating_reason(level, ord, code, text, text_en) VALUES(?,?,?,?,?)");
+        if (!st) return std::unexpected(st.error());
+        for (int level = 0; level < content::kRatingLevels; ++level) {
+            int ord = 0;
+            for (const auto& r : c.ratingReasons.levels[level]) {
+                st->bindAll(content::kRatingLevelCodes[level], ord++, r.code, r.text, r.textEn);
+                if (auto res = st->run(); !res)
+                    return fail(ErrorCode::InvalidArgument,
+                                fmt::format("rating reason {} ({}) could not be stored ({}); is its code used twice?",
+                                            r.code, content::kRatingLevelCodes[level], res.error().message));
+                ++stats.ratingReasons;
+            }
+        }
+        return {};
+    }
+
     Result<void> guide(const content::PolicyDocument& d, const content::Guide& g) {
         auto id = db.prepare("SELECT id FROM measure WHERE document = ? AND path = ?");
         if (!id) return std::unexpected(id.error());
@@ -465,13 +484,15 @@ Result<BuildStats> writeContentDb(const content::Content& content, const std::st
         }
         Writer w{*db, content, options, pinyin, std::move(warnStats), {}, {}, 0, {}, {}};
         w.stats.foldMappings = long(pairs->size());
-        for (auto step : {&Writer::departments, &Writer::services, &Writer::bundles, &Writer::documents})
+        for (auto step : {&Writer::departments, &Writer::services, &Writer::bundles, &Writer::documents,
+                          &Writer::ratingReasons})
             if (auto r = (w.*step)(); !r) return std::unexpected(r.error());
         auto meta = db->prepare("INSERT INTO meta VALUES(?, ?)");
         if (!meta) return std::unexpected(meta.error());
         for (const auto& [k, v] : {std::pair<std::string, std::string>{"version", options.version},
                                    {"created", options.created},
-                                   {"format", "kiosk-content/1"}}) {
+                                   {"format", "kiosk-content/1"},
+                                   {"rating_reasons_version", content.ratingReasons.version}}) {
             meta->bind(1, k).bind(2, v);
             if (auto r = meta->run(); !r) return std::unexpected(r.error());
         }

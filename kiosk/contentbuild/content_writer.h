@@ -25,6 +25,7 @@ struct BuildOptions {
 
 struct BuildStats {
     long services = 0, bundles = 0, documents = 0, measures = 0, guides = 0, searchRows = 0, foldMappings = 0;
+    long ratingReasons = 0;  // 好差评 reason options, all levels
     std::vector<std::string> warnings;  // e.g. no pinyin dictionary
 };
 

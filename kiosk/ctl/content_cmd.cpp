@@ -7,6 +7,7 @@
 #include "store/content_store.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -154,13 +155,16 @@ int build(const Options& o, content::Content c, const std::vector<std::string>& 
     if (o.json) {
         json j = {{"out", o.out},          {"version", b.version},       {"services", stats->services},
                   {"bundles", stats->bundles}, {"documents", stats->documents}, {"measures", stats->measures},
-                  {"guides", stats->guides}, {"search_rows", stats->searchRows}, {"warnings", all}};
+                  {"guides", stats->guides}, {"search_rows", stats->searchRows},
+                  {"rating_reasons", stats->ratingReasons}, {"warnings", all}};
         if (!docs.empty()) j["imported_documents"] = docs;
         fmt::print("{}\n", j.dump(2));
     } else {
         for (const auto& w : all) fmt::print(stderr, "warning: {}\n", w);
         fmt::print("wrote {}: {} services, {} bundles, {} documents with {} measures, {} guides\n", o.out,
                    stats->services, stats->bundles, stats->documents, stats->measures, stats->guides);
+        if (!c.ratingReasons.version.empty())
+            fmt::print("  好差评 reason set {}: {} reasons\n", c.ratingReasons.version, stats->ratingReasons);
         for (const auto& d : docs)
             fmt::print("  {}: {} measures ({} with responsible units), {} warnings\n", d["file"].get<std::string>(),
                        d["measures"].get<int>(), d["measures_with_units"].get<int>(), d["warnings"].size());
@@ -222,12 +226,24 @@ int runStats(const Options& o) {
         fmt::print(stderr, "kioskctl: {}\n", i.error().message);
         return 1;
     }
+    auto reasons = store->ratingReasons();
+    if (!reasons) {
+        fmt::print(stderr, "kioskctl: {}\n", reasons.error().message);
+        return 1;
+    }
+    std::vector<std::size_t> perLevel;  // very_satisfied … very_dissatisfied
+    for (const auto& level : reasons->levels) perLevel.push_back(level.size());
+    std::size_t reasonCount = 0;
+    for (std::size_t n : perLevel) reasonCount += n;
     if (o.json) {
         fmt::print("{}\n", json{{"schema", i->schema},         {"version", i->version},   {"created", i->created},
                                 {"services", i->services},     {"bundles", i->bundles},   {"documents", i->documents},
                                 {"measures", i->measures},     {"guides", i->guides},     {"departments", i->departments},
                                 {"halls", i->halls},           {"search_rows", i->searchRows},
-                                {"fold_mappings", i->foldMappings}}
+                                {"fold_mappings", i->foldMappings},
+                                {"rating_reasons_version", reasons->version},
+                                {"rating_reasons", reasonCount},
+                                {"rating_reasons_per_level", perLevel}}
                                .dump(2));
     } else {
         fmt::print("{}: schema v{}, content version {} (created {})\n", o.db, i->schema, i->version, i->created);
@@ -235,6 +251,11 @@ int runStats(const Options& o) {
                    i->halls);
         fmt::print("  {} policy documents, {} measures, {} support guides\n", i->documents, i->measures, i->guides);
         fmt::print("  {} searchable rows, {} Traditional→Simplified mappings\n", i->searchRows, i->foldMappings);
+        if (reasons->version.empty())
+            fmt::print("  no 好差评 reason set\n");
+        else
+            fmt::print("  好差评 reason set {}: {} reasons ({} per level, 非常满意 to 非常不满意)\n", reasons->version,
+                       reasonCount, fmt::join(perLevel, "/"));
     }
     return 0;
 }

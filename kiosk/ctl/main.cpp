@@ -3,7 +3,7 @@
 // Human output by default; exit codes: 0 ok, 1 failure, 2 bad usage or input.
 //
 // Commands: `config check|defaults`, `content import|import-doc|stats|search`,
-// `check uscc|mobile`, `version`. Outbox, provisioning and sync commands arrive with their issues.
+// `check uscc|mobile`, `outbox status|list`, `version`. Outbox, provisioning and sync commands arrive with their issues.
 #include "config/config.h"
 #include "content_cmd.h"
 #include "outbox/outbox.h"
@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
     auto* outboxStatus = outboxCmd->add_subcommand(
         "status", "Counts by state (pending, sending, acked, rejected) and the oldest pending age; no personal data");
     outboxStatus->add_flag("--json", outboxJson, "Print JSON");
+    auto* outboxList = outboxCmd->add_subcommand(
+        "list", "Every record: sequence, number, kind, state, attempts, last error and public fields; no personal data");
+    outboxList->add_flag("--json", outboxJson, "One JSON object per line");
 
     auto* config = cli.add_subcommand("config", "Check or print the kiosk configuration");
     config->require_subcommand(1);
@@ -53,7 +56,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
 
     if (const int rc = runContent(); rc >= 0) return rc;
-    if (outboxStatus->parsed()) {
+    if (outboxStatus->parsed() || outboxList->parsed()) {
         if (!std::filesystem::exists(dataDir + "/outbox.db")) {
             fmt::print(stderr, "no outbox in {} (give the kiosk's data folder with --data)\n", dataDir);
             return 1;
@@ -62,6 +65,30 @@ int main(int argc, char** argv) {
         if (!box) {
             fmt::print(stderr, "{}\n", box.error().message);
             return 1;
+        }
+        if (outboxList->parsed()) {
+            auto records = box->all();
+            if (!records) {
+                fmt::print(stderr, "{}\n", records.error().message);
+                return 1;
+            }
+            for (const auto& r : *records) {
+                // Public fields only: the sealed personal data is never printed.
+                if (outboxJson) {
+                    const nlohmann::json line = {{"seq", r.seq},           {"uuid", r.uuid},
+                                                 {"number", r.caseNo},     {"kind", r.kind},
+                                                 {"state", kiosk::outbox::stateName(r.state)},
+                                                 {"created_ms", r.createdMs}, {"attempts", r.attempts},
+                                                 {"last_error", r.lastError}, {"public", r.publicData},
+                                                 {"personal_data_held", r.personalData.has_value() && !r.personalData->empty()}};
+                    fmt::print("{}\n", line.dump());
+                } else {
+                    fmt::print("{:>6}  {}  {:<6}  {:<8}  attempts {}  {}{}\n", r.seq, r.caseNo, r.kind,
+                               kiosk::outbox::stateName(r.state), r.attempts, r.publicData.dump(),
+                               r.lastError.empty() ? "" : "  last error: " + r.lastError);
+                }
+            }
+            return 0;
         }
         const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())

@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS record(
   mobile_fp TEXT NOT NULL DEFAULT ''  -- keyed hash of the mobile's last four digits
 );
 CREATE INDEX IF NOT EXISTS record_state ON record(state, seq);
+CREATE INDEX IF NOT EXISTS record_rating_instance ON record(json_extract(public_data, '$.instance'))
+  WHERE kind = 'rating';
 )sql";
 
 constexpr std::string_view kCheckAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -226,6 +228,16 @@ Result<std::vector<Record>> Outbox::all() {
     auto st = m_db.prepare(fmt::format("SELECT {} FROM record ORDER BY seq", kColumns));
     if (!st) return std::unexpected(st.error());
     return readAll(*st);
+}
+
+Result<int> Outbox::ratingsFor(const std::string& instance) {
+    auto st = m_db.prepare(
+        "SELECT count(*) FROM record WHERE kind = 'rating' AND json_extract(public_data, '$.instance') = ?");
+    if (!st) return std::unexpected(st.error());
+    st->bindAll(instance);
+    auto row = st->step();
+    if (!row) return std::unexpected(row.error());
+    return int(st->integer(0));
 }
 
 Result<std::optional<Record>> Outbox::lookup(const std::string& caseNo, const std::string& mobileLast4) {

@@ -56,7 +56,7 @@ struct Record {
     std::int64_t seq = 0;
     std::string uuid, kind, caseNo;
     State state = State::Pending;
-    std::int64_t createdMs = 0;
+    std::int64_t createdMs = 0;     // wall clock, Unix ms
     int attempts = 0;
     std::string lastError;
     nlohmann::json publicData;
@@ -75,6 +75,7 @@ public:
     [[nodiscard]] static Result<Outbox> open(const std::string& dataDir, std::string terminalCode);
 
     // Commits one submission; returns only after the commit is durable.
+    // `nowMs` is wall-clock Unix ms (status() compares it with the present).
     [[nodiscard]] Result<Receipt> enqueue(const Submission& s, std::int64_t nowMs, const std::tm& localDate);
 
     [[nodiscard]] Result<std::vector<Record>> takeBatch(int max);  // pending → sending, oldest first
@@ -84,6 +85,8 @@ public:
 
     [[nodiscard]] Result<Status> status(std::int64_t nowMs);
     [[nodiscard]] Result<std::vector<Record>> all();
+    // Ratings saved for a service instance (public_data.instance), any state.
+    [[nodiscard]] Result<int> ratingsFor(const std::string& instance);
     // The record with this case number if the mobile's last four digits match.
     [[nodiscard]] Result<std::optional<Record>> lookup(const std::string& caseNo, const std::string& mobileLast4);
 

@@ -62,11 +62,24 @@ struct CaseReview {};                                      // validate, then sho
 struct CaseConfirm {};                                     // write it to the outbox
 struct CaseSaved { std::string caseNo; };
 struct CaseSaveFailed {};
+struct CaseClearService {};
+struct PickService { PickFor purpose; };                   // open 办事指南 to choose a service for a form
+struct ServicePicked { PickedService service; };           // "choose this one" on a service page
+struct StartRating { RatingTarget target; };               // open the rating form for this target
+struct RatingChecked { std::string instance; int previous; };  // ratings already saved for the instance
+struct RatingSetLevel { int level; };
+struct RatingToggleReason { std::string code; };
+struct RatingToggleCallback {};
+struct RatingSubmit {};
+struct RatingSaved {};
+struct RatingSaveFailed {};
 
 using Action = std::variant<Navigate, Back, GoHome, ConfirmLeave, ToggleLanguage, ToggleElderMode, UserActivity, Tick,
                             SubmitLookup, ClearLookup, LookupAnswered, SetOnline, PageLoaded, PageFailed, SetGuideTab,
                             SearchEdited, SearchAnswered, SetPolicyFilter, CheckAnswered, CheckStep, Print, CaseSetKind,
-                            CaseSetReply, CaseToggleAccept, CaseReview, CaseConfirm, CaseSaved, CaseSaveFailed>;
+                            CaseSetReply, CaseToggleAccept, CaseReview, CaseConfirm, CaseSaved, CaseSaveFailed,
+                            CaseClearService, PickService, ServicePicked, StartRating, RatingChecked, RatingSetLevel,
+                            RatingToggleReason, RatingToggleCallback, RatingSubmit, RatingSaved, RatingSaveFailed>;
 using Actions = std::vector<Action>;
 
 // --- effects -------------------------------------------------------------
@@ -83,8 +96,11 @@ struct RunSearch { std::string query; };
 struct PrintChecklist { std::string kind; std::string id; };
 
 struct SaveCase { CaseForm form; i18n::Lang lang; };       // to the outbox
+struct CheckRatings { std::string instance; };             // count the ratings saved for an instance
+struct SaveRating { RatingForm form; std::string reasonsVersion; i18n::Lang lang; };  // to the outbox
 
-using Effect = std::variant<ResetUiState, RebuildFonts, LookupCase, LoadPage, RunSearch, PrintChecklist, SaveCase>;
+using Effect = std::variant<ResetUiState, RebuildFonts, LookupCase, LoadPage, RunSearch, PrintChecklist, SaveCase,
+                            CheckRatings, SaveRating>;
 using Effects = std::vector<Effect>;
 
 }  // namespace kiosk::state

@@ -34,6 +34,8 @@ enum class ScreenId : std::uint8_t {
     MeasureDetail,   // one measure, param = "DOC#PATH"
     CaseReview,      // 我要反映: check before submitting
     CaseReceipt,     // 我要反映: the case number after submitting
+    RatingForm,      // 好差评: levels, reasons, call-back contact
+    RatingThanks,    // 好差评: thank you, then home
     Count
 };
 
@@ -73,8 +75,13 @@ struct CheckData {
     std::vector<store::GuideView> guides;
     std::vector<std::string> districts;
 };
+struct RatingHomeData {
+    std::vector<store::DepartmentCount> departments;
+    std::vector<store::WindowRef> windows;
+};
 using PageData = std::variant<std::monostate, GuideHomeData, store::ServiceList, store::ServiceView, store::BundleView,
-                              PoliciesData, store::DocumentView, MeasureData, CheckData>;
+                              PoliciesData, store::DocumentView, MeasureData, CheckData, RatingHomeData,
+                              content::RatingReasonSet>;
 
 enum class GuideTab : std::uint8_t { Themes, Departments, Bundles };
 
@@ -102,11 +109,22 @@ struct FieldError {
     std::string zh, en;
 };
 
+// A service chosen from the catalog for a form (case or rating).
+struct PickedService {
+    std::string id, name, nameEn;
+    bool operator==(const PickedService&) const = default;
+};
+
+// While a form waits for a service from the catalog, 办事指南 runs in pick
+// mode: the service page offers "choose this one".
+enum class PickFor : std::uint8_t { None, Case, Rating };
+
 // 我要反映 / 帮办 / 办不成事: what the visitor typed (never written anywhere
 // until they confirm; then it goes to the outbox and is cleared from here).
 struct CaseForm {
     int kind = -1;                 // index into kCaseKinds, -1 = not chosen
     std::string description, enterprise, uscc, contact, mobile;
+    PickedService service;         // related service (optional; id "" = none)
     int reply = 0;                 // 0 phone call, 1 text message
     bool accepted = false;         // privacy notice accepted
     std::map<std::string, FieldError> errors;  // field → problem
@@ -117,7 +135,32 @@ inline constexpr std::size_t kDescriptionMax = 1000;  // characters
 
 struct CaseReceiptData {
     std::string caseNo;
+    PickedService service;         // the case's related service, for the rating offered next
 };
+
+// What a 好差评 rates. One rating per service instance plus one follow-up:
+// the instance is the case when the rating follows one, otherwise this
+// visit (kiosk run + session) and the target.
+struct RatingTarget {
+    std::string kind;              // "service" | "department" | "window" | "case"
+    std::string id;                // service id, department id, "HALL/NO", case number
+    std::string name, nameEn;
+    std::string caseNo;            // the case this rating follows ("" = none)
+};
+
+struct RatingForm {
+    RatingTarget target;
+    std::string instance;          // see RatingTarget; set when the form opens
+    int previous = -1;             // ratings already saved for the instance (-1 = not known yet)
+    int level = -1;                // index into content::kRatingLevelCodes, -1 = not chosen
+    std::vector<std::string> reasons;  // codes ticked, all of `level`'s set
+    bool callback = false;         // bad rating: the visitor asks for a call back
+    std::string contact, mobile;   // only with `callback`
+    std::map<std::string, FieldError> errors;
+    bool saveFailed = false;
+};
+inline constexpr int kRatingsPerInstance = 2;      // the rating and one follow-up (追加评价)
+inline constexpr std::int64_t kThanksMs = 10'000;  // the thank-you page goes home by itself
 
 // 办件查询 form: what the visitor typed and what the kiosk answered.
 struct CaseLookupForm {
@@ -164,6 +207,11 @@ struct VisitorSession {
     CaseLookupForm lookup;
     CaseForm caseForm;
     CaseReceiptData receipt;
+    RatingForm rating;
+    std::int64_t thanksUntilMs = 0;        // RatingThanks: when it returns home (0 = not showing)
+    bool thanksCallback = false;           // RatingThanks: the visitor asked for a call back
+    PickFor pickFor = PickFor::None;
+    std::size_t pickDepth = 0;             // nav size of the form that asked for a service
     KeyboardState keyboard;
     std::vector<Toast> toasts;
 };
@@ -177,6 +225,7 @@ struct Settings {
     std::int64_t toastMs = 2'500;
     std::string siteName;
     std::string siteNameEn;
+    std::string runId;               // random per kiosk start: tells visits apart in rating instances
 };
 
 struct IdleState {

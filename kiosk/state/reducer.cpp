@@ -30,8 +30,10 @@ VisitorSession freshSession(const Settings& settings) {
 
 bool hasVisitorInput(const VisitorSession& session) {
     const auto& f = session.caseForm;
+    const auto& r = session.rating;
     return !session.lookup.caseNo.empty() || !session.lookup.mobileLast4.empty() || !f.description.empty() ||
-           !f.enterprise.empty() || !f.uscc.empty() || !f.contact.empty() || !f.mobile.empty();
+           !f.enterprise.empty() || !f.uscc.empty() || !f.contact.empty() || !f.mobile.empty() || r.level >= 0 ||
+           !r.contact.empty() || !r.mobile.empty();
 }
 
 namespace {
@@ -58,33 +60,63 @@ std::size_t countChars(const std::string& s, bool allowNewline) {
 
 FieldError both(const char* key) { return {i18n::tr(i18n::Lang::Zh, key), i18n::tr(i18n::Lang::En, key)}; }
 
+namespace {
+
+// Records at `field` what is wrong with a text the visitor typed, if anything.
+void checkText(std::map<std::string, FieldError>& errors, const char* field, const std::string& value,
+               std::size_t max, bool required, bool newline, const char* requiredKey) {
+    const std::size_t n = countChars(value, newline);
+    if (n == std::string::npos) {
+        errors[field] = both(i18n::Key{"case.err_chars"}.id);
+    } else if (n > max) {
+        const char* key = i18n::Key{"case.err_too_long"}.id;
+        errors[field] = {fmt::format(fmt::runtime(i18n::tr(i18n::Lang::Zh, key)), max),
+                         fmt::format(fmt::runtime(i18n::tr(i18n::Lang::En, key)), max)};
+    } else if (required && value.find_first_not_of(" \n") == std::string::npos) {
+        errors[field] = both(requiredKey);
+    }
+}
+
+void checkMobileField(std::map<std::string, FieldError>& errors, const std::string& mobile) {
+    if (mobile.empty()) errors["mobile"] = both(i18n::Key{"case.err_mobile"}.id);
+    else if (const auto r = validate::checkMobile(mobile); !r.valid) errors["mobile"] = {r.messageZh, r.messageEn};
+}
+
+}  // namespace
+
 bool validateCaseForm(CaseForm& f) {
     f.errors.clear();
-    auto text = [&](const char* field, const std::string& value, std::size_t max, bool required, bool newline,
-                    const char* requiredKey) {
-        const std::size_t n = countChars(value, newline);
-        if (n == std::string::npos) {
-            f.errors[field] = both(i18n::Key{"case.err_chars"}.id);
-        } else if (n > max) {
-            const char* key = i18n::Key{"case.err_too_long"}.id;
-            f.errors[field] = {fmt::format(fmt::runtime(i18n::tr(i18n::Lang::Zh, key)), max),
-                               fmt::format(fmt::runtime(i18n::tr(i18n::Lang::En, key)), max)};
-        } else if (required && value.find_first_not_of(" \n") == std::string::npos) {
-            f.errors[field] = both(requiredKey);
-        }
-    };
     if (f.kind < 0) f.errors["kind"] = both(i18n::Key{"case.err_kind"}.id);
-    text("description", f.description, kDescriptionMax, true, true, i18n::Key{"case.err_description"}.id);
-    text("enterprise", f.enterprise, 100, false, false, "");
-    text("contact", f.contact, 30, true, false, i18n::Key{"case.err_contact"}.id);
+    checkText(f.errors, "description", f.description, kDescriptionMax, true, true, i18n::Key{"case.err_description"}.id);
+    checkText(f.errors, "enterprise", f.enterprise, 100, false, false, "");
+    checkText(f.errors, "contact", f.contact, 30, true, false, i18n::Key{"case.err_contact"}.id);
     if (!f.uscc.empty()) {
         const auto r = validate::checkUscc(f.uscc);
         if (!r.valid) f.errors["uscc"] = {r.messageZh, r.messageEn};
     }
-    if (f.mobile.empty()) f.errors["mobile"] = both(i18n::Key{"case.err_mobile"}.id);
-    else if (const auto r = validate::checkMobile(f.mobile); !r.valid) f.errors["mobile"] = {r.messageZh, r.messageEn};
+    checkMobileField(f.errors, f.mobile);
     if (!f.accepted) f.errors["accept"] = both(i18n::Key{"case.err_accept"}.id);
     return f.errors.empty();
+}
+
+bool validateRatingForm(RatingForm& f) {
+    f.errors.clear();
+    if (f.level < 0 || f.level >= content::kRatingLevels) {
+        f.errors["level"] = both(i18n::Key{"rating.err_level"}.id);
+        return false;
+    }
+    if (!content::isBadRating(f.level)) return true;
+    if (f.reasons.empty()) f.errors["reasons"] = both(i18n::Key{"rating.err_reasons"}.id);
+    if (f.callback) {
+        checkText(f.errors, "contact", f.contact, 30, true, false, i18n::Key{"case.err_contact"}.id);
+        checkMobileField(f.errors, f.mobile);
+    }
+    return f.errors.empty();
+}
+
+std::string ratingInstance(const AppState& s, const RatingTarget& t) {
+    if (!t.caseNo.empty()) return "case:" + t.caseNo;
+    return fmt::format("visit:{}-{}:{}:{}", s.settings.runId, s.wipes, t.kind, t.id);
 }
 
 int idleSecondsLeft(const AppState& s) {
@@ -132,7 +164,9 @@ bool needsData(ScreenId id) {
         case ScreenId::Policies:
         case ScreenId::PolicyDocument:
         case ScreenId::MeasureDetail:
-        case ScreenId::PolicyCheck: return true;
+        case ScreenId::PolicyCheck:
+        case ScreenId::Rating:
+        case ScreenId::RatingForm: return true;
         default: return false;
     }
 }
@@ -143,6 +177,8 @@ Effects showTop(AppState& s) {
     v.page = std::monostate{};
     v.pageErrorKey.clear();
     const NavEntry& top = v.nav.back();
+    if (top.screen != ScreenId::RatingThanks) v.thanksUntilMs = 0;
+    if (v.pickFor != PickFor::None && v.nav.size() <= v.pickDepth) v.pickFor = PickFor::None;  // left the picker
     v.pageLoading = needsData(top.screen);
     Effects fx{ResetUiState{}};
     if (v.pageLoading) fx.emplace_back(LoadPage{top.screen, top.param, v.policies.filter});
@@ -151,6 +187,17 @@ Effects showTop(AppState& s) {
 
 struct Reducer {
     AppState& s;
+
+    Effects startRating(const RatingTarget& target) {
+        auto& r = s.session.rating;
+        r = RatingForm{};
+        r.target = target;
+        r.instance = ratingInstance(s, target);
+        s.session.nav.push_back(NavEntry{ScreenId::RatingForm, target.kind + ":" + target.id, {}, {}});
+        Effects fx = showTop(s);
+        fx.emplace_back(CheckRatings{r.instance});
+        return fx;
+    }
 
     Effects operator()(const Navigate& a) {
         NavEntry entry{a.to, a.param, a.title, {}};
@@ -176,6 +223,7 @@ struct Reducer {
         s.session.modal = Modal::None;
         if (!a.leave) return {};
         s.session.lookup = CaseLookupForm{};
+        s.session.rating = RatingForm{};
         s.session.nav.assign(1, NavEntry{});
         return showTop(s);
     }
@@ -265,14 +313,87 @@ struct Reducer {
     }
     Effects operator()(const CaseSaved& a) {
         // The outbox has it: nothing personal stays in the session.
+        s.session.receipt = CaseReceiptData{a.caseNo, s.session.caseForm.service};
         s.session.caseForm = CaseForm{};
-        s.session.receipt = CaseReceiptData{a.caseNo};
         s.session.nav.assign(1, NavEntry{});
         s.session.nav.push_back(NavEntry{ScreenId::CaseReceipt, {}, {}, {}});
         return showTop(s);
     }
     Effects operator()(const CaseSaveFailed&) {
         s.session.caseForm.saveFailed = true;
+        return {};
+    }
+    Effects operator()(const CaseClearService&) {
+        s.session.caseForm.service = {};
+        return {};
+    }
+    Effects operator()(const PickService& a) {
+        auto& v = s.session;
+        v.pickFor = a.purpose;
+        v.pickDepth = v.nav.size();
+        v.nav.push_back(NavEntry{ScreenId::ServiceGuide, {}, {}, {}});
+        return showTop(s);
+    }
+    Effects operator()(const ServicePicked& a) {
+        auto& v = s.session;
+        if (v.pickFor == PickFor::None || v.nav.size() <= v.pickDepth) return {};
+        const PickFor purpose = v.pickFor;
+        v.pickFor = PickFor::None;
+        v.nav.resize(v.pickDepth);
+        if (purpose == PickFor::Case) {
+            v.caseForm.service = a.service;
+            return showTop(s);
+        }
+        return startRating(RatingTarget{"service", a.service.id, a.service.name, a.service.nameEn, {}});
+    }
+    Effects operator()(const StartRating& a) { return startRating(a.target); }
+    Effects operator()(const RatingChecked& a) {
+        if (a.instance == s.session.rating.instance) s.session.rating.previous = a.previous;
+        return {};
+    }
+    Effects operator()(const RatingSetLevel& a) {
+        auto& r = s.session.rating;
+        if (a.level < 0 || a.level >= content::kRatingLevels || a.level == r.level) return {};
+        r.level = a.level;
+        r.reasons.clear();  // each level has its own options
+        if (!content::isBadRating(a.level)) r.callback = false;
+        r.errors.clear();
+        return {};
+    }
+    Effects operator()(const RatingToggleReason& a) {
+        auto& r = s.session.rating.reasons;
+        if (auto it = std::find(r.begin(), r.end(), a.code); it != r.end()) r.erase(it);
+        else r.push_back(a.code);
+        s.session.rating.errors.erase("reasons");
+        return {};
+    }
+    Effects operator()(const RatingToggleCallback&) {
+        auto& r = s.session.rating;
+        r.callback = !r.callback;
+        r.errors.erase("contact");
+        r.errors.erase("mobile");
+        return {};
+    }
+    Effects operator()(const RatingSubmit&) {
+        auto& r = s.session.rating;
+        if (r.previous >= kRatingsPerInstance) return {};
+        const auto* reasons = std::get_if<content::RatingReasonSet>(&s.session.page);
+        if (!reasons || reasons->version.empty()) return {};  // the page says rating is unavailable
+        if (!validateRatingForm(r)) return {};
+        return {SaveRating{r, reasons->version, s.session.lang}};
+    }
+    Effects operator()(const RatingSaved&) {
+        auto& v = s.session;
+        v.thanksCallback = content::isBadRating(v.rating.level) && v.rating.callback;
+        v.rating = RatingForm{};
+        v.nav.assign(1, NavEntry{});
+        v.nav.push_back(NavEntry{ScreenId::RatingThanks, {}, {}, {}});
+        Effects fx = showTop(s);
+        v.thanksUntilMs = s.nowMs + kThanksMs;
+        return fx;
+    }
+    Effects operator()(const RatingSaveFailed&) {
+        s.session.rating.saveFailed = true;
         return {};
     }
     Effects operator()(const ToggleLanguage&) {
@@ -294,6 +415,11 @@ struct Reducer {
     Effects operator()(const Tick& a) {
         s.nowMs = std::max(s.nowMs, a.nowMs);
         std::erase_if(s.session.toasts, [&](const Toast& t) { return t.expiresMs <= s.nowMs; });
+        if (s.session.thanksUntilMs > 0 && s.nowMs >= s.session.thanksUntilMs) {
+            s.session.thanksUntilMs = 0;
+            s.session.nav.assign(1, NavEntry{});
+            return showTop(s);
+        }
         if (!s.session.active) return {};
         if (!s.idle.warning && s.nowMs >= s.idle.lastActivityMs + s.settings.idleTimeoutMs) {
             s.idle.warning = true;
@@ -351,7 +477,11 @@ const char* actionName(const Action& action) {
                                              "PageLoaded",   "PageFailed",     "SetGuideTab",  "SearchEdited",
                                              "SearchAnswered", "SetPolicyFilter", "CheckAnswered", "CheckStep",
                                              "Print",        "CaseSetKind",    "CaseSetReply", "CaseToggleAccept",
-                                             "CaseReview",   "CaseConfirm",    "CaseSaved",    "CaseSaveFailed"};
+                                             "CaseReview",   "CaseConfirm",    "CaseSaved",    "CaseSaveFailed",
+                                             "CaseClearService", "PickService", "ServicePicked", "StartRating",
+                                             "RatingChecked", "RatingSetLevel", "RatingToggleReason",
+                                             "RatingToggleCallback", "RatingSubmit", "RatingSaved",
+                                             "RatingSaveFailed"};
     static_assert(std::size(kNames) == std::variant_size_v<Action>);
     return kNames[action.index()];
 }
@@ -359,6 +489,7 @@ const char* actionName(const Action& action) {
 std::int64_t nextDeadlineMs(const AppState& s) {
     std::int64_t next = kNever;
     for (const auto& t : s.session.toasts) next = std::min(next, t.expiresMs);
+    if (s.session.thanksUntilMs > 0) next = std::min(next, s.session.thanksUntilMs);
     if (s.session.active) {
         if (!s.idle.warning) {
             next = std::min(next, s.idle.lastActivityMs + s.settings.idleTimeoutMs);

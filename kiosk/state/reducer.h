@@ -38,5 +38,10 @@ std::string checkMobileLast4(const std::string& digits);
 // Checks every field of the case form and records the problems in
 // form.errors; true when there are none.
 bool validateCaseForm(CaseForm& form);
+// The same for the rating form (level; a bad rating's reasons and call-back).
+bool validateRatingForm(RatingForm& form);
+
+// The service instance a rating of `target` belongs to (see RatingTarget).
+std::string ratingInstance(const AppState& state, const RatingTarget& target);
 
 }  // namespace kiosk::state

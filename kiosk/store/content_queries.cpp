@@ -241,6 +241,18 @@ Result<std::vector<BundleRef>> ContentStore::bundles() {
     return out;
 }
 
+Result<std::vector<WindowRef>> ContentStore::windows() {
+    std::vector<WindowRef> out;
+    auto r = rows(m_db,
+                  "SELECT h.id, h.name, h.name_en, w.no, w.name, w.name_en, w.department FROM hall_window w "
+                  "JOIN hall h ON h.id = w.hall ORDER BY h.rowid, w.no",
+                  {}, [&](Statement& st) {
+                      out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6)});
+                  });
+    if (!r) return std::unexpected(r.error());
+    return out;
+}
+
 Result<BundleView> ContentStore::bundle(const std::string& id) {
     BundleView v;
     std::vector<std::string> members;
@@ -393,6 +405,20 @@ Result<std::vector<GuideView>> ContentStore::guides(std::string_view today) {
                   });
     if (!r) return std::unexpected(r.error());
     return out;
+}
+
+Result<content::RatingReasonSet> ContentStore::ratingReasons() {
+    content::RatingReasonSet set;
+    auto r = rows(m_db, "SELECT value FROM meta WHERE key = 'rating_reasons_version'", {},
+                  [&](Statement& st) { set.version = st.text(0); });
+    if (!r) return std::unexpected(r.error());
+    r = rows(m_db, "SELECT level, code, text, text_en FROM rating_reason ORDER BY level, ord", {}, [&](Statement& st) {
+        const std::string level = st.text(0);
+        for (int i = 0; i < content::kRatingLevels; ++i)
+            if (level == content::kRatingLevelCodes[i]) set.levels[i].push_back({st.text(1), st.text(2), st.text(3)});
+    });
+    if (!r) return std::unexpected(r.error());
+    return set;
 }
 
 }  // namespace kiosk::store

@@ -53,11 +53,15 @@ public:
     [[nodiscard]] Result<ServiceList> servicesByDepartment(const std::string& departmentId);
     [[nodiscard]] Result<ServiceView> service(const std::string& id);
     [[nodiscard]] Result<std::vector<BundleRef>> bundles();
+    // Every window of every hall, halls and windows in content order.
+    [[nodiscard]] Result<std::vector<WindowRef>> windows();
     [[nodiscard]] Result<BundleView> bundle(const std::string& id);
     [[nodiscard]] Result<PolicyFacets> policyFacets();
     [[nodiscard]] Result<std::vector<DocumentSummary>> documents(const PolicyFilter& filter, std::string_view today);
     [[nodiscard]] Result<DocumentView> document(const std::string& id, std::string_view today);
     [[nodiscard]] Result<std::vector<GuideView>> guides(std::string_view today);
+    // 好差评 reason options; version "" when the content carries none.
+    [[nodiscard]] Result<content::RatingReasonSet> ratingReasons();
 
     Database& db() { return m_db; }
     const TextFolder& folder() const { return *m_folder; }

@@ -62,6 +62,11 @@ struct DepartmentCount {
     int services = 0;
 };
 
+// A service window in a hall, as a rating target.
+struct WindowRef {
+    std::string hall, hallName, hallNameEn, no, name, nameEn, department;
+};
+
 struct ServiceList {
     std::string titleZh, titleEn;  // the theme or department name
     std::vector<ServiceSummary> services;

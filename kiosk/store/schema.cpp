@@ -63,6 +63,15 @@ CREATE VIRTUAL TABLE search_tri USING fts5(title, body, content='search_doc', co
 CREATE VIRTUAL TABLE search_uni USING fts5(title, body, content='search_doc', content_rowid='rowid',
                                            tokenize='kiosk 1', detail='full');
 )sql",
+    // 1 → 2: 好差评 reason options, per level in display order. The set's
+    // version is the meta row 'rating_reasons_version'; a database without
+    // that row or these rows has no reason set (version "").
+    R"sql(
+CREATE TABLE rating_reason(
+  level TEXT NOT NULL CHECK(level IN ('very_satisfied', 'satisfied', 'basic', 'dissatisfied', 'very_dissatisfied')),
+  ord INTEGER NOT NULL, code TEXT NOT NULL UNIQUE, text TEXT NOT NULL, text_en TEXT NOT NULL,
+  PRIMARY KEY(level, ord)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace
@@ -73,7 +82,9 @@ Result<int> schemaVersion(Database& db) {
     return int(*v);
 }
 
-Result<void> migrate(Database& db) {
+Result<void> migrate(Database& db, int target) {
+    if (target < 0 || target > kContentSchemaVersion)
+        return fail(ErrorCode::Internal, fmt::format("no content schema version {}", target));
     auto version = schemaVersion(db);
     if (!version) return std::unexpected(version.error());
     if (*version > kContentSchemaVersion)
@@ -81,7 +92,7 @@ Result<void> migrate(Database& db) {
                     fmt::format("content database {} has schema version {}, newer than this kiosk software "
                                 "understands ({}); update the kiosk software first",
                                 db.path(), *version, kContentSchemaVersion));
-    for (int v = *version; v < kContentSchemaVersion; ++v) {
+    for (int v = *version; v < target; ++v) {
         Transaction tx(db);
         if (auto r = tx.begin(); !r) return r;
         if (auto r = db.exec(kSteps[std::size_t(v)]); !r)

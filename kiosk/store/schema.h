@@ -18,9 +18,11 @@ using sql::Database;
 using sql::Statement;
 using sql::Transaction;
 
-inline constexpr int kContentSchemaVersion = 1;
+// 1: first schema. 2: rating_reason table (好差评 reason options).
+inline constexpr int kContentSchemaVersion = 2;
 
-[[nodiscard]] Result<void> migrate(Database& db);
+// `target` below the current version is for tests that need an old database.
+[[nodiscard]] Result<void> migrate(Database& db, int target = kContentSchemaVersion);
 [[nodiscard]] Result<int> schemaVersion(Database& db);
 
 }  // namespace kiosk::store

@@ -215,6 +215,41 @@ float tileIconSize(const Ctx& c, float tileH) {
 }
 }  // namespace
 
+void drawFace(ImDrawList* dl, ImVec2 o, float r, int level, ImU32 col, float t) {
+    dl->AddCircle(o, r, col, 48, t);
+    const float eyeY = o.y - r * 0.25f, eyeX = r * 0.36f, eyeR = std::max(t * 0.9f, r * 0.1f);
+    dl->AddCircleFilled(ImVec2(o.x - eyeX, eyeY), eyeR, col);
+    dl->AddCircleFilled(ImVec2(o.x + eyeX, eyeY), eyeR, col);
+    // Mouth: a curve bending up (smile) or down (frown) by level.
+    static constexpr float kBend[] = {0.55f, 0.3f, 0.0f, -0.3f, -0.5f};
+    const float bend = kBend[std::clamp(level, 0, 4)] * r;
+    const float y = o.y + r * (bend >= 0 ? 0.28f : 0.5f), w = r * 0.48f;
+    const ImVec2 a(o.x - w, y), b(o.x + w, y);
+    dl->AddBezierCubic(a, ImVec2(o.x - w * 0.45f, y + bend), ImVec2(o.x + w * 0.45f, y + bend), b, col, t * 1.2f, 24);
+}
+
+bool faceButton(const Ctx& c, const char* id, int level, std::string_view label, bool selected, ImVec2 size,
+                ImU32 color) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const bool pressed = ImGui::InvisibleButton(id, size);
+    const bool held = ImGui::IsItemActive();
+    registryRecord(id, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 max(pos.x + size.x, pos.y + size.y);
+    ImU32 bg = selected ? color : c.p.surface;
+    if (held) bg = darker(bg, 0.88f);
+    dl->AddRectFilled(pos, max, bg, c.m.radius);
+    dl->AddRect(pos, max, selected ? color : c.p.border, c.m.radius, 0, selected ? 4.0f : (c.m.elder ? 3.0f : 2.0f));
+    const ImU32 fg = selected ? IM_COL32_WHITE : color;
+    const float labelH = lineHeight(c, FontRole::Body);
+    const float radius = std::min(size.x * 0.3f, (size.y - labelH - c.m.gap) * 0.38f);
+    const ImVec2 centre(pos.x + size.x * 0.5f, pos.y + c.m.gap * 0.5f + radius * 1.1f);
+    drawFace(dl, centre, radius, level, fg, std::max(2.0f, radius * 0.09f));
+    textCentered(c, FontRole::Body, ImVec2(pos.x, max.y - labelH - c.m.gap * 0.5f), ImVec2(max.x, max.y - c.m.gap * 0.5f),
+                 selected ? IM_COL32_WHITE : c.p.text, label);
+    return pressed;
+}
+
 float tileMinHeight(const Ctx& c, std::string_view desc, float width) {
     const float inner = c.m.pad * 0.8f;
     const float icon = 96.0f * c.m.scale * (c.m.elder ? 1.2f : 1.0f);

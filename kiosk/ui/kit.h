@@ -79,6 +79,13 @@ float tileMinHeight(const Ctx& c, std::string_view desc, float width);
 bool tile(const Ctx& c, const char* id, Icon icon, std::string_view title, std::string_view desc, ImVec2 size,
           ImU32 color);
 
+// A face for a satisfaction level: 0 broad smile … 2 straight … 4 deep frown.
+void drawFace(ImDrawList* dl, ImVec2 center, float radius, int level, ImU32 color, float thickness);
+// A rating level to tap: a face in `color` over its label. Selected: filled
+// with `color`, face and label in white.
+bool faceButton(const Ctx& c, const char* id, int level, std::string_view label, bool selected, ImVec2 size,
+                ImU32 color);
+
 // --- content building blocks ---------------------------------------------
 // A bold section title with a rule under it, full `width`.
 void sectionHeader(const Ctx& c, std::string_view title, float width);

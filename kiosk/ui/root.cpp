@@ -23,6 +23,8 @@ const char* screenTitleKey(state::ScreenId id) {
         case state::ScreenId::MeasureDetail: return i18n::Key{"policy.measure"}.id;
         case state::ScreenId::CaseReview: return i18n::Key{"case.review_title"}.id;
         case state::ScreenId::CaseReceipt: return i18n::Key{"case.receipt_title"}.id;
+        case state::ScreenId::RatingForm: return i18n::Key{"rating.crumb"}.id;
+        case state::ScreenId::RatingThanks: return i18n::Key{"rating.thanks_title"}.id;
         case state::ScreenId::Count: break;
     }
     return i18n::Key{"top.home"}.id;
@@ -60,7 +62,10 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
         case state::ScreenId::Feedback: drawCaseForm(c, session, out); break;
         case state::ScreenId::CaseReview: drawCaseReview(c, session, out); break;
         case state::ScreenId::CaseReceipt: drawCaseReceipt(c, session, out); break;
-        default: drawComingSoon(c, ComingSoonView{screenTitleKey(screen)}, scroll, out); break;
+        case state::ScreenId::Rating: drawRatingHome(c, session, out); break;
+        case state::ScreenId::RatingForm: drawRatingForm(c, session, out); break;
+        case state::ScreenId::RatingThanks: drawRatingThanks(c, session, out); break;
+        case state::ScreenId::Count: break;
     }
 
     TopBarView bar;

@@ -18,6 +18,10 @@ public:
         localtime_r(&now, &out);
         return out;
     }
+    std::int64_t epochMs() const override {
+        using namespace std::chrono;
+        return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    }
 };
 
 }  // namespace
@@ -32,6 +36,11 @@ std::tm FixedClock::localTime() const {
     std::tm out{};
     gmtime_r(&base, &out);
     return out;
+}
+
+std::int64_t FixedClock::epochMs() const {
+    std::tm t = m_start;
+    return std::int64_t(timegm(&t)) * 1000 + m_ms;
 }
 
 std::tm defaultScriptTime() {

@@ -14,6 +14,7 @@ public:
     virtual ~Clock() = default;
     virtual std::int64_t monotonicMs() const = 0;  // only ever rises
     virtual std::tm localTime() const = 0;         // for display only
+    virtual std::int64_t epochMs() const = 0;      // wall clock, Unix ms: when something happened (records)
 };
 
 // The machine's clocks (steady_clock, localtime_r).
@@ -26,6 +27,7 @@ public:
     explicit FixedClock(std::tm startLocal) : m_start(startLocal) {}
     std::int64_t monotonicMs() const override { return m_ms; }
     std::tm localTime() const override;
+    std::int64_t epochMs() const override;
     void advance(std::int64_t ms) { m_ms += ms; }
     void setMs(std::int64_t ms) { m_ms = ms; }
 

@@ -62,6 +62,16 @@ TEST(Kioskctl, ImportBuildsADatabaseThatStatsAndSearchRead) {
     const auto j = nlohmann::json::parse(stats.text);
     EXPECT_GE(j["services"].get<int>(), 60);
     EXPECT_EQ(j["documents"].get<int>(), 5);
+    EXPECT_EQ(j["rating_reasons_version"].get<std::string>(), "2026.1");
+    ASSERT_EQ(j["rating_reasons_per_level"].size(), 5u);
+    int reasons = 0;
+    for (const auto& n : j["rating_reasons_per_level"]) {
+        EXPECT_GE(n.get<int>(), 4);
+        reasons += n.get<int>();
+    }
+    EXPECT_EQ(j["rating_reasons"].get<int>(), reasons);
+    const Out text = run("content stats " + db);
+    EXPECT_NE(text.text.find("好差评 reason set 2026.1"), std::string::npos) << text.text;
     const Out search = run("content search --db " + db + " 高效办成一件事 --limit 3 --json");
     ASSERT_EQ(search.code, 0) << search.text;
     std::istringstream lines(search.text);

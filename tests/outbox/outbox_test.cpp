@@ -158,6 +158,35 @@ TEST(Outbox, LookupNeedsTheRightLastFourDigits) {
     fs::remove_all(dir);
 }
 
+TEST(Outbox, RatingsOfAnInstanceAreCountedAcrossRestartsAndAcknowledgement) {
+    const auto dir = freshDir("ratings");
+    Submission rating;
+    rating.kind = "rating";
+    rating.publicData = {{"instance", "case:QP0120260115000001X"}, {"level", "satisfied"}};
+    rating.personalData = nlohmann::json::object();
+    std::string firstUuid;
+    {
+        auto box = Outbox::open(dir.string(), "QP01");
+        ASSERT_TRUE(box.has_value());
+        EXPECT_EQ(box->ratingsFor("case:QP0120260115000001X").value_or(-1), 0);
+        auto r = box->enqueue(rating, 1000, day());
+        ASSERT_TRUE(r.has_value());
+        firstUuid = r->uuid;
+        ASSERT_TRUE(box->enqueue(sample(), 1001, day()).has_value());  // a case is not a rating
+        rating.publicData["instance"] = "case:OTHER";
+        ASSERT_TRUE(box->enqueue(rating, 1002, day()).has_value());
+    }
+    auto box = Outbox::open(dir.string(), "QP01");  // the kiosk restarted
+    ASSERT_TRUE(box.has_value());
+    EXPECT_EQ(box->ratingsFor("case:QP0120260115000001X").value_or(-1), 1);
+    ASSERT_TRUE(box->takeBatch(10).has_value());
+    ASSERT_TRUE(box->acknowledge(firstUuid).has_value());
+    EXPECT_EQ(box->ratingsFor("case:QP0120260115000001X").value_or(-1), 1) << "delivered ratings still count";
+    EXPECT_EQ(box->ratingsFor("case:OTHER").value_or(-1), 1);
+    EXPECT_EQ(box->ratingsFor("visit:x").value_or(-1), 0);
+    fs::remove_all(dir);
+}
+
 TEST(Outbox, ATamperedRecordIsRefusedNotMisread) {
     const auto dir = freshDir("tamper");
     auto box = Outbox::open(dir.string(), "QP01");

@@ -139,6 +139,20 @@ void expectSameContent(const fs::path& a, const fs::path& b, int topBarPx) {
         << a << " and " << b << " differ below the top bar";
 }
 
+// The kiosk's outbox as a technician sees it: `kioskctl outbox list --json`
+// (public fields only), one record per line.
+std::vector<nlohmann::json> outboxRecords(const fs::path& dir) {
+    const fs::path out = dir / "outbox-list.json";
+    const std::string cmd = std::string(KIOSKCTL_BIN) + " --data '" + (dir / "data").string() +
+                            "' outbox list --json > '" + out.string() + "'";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::vector<nlohmann::json> records;
+    std::istringstream lines(slurp(out));
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) records.push_back(nlohmann::json::parse(line));
+    return records;
+}
+
 bool sameImage(const fs::path& a, const fs::path& b) {
     auto ia = platform::readPng(a);
     auto ib = platform::readPng(b);
@@ -192,18 +206,6 @@ TEST(LookupGolden, PortraitElder) {
     const KioskRun r = script(dir, "lookup", {"--size", "1080x1920", "--elder"});
     ASSERT_EQ(r.exitCode, 0) << r.stderrText;
     expectGolden(dir / "lookup_answer.png", "lookup_answer_zh_elder_portrait");
-}
-
-TEST(ComingSoon, PolitePageAndWayBack) {
-    for (const std::string lang : {"zh-CN", "en"}) {
-        const auto dir = testDir() / lang;
-        fs::create_directories(dir);
-        const KioskRun r = script(dir, "coming_soon", {"--lang", lang});
-        ASSERT_EQ(r.exitCode, 0) << r.stderrText;
-        expectGolden(dir / "soon.png", lang == "en" ? "coming_soon_en" : "coming_soon_zh");
-        const KioskRun home = script(dir, "home", {"--lang", lang});
-        expectSameImage(dir / "soon_back.png", dir / "home.png");
-    }
 }
 
 TEST(Leave, HalfFilledFormAsksBeforeGoingHome) {
@@ -361,6 +363,81 @@ TEST(Case, HostileInputGetsMessagesAndKeepsWhatWasTyped) {
     expectGolden(dir / "hostile.png", "case_hostile_zh");
     expectGolden(dir / "hostile_lower.png", "case_hostile_lower_zh");
 }
+
+// --- 好差评 ratings ---------------------------------------------------------------
+class RatingFlow : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RatingFlow, PickedServicePoorRatingWithCallBackThenOneFollowUpOnly) {
+    const auto dir = testDir();
+    const std::string lang = GetParam();
+    const KioskRun r = script(dir, "rating_flow", {"--lang", lang, "--content", KIOSK_DEMO_CONTENT});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["ratings_saved"].get<int>(), 2) << "the third rating of the same service must be refused";
+    const std::string suffix = lang == "en" ? "_en" : "_zh";
+    for (const char* shot : {"rating_home", "rating_pick", "rating_form", "rating_no_level", "rating_no_reason",
+                             "rating_callback", "rating_thanks", "rating_follow_up", "rating_no_more"})
+        expectGolden(dir / (std::string(shot) + ".png"), std::string(shot) + suffix);
+    // The thank-you page went home by itself (the home screen, top bar aside).
+    const KioskRun home = inlineScript(dir, "screenshot home.png\n", {"--lang", lang});
+    ASSERT_EQ(home.exitCode, 0) << home.stderrText;
+    expectSameContent(dir / "rating_home_again.png", dir / "home.png", 110);
+
+    const auto records = outboxRecords(dir);
+    ASSERT_EQ(records.size(), 2u);
+    const auto& first = records[0]["public"];
+    EXPECT_EQ(records[0]["kind"], "rating");
+    EXPECT_EQ(first["level"], "very_dissatisfied");
+    EXPECT_EQ(first["level_label"], "非常不满意");
+    EXPECT_EQ(first["reasons"].size(), 2u);
+    EXPECT_FALSE(first["reasons_version"].get<std::string>().empty());
+    EXPECT_EQ(first["callback"], true);
+    EXPECT_EQ(first["anonymous"], false);
+    EXPECT_EQ(first["follow_up"], false);
+    EXPECT_EQ(first["channel"], "self-service terminal");
+    EXPECT_EQ(first["target_kind"], "service");
+    EXPECT_EQ(records[0]["personal_data_held"], true);
+    const auto& second = records[1]["public"];
+    EXPECT_EQ(second["instance"], first["instance"]);
+    EXPECT_EQ(second["follow_up"], true);
+    EXPECT_EQ(second["level"], "satisfied");
+    EXPECT_EQ(second["anonymous"], true);
+    EXPECT_EQ(records[1]["personal_data_held"], false) << "an anonymous rating holds nothing personal";
+    // The call-back contact is sealed: not in the files, not in the log.
+    const std::string disk = slurp(dir / "data/outbox.db") + slurp(dir / "data/outbox.db-wal");
+    for (const char* secret : {"李建华", "13912345678"}) {
+        EXPECT_EQ(disk.find(secret), std::string::npos) << secret;
+        EXPECT_EQ(r.stderrText.find(secret), std::string::npos) << secret << " in the log";
+    }
+}
+INSTANTIATE_TEST_SUITE_P(Languages, RatingFlow, ::testing::Values("zh-CN", "en"),
+                         [](const auto& p) { return p.param == "en" ? std::string("en") : std::string("zh"); });
+
+class RatingAfterCase : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RatingAfterCase, CaseWithRelatedServiceThenTheRatingTheReceiptOffers) {
+    const auto dir = testDir();
+    const std::string lang = GetParam();
+    const KioskRun r = script(dir, "rating_after_case", {"--lang", lang, "--content", KIOSK_DEMO_CONTENT});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["cases_saved"].get<int>(), 1);
+    EXPECT_EQ(r.stats["ratings_saved"].get<int>(), 1);
+    const std::string suffix = lang == "en" ? "_en" : "_zh";
+    for (const char* shot : {"case_pick", "case_related", "case_review_related", "case_receipt_rate",
+                             "rating_after_case", "rating_good"})
+        expectGolden(dir / (std::string(shot) + ".png"), std::string(shot) + suffix);
+    const auto records = outboxRecords(dir);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0]["kind"], "case");
+    const std::string service = records[0]["public"]["service_id"];
+    EXPECT_FALSE(service.empty()) << "the related service chosen from the catalog";
+    const auto& rating = records[1]["public"];
+    EXPECT_EQ(rating["case_no"], records[0]["number"]) << "the rating belongs to the case just submitted";
+    EXPECT_EQ(rating["instance"], "case:" + records[0]["number"].get<std::string>());
+    EXPECT_EQ(rating["target_id"], service);
+    EXPECT_EQ(rating["level"], "very_satisfied");
+}
+INSTANTIATE_TEST_SUITE_P(Languages, RatingAfterCase, ::testing::Values("zh-CN", "en"),
+                         [](const auto& p) { return p.param == "en" ? std::string("en") : std::string("zh"); });
 
 // --- on-screen keyboard ------------------------------------------------------------------
 TEST(Keyboard, PinyinCandidatesPunctuationEnglishAndDigits) {

@@ -121,6 +121,144 @@ TEST(Authoring, CsvServiceList) {
     EXPECT_EQ(r.error().message.find("list.csv:2:"), std::string::npos) << "row 2 is fine";
 }
 
+// --- 好差评 reason options (rating_reasons) ------------------------------------------
+namespace {
+
+// A file holding only a reason set; R502 has no English text.
+const std::string kReasons = R"({"format": "kiosk-content/1",
+ "rating_reasons": {
+  "version": "2026.1",
+  "levels": {
+   "very_satisfied": [{"code": "R501", "text": "一次办成", "text_en": "Done in one visit"},
+                      {"code": "R502", "text": "材料精简"}],
+   "satisfied": [{"code": "R401", "text": "办事顺利"}],
+   "basic": [{"code": "R301", "text": "等候时间稍长"}],
+   "dissatisfied": [{"code": "R201", "text": "等候时间过长"}],
+   "very_dissatisfied": [{"code": "R101", "text": "推诿扯皮"}]}}}
+)";
+
+std::string reasonsWith(const std::string& from, const std::string& to) {
+    std::string s = kReasons;
+    const auto at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) s.replace(at, from.size(), to);
+    return s;
+}
+
+}  // namespace
+
+TEST(Authoring, RatingReasonsAreReadInOrder) {
+    auto r = content::readAuthoring({{"reasons.json", kReasons}});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    const auto& set = r->content.ratingReasons;
+    EXPECT_EQ(set.version, "2026.1");
+    ASSERT_EQ(set.levels[0].size(), 2u);
+    EXPECT_EQ(set.levels[0][0].code, "R501");
+    EXPECT_EQ(set.levels[0][0].text, "一次办成");
+    EXPECT_EQ(set.levels[0][0].textEn, "Done in one visit");
+    EXPECT_EQ(set.levels[0][1].code, "R502");
+    EXPECT_EQ(set.levels[0][1].textEn, "") << "text_en is optional";
+    const char* codes[] = {"R501", "R401", "R301", "R201", "R101"};
+    for (int level = 0; level < content::kRatingLevels; ++level) {
+        ASSERT_FALSE(set.levels[level].empty()) << content::kRatingLevelCodes[level];
+        EXPECT_EQ(set.levels[level][0].code, codes[level]) << content::kRatingLevelCodes[level];
+    }
+    EXPECT_TRUE(r->warnings.empty());
+}
+
+TEST(Authoring, WithoutRatingReasonsTheSetIsEmpty) {
+    auto r = content::readAuthoring(
+        {{"d.json", R"({"format":"kiosk-content/1","departments":[{"id":"dept.a","name":"甲","credit_code":""}]})"}});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_EQ(r->content.ratingReasons.version, "");
+    for (const auto& level : r->content.ratingReasons.levels) EXPECT_TRUE(level.empty());
+}
+
+TEST(Authoring, DemoRatingReasonsCoverEveryLevelAndFitTheScreen) {
+    auto r = content::readAuthoring({{"services.json", demo("services.json")}, {"policies.json", demo("policies.json")}});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    const auto& set = r->content.ratingReasons;
+    EXPECT_EQ(set.version, "2026.1");
+    for (int level = 0; level < content::kRatingLevels; ++level) {
+        EXPECT_GE(set.levels[level].size(), 4u) << content::kRatingLevelCodes[level];
+        EXPECT_LE(set.levels[level].size(), 6u) << content::kRatingLevelCodes[level];
+        for (const auto& reason : set.levels[level]) EXPECT_FALSE(reason.textEn.empty()) << reason.code;
+    }
+    for (const auto& w : r->warnings) EXPECT_EQ(w.find("rating_reasons"), std::string::npos) << w;
+}
+
+TEST(Authoring, EachRatingReasonMistakeIsRefusedWithItsLine) {
+    struct Case {
+        const char* from;
+        const char* to;
+        const char* expect;
+        const char* lineOfText;  // the message's line is where this text is in the mutated file
+    };
+    const Case cases[] = {
+        {"\"version\": \"2026.1\",", "", "rating_reasons.version: is required", "\"rating_reasons\""},
+        {"\"version\": \"2026.1\"", "\"version\": \"\"", "rating_reasons.version: must not be empty", "\"version\""},
+        {"\"version\": \"2026.1\"", "\"version\": 2026", "rating_reasons.version: must be a string", "\"version\""},
+        {"\"basic\":", "\"okay\":",
+         "rating_reasons.levels.okay: 'okay' is not a level; use one of: very_satisfied, satisfied, basic, "
+         "dissatisfied, very_dissatisfied",
+         "\"okay\""},
+        {"\"satisfied\": [{\"code\": \"R401\", \"text\": \"办事顺利\"}],\n", "",
+         "rating_reasons.levels.satisfied: is required", "\"levels\""},
+        {"\"basic\": [{\"code\": \"R301\", \"text\": \"等候时间稍长\"}]", "\"basic\": []",
+         "rating_reasons.levels.basic: needs at least one reason", "\"basic\""},
+        {"\"code\": \"R201\"", "\"code\": \"\"", "rating_reasons.levels.dissatisfied[0].code: must not be empty",
+         "\"dissatisfied\""},
+        {", \"text\": \"推诿扯皮\"", "", "rating_reasons.levels.very_dissatisfied[0] (R101).text: is required",
+         "\"R101\""},
+        {"\"text\": \"办事顺利\"", "\"text\": \"\"",
+         "rating_reasons.levels.satisfied[0] (R401).text: must not be empty", "\"R401\""},
+        {"\"code\": \"R101\"", "\"code\": \"R502\"",
+         "rating_reasons.levels.very_dissatisfied[0] (R502).code: duplicate code 'R502' (already used at "
+         "rating_reasons.levels.very_satisfied[1])",
+         "\"very_dissatisfied\""},
+        {"\"text_en\": \"Done", "\"txet_en\": \"Done",
+         "rating_reasons.levels.very_satisfied[0] (R501).txet_en: unknown key", "\"txet_en\""},
+        {"[{\"code\": \"R301\", \"text\": \"等候时间稍长\"}]", "[\"等候时间稍长\"]",
+         "rating_reasons.levels.basic[0]: must be an object", "\"basic\""},
+        {"\"very_satisfied\": [", "\"very_satisfied\": {\"a\": 1}, \"x\": [",
+         "rating_reasons.levels.very_satisfied: must be a list", "\"very_satisfied\""},
+    };
+    for (const auto& c : cases) {
+        const std::string text = reasonsWith(c.from, c.to);
+        auto r = content::readAuthoring({{"reasons.json", text}});
+        ASSERT_FALSE(r.has_value()) << c.to;
+        const std::string& e = r.error().message;
+        const std::string where = fmt::format("reasons.json:{}: {}", lineOf(text, c.lineOfText), c.expect);
+        EXPECT_NE(e.find(where), std::string::npos) << "expected: " << where << "\ngot: " << e;
+        EXPECT_NE(e.find("nothing was imported"), std::string::npos) << e;
+    }
+}
+
+TEST(Authoring, OneImportHasOneRatingReasonSet) {
+    auto r = content::readAuthoring({{"a.json", kReasons}, {"b.json", kReasons}});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("b.json:2: rating_reasons: is already defined in a.json; one import has one "
+                                     "reason set"),
+              std::string::npos)
+        << r.error().message;
+    EXPECT_EQ(r.error().message.find("a.json:"), std::string::npos) << r.error().message;
+}
+
+TEST(Authoring, LongRatingReasonsAreWarnedAbout) {
+    const std::string text = reasonsWith("\"text\": \"推诿扯皮\"",
+                                         "\"text\": \"推诿扯皮让人来回跑了好几趟\", "
+                                         "\"text_en\": \"Passed from one desk to the next and back\"");
+    auto r = content::readAuthoring({{"reasons.json", text}});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    ASSERT_EQ(r->warnings.size(), 2u);
+    const int line = lineOf(text, "推诿扯皮让");
+    EXPECT_EQ(r->warnings[0], fmt::format("reasons.json:{}: rating_reasons.levels.very_dissatisfied[0] (R101).text: is "
+                                          "13 characters; keep reasons to 10 so they fit on a button",
+                                          line));
+    EXPECT_NE(r->warnings[1].find("(R101).text_en: is 41 characters; keep reasons to 28"), std::string::npos)
+        << r->warnings[1];
+}
+
 TEST(Uscc, AcceptsValidCodes) {
     for (const char* code : {"914403001922038216", "9144030071526726XG", "91350100M000100Y43", "9144030071526726xg"}) {
         const auto r = validate::checkUscc(code);

@@ -224,7 +224,7 @@ TEST(Reducer, CaseFormSaysWhatIsWrongAtEachField) {
 TEST(Reducer, SavedCaseLeavesNothingPersonalInTheSession) {
     AppState s = makeInitialState(settings(), 0);
     (void)reduce(s, Navigate{ScreenId::Feedback});
-    s.session.caseForm = CaseForm{2, "描述", "企业", "", "王小明", "13812345678", 0, true, {}, false};
+    s.session.caseForm = CaseForm{2, "描述", "企业", "", "王小明", "13812345678", {}, 0, true, {}, false};
     EXPECT_TRUE(hasVisitorInput(s.session));
     Effects fx = reduce(s, CaseConfirm{});
     ASSERT_TRUE(has<SaveCase>(fx));
@@ -233,4 +233,100 @@ TEST(Reducer, SavedCaseLeavesNothingPersonalInTheSession) {
     EXPECT_TRUE(s.session.caseForm.mobile.empty());
     EXPECT_EQ(currentScreen(s), ScreenId::CaseReceipt);
     EXPECT_EQ(s.session.nav.size(), 2u) << "Back from the receipt goes home, not to the form";
+}
+
+// --- 好差评 ---------------------------------------------------------------------
+TEST(Reducer, PickModeFillsTheCaseFormAndEndsWhenTheVisitorLeavesThePicker) {
+    AppState s = makeInitialState(settings(), 0);
+    (void)reduce(s, Navigate{ScreenId::Feedback});
+    (void)reduce(s, PickService{PickFor::Case});
+    EXPECT_EQ(currentScreen(s), ScreenId::ServiceGuide);
+    (void)reduce(s, Navigate{ScreenId::ServiceDetail, "svc.a"});
+    (void)reduce(s, ServicePicked{PickedService{"svc.a", "甲", "A"}});
+    EXPECT_EQ(currentScreen(s), ScreenId::Feedback) << "back at the form that asked";
+    EXPECT_EQ(s.session.caseForm.service.id, "svc.a");
+    EXPECT_EQ(s.session.pickFor, PickFor::None);
+    (void)reduce(s, CaseClearService{});
+    EXPECT_TRUE(s.session.caseForm.service.id.empty());
+    // Backing out of the catalog leaves pick mode: a later service page picks nothing.
+    (void)reduce(s, PickService{PickFor::Case});
+    (void)reduce(s, Back{});
+    EXPECT_EQ(s.session.pickFor, PickFor::None);
+    (void)reduce(s, Navigate{ScreenId::ServiceDetail, "svc.b"});
+    (void)reduce(s, ServicePicked{PickedService{"svc.b", "乙", "B"}});
+    EXPECT_EQ(currentScreen(s), ScreenId::ServiceDetail);
+    EXPECT_TRUE(s.session.caseForm.service.id.empty());
+}
+
+TEST(Reducer, RatingInstanceIsTheCaseOrThisVisitAndTarget) {
+    AppState s = makeInitialState(settings(), 0);
+    s.settings.runId = "r1";
+    const RatingTarget svc{"service", "svc.a", "甲", "A", {}};
+    const RatingTarget afterCase{"service", "svc.a", "甲", "A", "QP0120260115000001X"};
+    EXPECT_EQ(ratingInstance(s, afterCase), "case:QP0120260115000001X");
+    const std::string visit = ratingInstance(s, svc);
+    EXPECT_NE(visit, ratingInstance(s, RatingTarget{"department", "svc.a", "", "", {}}));
+    ++s.wipes;  // the next visitor
+    EXPECT_NE(visit, ratingInstance(s, svc));
+    s.settings.runId = "r2";  // the kiosk restarted
+    --s.wipes;
+    EXPECT_NE(visit, ratingInstance(s, svc));
+}
+
+TEST(Reducer, RatingNeedsALevelAndABadOneAReasonAndAValidCallBack) {
+    AppState s = makeInitialState(settings(), 0);
+    Effects fx = reduce(s, StartRating{RatingTarget{"service", "svc.a", "甲", "A", {}}});
+    EXPECT_EQ(currentScreen(s), ScreenId::RatingForm);
+    ASSERT_TRUE(has<CheckRatings>(fx));
+    ASSERT_TRUE(has<LoadPage>(fx));
+    content::RatingReasonSet set;
+    set.version = "2026.1";
+    for (auto& level : set.levels) level.push_back({"R1", "原因", "Reason"});
+    (void)reduce(s, PageLoaded{ScreenId::RatingForm, s.session.nav.back().param, set});
+    (void)reduce(s, RatingChecked{s.session.rating.instance, 0});
+    EXPECT_TRUE(reduce(s, RatingSubmit{}).empty());
+    EXPECT_EQ(s.session.rating.errors.count("level"), 1u);
+    (void)reduce(s, RatingSetLevel{4});
+    EXPECT_TRUE(reduce(s, RatingSubmit{}).empty());
+    EXPECT_EQ(s.session.rating.errors.count("reasons"), 1u);
+    (void)reduce(s, RatingToggleReason{"R1"});
+    (void)reduce(s, RatingToggleCallback{});
+    s.session.rating.mobile = "1381234567";  // one digit short
+    EXPECT_TRUE(reduce(s, RatingSubmit{}).empty());
+    EXPECT_EQ(s.session.rating.errors.count("contact"), 1u);
+    EXPECT_EQ(s.session.rating.errors.count("mobile"), 1u);
+    s.session.rating.contact = "王小明";
+    s.session.rating.mobile = "13812345678";
+    fx = reduce(s, RatingSubmit{});
+    ASSERT_TRUE(has<SaveRating>(fx));
+    EXPECT_EQ(std::get<SaveRating>(fx[0]).reasonsVersion, "2026.1");
+    // A good rating needs no reason, and drops the call-back (anonymous).
+    (void)reduce(s, RatingSetLevel{1});
+    EXPECT_TRUE(s.session.rating.reasons.empty()) << "reasons belong to a level";
+    EXPECT_FALSE(s.session.rating.callback);
+    EXPECT_TRUE(has<SaveRating>(reduce(s, RatingSubmit{})));
+}
+
+TEST(Reducer, NoThirdRatingForAnInstanceAndThanksGoHomeByThemselves) {
+    AppState s = makeInitialState(settings(), 0);
+    (void)reduce(s, StartRating{RatingTarget{"department", "dept.a", "甲局", "", {}}});
+    content::RatingReasonSet set;
+    set.version = "v";
+    for (auto& level : set.levels) level.push_back({"R1", "原因", ""});
+    (void)reduce(s, PageLoaded{ScreenId::RatingForm, s.session.nav.back().param, set});
+    (void)reduce(s, RatingChecked{"some other instance", 2});
+    EXPECT_EQ(s.session.rating.previous, -1) << "an answer for another instance is ignored";
+    (void)reduce(s, RatingChecked{s.session.rating.instance, kRatingsPerInstance});
+    (void)reduce(s, RatingSetLevel{0});
+    EXPECT_TRUE(reduce(s, RatingSubmit{}).empty()) << "rated and followed up already";
+
+    (void)reduce(s, RatingSaved{});
+    EXPECT_EQ(currentScreen(s), ScreenId::RatingThanks);
+    EXPECT_FALSE(hasVisitorInput(s.session));
+    EXPECT_EQ(nextDeadlineMs(s), kThanksMs);
+    (void)reduce(s, Tick{kThanksMs - 1});
+    EXPECT_EQ(currentScreen(s), ScreenId::RatingThanks);
+    (void)reduce(s, Tick{kThanksMs});
+    EXPECT_EQ(currentScreen(s), ScreenId::Home);
+    EXPECT_EQ(s.session.thanksUntilMs, 0);
 }

@@ -1,9 +1,11 @@
 // Content search on a real database built from the demo content: every
 // query length, Simplified↔Traditional, width and punctuation variants,
 // hostile FTS syntax, ranking (titles first, expired last), pinyin initials.
+// Also the browsing queries, the 好差评 reason set, and schema migration.
 #include "content/authoring.h"
 #include "contentbuild/content_writer.h"
 #include "store/content_store.h"
+#include "store/schema.h"
 
 #include <gtest/gtest.h>
 
@@ -264,4 +266,107 @@ TEST_F(Search, PoliciesFilterAndPutExpiredLast) {
     ASSERT_TRUE(guides.has_value());
     EXPECT_GE(guides->size(), 12u);
     EXPECT_TRUE(std::any_of(guides->begin(), guides->end(), [](const auto& g) { return g.expired; }));
+}
+
+// --- 好差评 reason options ----------------------------------------------------------
+namespace {
+
+void expectSameReasons(const content::RatingReasonSet& got, const content::RatingReasonSet& want) {
+    EXPECT_EQ(got.version, want.version);
+    for (int level = 0; level < content::kRatingLevels; ++level) {
+        ASSERT_EQ(got.levels[level].size(), want.levels[level].size()) << content::kRatingLevelCodes[level];
+        for (std::size_t i = 0; i < want.levels[level].size(); ++i) {
+            const auto& g = got.levels[level][i];
+            const auto& w = want.levels[level][i];
+            EXPECT_EQ(g.code, w.code) << content::kRatingLevelCodes[level] << "[" << i << "]";
+            EXPECT_EQ(g.text, w.text) << w.code;
+            EXPECT_EQ(g.textEn, w.textEn) << w.code;
+        }
+    }
+}
+
+std::string tempDb(const char* name) {
+    return (fs::temp_directory_path() / (std::string(name) + "-" + std::to_string(getpid()) + ".db")).string();
+}
+
+}  // namespace
+
+TEST_F(Search, DemoRatingReasonsComeBackAsImported) {
+    auto read = content::readAuthoringFiles({KIOSK_SOURCE_DIR "/assets/content/services.json"});
+    ASSERT_TRUE(read.has_value()) << read.error().message;
+    ASSERT_FALSE(read->content.ratingReasons.version.empty());
+    auto store = store::ContentStore::open(s_path);
+    ASSERT_TRUE(store.has_value());
+    auto set = store->ratingReasons();
+    ASSERT_TRUE(set.has_value()) << set.error().message;
+    expectSameReasons(*set, read->content.ratingReasons);
+}
+
+// Order within a level is the editors' order, not the codes' order; an
+// empty text_en stays empty; a content without a set reads back as none.
+TEST(ContentDb, RatingReasonsKeepTheirOrder) {
+    content::Content c;
+    c.ratingReasons.version = "2026.2";
+    c.ratingReasons.levels[0] = {{"Z9", "一次办成", "Done in one visit"}, {"A1", "材料精简", ""}};
+    c.ratingReasons.levels[1] = {{"M5", "办事顺利", "Went smoothly"}};
+    c.ratingReasons.levels[2] = {{"B2", "等候时间稍长", ""}};
+    c.ratingReasons.levels[3] = {{"Y3", "等候时间过长", ""}, {"C7", "多次跑腿", ""}, {"C6", "材料重复提交", ""}};
+    c.ratingReasons.levels[4] = {{"D1", "推诿扯皮", "Passed from desk to desk"}};
+    contentbuild::BuildOptions o;
+    o.version = "test";
+    o.created = "2026-01-15T00:00:00Z";
+    o.today = "2026-01-15";
+    const std::string path = tempDb("kiosk_reasons_test");
+    auto stats = contentbuild::writeContentDb(c, path, o);
+    ASSERT_TRUE(stats.has_value()) << stats.error().message;
+    EXPECT_EQ(stats->ratingReasons, 8);
+    {
+        auto store = store::ContentStore::open(path);
+        ASSERT_TRUE(store.has_value()) << store.error().message;
+        auto set = store->ratingReasons();
+        ASSERT_TRUE(set.has_value()) << set.error().message;
+        expectSameReasons(*set, c.ratingReasons);
+    }
+    ASSERT_TRUE(contentbuild::writeContentDb(content::Content{}, path, o).has_value());
+    {
+        auto store = store::ContentStore::open(path);
+        ASSERT_TRUE(store.has_value()) << store.error().message;
+        auto set = store->ratingReasons();
+        ASSERT_TRUE(set.has_value()) << set.error().message;
+        expectSameReasons(*set, content::RatingReasonSet{});
+    }
+    fs::remove(path);
+}
+
+// A database written before reason sets existed (schema 1) is migrated when
+// opened and has no reason set; everything else still reads.
+TEST(ContentDb, SchemaOneDatabaseMigratesOnOpen) {
+    const std::string path = tempDb("kiosk_schema1_test");
+    fs::remove(path);
+    {
+        auto db = sql::Database::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        ASSERT_TRUE(db.has_value()) << db.error().message;
+        ASSERT_TRUE(store::attachSearch(*db).has_value());  // the search tables need the tokenizer
+        auto migrated = store::migrate(*db, 1);
+        ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
+        EXPECT_EQ(store::schemaVersion(*db).value_or(-1), 1);
+        EXPECT_EQ(db->scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'rating_reason'").value_or(-1), 0);
+        ASSERT_TRUE(db->exec("INSERT INTO meta VALUES('version', 'v1-content');"
+                             "INSERT INTO department VALUES('dept.a', '甲局', '', '', '', '')")
+                        .has_value());
+    }
+    auto store = store::ContentStore::open(path);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    auto info = store->info();
+    ASSERT_TRUE(info.has_value()) << info.error().message;
+    EXPECT_EQ(info->schema, store::kContentSchemaVersion);
+    EXPECT_EQ(info->version, "v1-content");
+    auto set = store->ratingReasons();
+    ASSERT_TRUE(set.has_value()) << set.error().message;
+    expectSameReasons(*set, content::RatingReasonSet{});
+    auto departments = store->departments();
+    ASSERT_TRUE(departments.has_value()) << departments.error().message;
+    ASSERT_EQ(departments->size(), 1u);
+    EXPECT_EQ((*departments)[0].name, "甲局");
+    fs::remove(path);
 }

@@ -74,6 +74,27 @@ void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
     row([&] { field("case.contact", "case.contact", "case.contact_hint", f.contact, 200, "contact"); },
         [&] { field("case.mobile", "case.mobile", "case.mobile_hint", f.mobile, 20, "mobile", true); });
 
+    // Related service: chosen from 办事指南 (pick mode), optional.
+    paragraph(c, FontRole::Body, c.tr("case.related"), c.p.text, width);
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+    if (f.service.id.empty()) {
+        if (button(c, "case.related_pick", c.tr("case.related_pick"), ImVec2(0, 0), ButtonStyle::Secondary))
+            out.emplace_back(state::PickService{state::PickFor::Case});
+    } else {
+        const float bw = measureText(c, FontRole::Body, c.tr("case.related_change")).x + 2 * c.m.gap;
+        const float cw = measureText(c, FontRole::Body, c.tr("case.related_clear")).x + 2 * c.m.gap;
+        const std::string name = pick(c, f.service.name, f.service.nameEn);
+        const float nameW = std::max(c.m.target, std::min(measureText(c, FontRole::Body, name).x + 2 * c.m.gap,
+                                                          width - bw - cw - c.m.gap));
+        chip(c, "case.related_name", name, true, nameW);
+        ImGui::SameLine(0, c.m.gap * 0.5f);
+        if (chip(c, "case.related_pick", c.tr("case.related_change"), false, bw))
+            out.emplace_back(state::PickService{state::PickFor::Case});
+        ImGui::SameLine(0, c.m.gap * 0.5f);
+        if (chip(c, "case.related_clear", c.tr("case.related_clear"), false, cw)) out.emplace_back(state::CaseClearService{});
+    }
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+
     paragraph(c, FontRole::Body, c.tr("case.reply"), c.p.text, width);
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
     if (chip(c, "case.reply.0", c.tr("case.reply_phone"), f.reply == 0)) out.emplace_back(state::CaseSetReply{0});
@@ -109,6 +130,7 @@ void drawCaseReview(const Ctx& c, state::VisitorSession& s, state::Actions& out)
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
     };
     line("case.kind", f.kind >= 0 ? c.tr(kKindKeys[f.kind]) : "");
+    line("case.related", f.service.id.empty() ? std::string() : pick(c, f.service.name, f.service.nameEn));
     line("case.description", f.description);
     line("case.enterprise", f.enterprise);
     line("case.uscc", f.uscc);
@@ -136,9 +158,17 @@ void drawCaseReceipt(const Ctx& c, state::VisitorSession& s, state::Actions& out
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
     qrCode(c, "receipt.qr", s.receipt.caseNo, 220.0f * c.m.scale * (c.m.elder ? 1.2f : 1.0f));
     endCard(c);
-    const float bw = std::min((width - c.m.gap) * 0.5f, c.m.target * 5);
+    const float bw = std::min((width - 2 * c.m.gap) / 3.0f, c.m.target * 5);
     if (button(c, "receipt.print", c.tr("case.print"), ImVec2(bw, 0), ButtonStyle::Secondary))
         out.emplace_back(state::Print{"receipt", s.receipt.caseNo});
+    ImGui::SameLine(0, c.m.gap);
+    // 好差评 offered right after the case: the rating belongs to this case.
+    if (button(c, "receipt.rate", c.tr("rating.rate_case"), ImVec2(bw, 0), ButtonStyle::Secondary)) {
+        const auto& sv = s.receipt.service;
+        out.emplace_back(state::StartRating{sv.id.empty()
+                                                ? state::RatingTarget{"case", s.receipt.caseNo, {}, {}, s.receipt.caseNo}
+                                                : state::RatingTarget{"service", sv.id, sv.name, sv.nameEn, s.receipt.caseNo}});
+    }
     ImGui::SameLine(0, c.m.gap);
     if (button(c, "receipt.done", c.tr("case.done"), ImVec2(bw, 0), ButtonStyle::Primary)) out.emplace_back(state::GoHome{});
     endPage(c, scroll);

@@ -104,6 +104,29 @@ void endPage(const Ctx& c, state::ScrollState& scroll) {
     endScroll(c, scroll);
 }
 
+int chipFlow(const Ctx& c, std::string_view idPrefix, const std::vector<std::string>& labels,
+             const std::vector<bool>& selected, float width) {
+    int tapped = -1;
+    const float gap = c.m.gap * 0.5f;
+    const float left = ImGui::GetCursorScreenPos().x;
+    float x = 0;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const float w = std::min(width, measureText(c, FontRole::Body, labels[i]).x + 2 * c.m.gap);
+        if (i > 0 && x + gap + w <= width) {
+            ImGui::SameLine(0, gap);
+            x += gap;
+        } else if (i > 0) {
+            ImGui::Dummy(ImVec2(0, gap * 0.6f));
+            ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y));
+            x = 0;
+        }
+        const std::string id = fmt::format("{}.{}", idPrefix, i);
+        if (chip(c, id.c_str(), labels[i], i < selected.size() && selected[i], w)) tapped = int(i);
+        x += w;
+    }
+    return tapped;
+}
+
 bool pageNotReady(const Ctx& c, const state::VisitorSession& s, float width) {
     if (!s.pageErrorKey.empty()) {
         paragraph(c, FontRole::Body, c.tr(s.pageErrorKey), c.p.danger, width);

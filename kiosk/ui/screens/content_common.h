@@ -40,6 +40,11 @@ std::string themeLabel(const Ctx& c, const std::string& theme);
 float beginPage(const Ctx& c, const char* id, state::ScrollState& scroll);
 void endPage(const Ctx& c, state::ScrollState& scroll);
 
+// Chips laid out left to right, wrapping onto a new line when the next one
+// would not fit in `width`. Ids are "PREFIX.N". Returns the index tapped, or -1.
+int chipFlow(const Ctx& c, std::string_view idPrefix, const std::vector<std::string>& labels,
+             const std::vector<bool>& selected, float width);
+
 // True (and draws a message) while the page's data is missing.
 bool pageNotReady(const Ctx& c, const state::VisitorSession& s, float width);
 

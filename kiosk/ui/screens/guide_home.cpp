@@ -73,6 +73,13 @@ void drawGuideHome(const Ctx& c, state::VisitorSession& s, state::Actions& out) 
     auto& scroll = s.nav.back().scroll;
     const float width = beginPage(c, "guide.scroll", scroll);
     auto& g = s.guide;
+    if (s.pickFor != state::PickFor::None) {
+        beginCard(c, width);
+        paragraph(c, FontRole::Body, c.tr(s.pickFor == state::PickFor::Case ? "rating.picking_case" : "rating.picking_rating"),
+                  c.p.primary, width - 2 * c.m.gap);
+        endCard(c);
+        ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+    }
     if (textField(c, {"guide.search", "", c.tr("guide.search_hint"), 60, false, false, ""}, g.query, width))
         out.emplace_back(state::SearchEdited{});
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.8f));

@@ -28,11 +28,6 @@ struct HomeView {
 };
 void drawHome(const Ctx& c, const HomeView& v, state::ScrollState& scroll, state::Actions& out);
 
-struct ComingSoonView {
-    std::string featureKey;  // i18n key of the feature's name ("tile.guide")
-};
-void drawComingSoon(const Ctx& c, const ComingSoonView& v, state::ScrollState& scroll, state::Actions& out);
-
 void drawCaseLookup(const Ctx& c, state::CaseLookupForm& form, state::ScrollState& scroll, state::Actions& out);
 
 // Content screens (data in session.page, loaded by the app loop).
@@ -47,6 +42,11 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
 void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out);
 void drawCaseReview(const Ctx& c, state::VisitorSession& s, state::Actions& out);
 void drawCaseReceipt(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawRatingHome(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+void drawRatingThanks(const Ctx& c, state::VisitorSession& s, state::Actions& out);
+// What a rating rates, in the visitor's language.
+std::string ratingTargetName(const Ctx& c, const state::RatingTarget& t);
 
 struct OverlayView {
     state::Modal modal = state::Modal::None;

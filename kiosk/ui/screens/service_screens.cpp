@@ -127,8 +127,18 @@ void drawServiceDetail(const Ctx& c, state::VisitorSession& s, state::Actions& o
             if (sv.status != "active")
                 paragraph(c, FontRole::Body, c.tr(sv.status == "suspended" ? "guide.suspended" : "guide.withdrawn"),
                           c.p.danger, width - side);
+            if (s.pickFor != state::PickFor::None) {
+                if (button(c, "service.pick", c.tr("rating.pick_this"), ImVec2(0, 0), ButtonStyle::Primary))
+                    out.emplace_back(state::ServicePicked{state::PickedService{sv.id, sv.name, sv.nameEn}});
+                ImGui::SameLine(0, c.m.gap * 0.5f);
+            }
             if (button(c, "service.print", c.tr("guide.print"), ImVec2(0, 0), ButtonStyle::Secondary))
                 out.emplace_back(state::Print{"service", sv.id});
+            if (s.pickFor == state::PickFor::None) {
+                ImGui::SameLine(0, c.m.gap * 0.5f);
+                if (button(c, "service.rate", c.tr("rating.rate_service"), ImVec2(0, 0), ButtonStyle::Secondary))
+                    out.emplace_back(state::StartRating{state::RatingTarget{"service", sv.id, sv.name, sv.nameEn, {}}});
+            }
             const float headerBottom = ImGui::GetCursorScreenPos().y;
             if (side > 0) {
                 ImGui::SetCursorScreenPos(ImVec2(top.x + width - qrSize, top.y));
