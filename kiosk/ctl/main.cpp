@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     checkCmd->require_subcommand(1);
     std::string value;
     auto* uscc = checkCmd->add_subcommand("uscc", "Exit 0 and print 'valid' for a valid 统一社会信用代码 (GB 32100-2015)");
-    uscc->add_option("CODE", value, "18-character code; lower case is accepted")->required();
+    uscc->add_option("CODE", value, "18 characters, letters in upper case")->required();
     auto* mobile = checkCmd->add_subcommand("mobile", "Exit 0 and print 'valid' for a mainland mobile number");
     mobile->add_option("NUMBER", value, "11 digits, optionally with +86 or 0086")->required();
 

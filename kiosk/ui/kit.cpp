@@ -3,8 +3,10 @@
 
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
+#include <fmt/format.h>
 #include <qrencode.h>
 
+#include "base/utf8.h"
 #include "keyboard.h"
 #include "store/content_views.h"
 
@@ -500,12 +502,23 @@ int fieldCallback(ImGuiInputTextCallbackData* data) {
 }  // namespace
 
 bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float width) {
+    const bool hasError = !spec.error.empty();
     if (!spec.label.empty()) {
+        const ImVec2 labelAt = ImGui::GetCursorScreenPos();
         paragraph(c, FontRole::Body, spec.label, c.p.text, width);
+        if (spec.maxChars > 0) {
+            std::size_t n = 0;
+            for (std::size_t i = 0; i < value.size(); ++n) (void)decodeUtf8(value, i);
+            const std::string count = fmt::format("{} / {}", n, spec.maxChars);
+            const float w = measureText(c, FontRole::Small, count).x;
+            textAt(c, FontRole::Small, ImVec2(labelAt.x + width - w, labelAt.y + (c.px(FontRole::Body) - c.px(FontRole::Small))),
+                   n > spec.maxChars ? c.p.danger : c.p.textMuted, count);
+        }
         if (spec.lines > 1 && !spec.hint.empty()) paragraph(c, FontRole::Small, spec.hint, c.p.textMuted, width);
+        // A multi-line field can be taller than the screen: its message goes above it.
+        if (spec.lines > 1 && hasError) paragraph(c, FontRole::Small, spec.error, c.p.danger, width);
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
     }
-    const bool hasError = !spec.error.empty();
     ImGui::PushFont(c.font(FontRole::Body));
     ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(hasError ? c.p.danger : c.p.border));
     ImGui::PushStyleColor(ImGuiCol_TextDisabled, ImGui::ColorConvertU32ToFloat4(c.p.textMuted));
@@ -517,9 +530,47 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
     const int flags = ImGuiInputTextFlags_CallbackCharFilter | ImGuiInputTextFlags_CallbackEdit;
     bool edited = false;
     if (spec.lines > 1) {
-        // ImGui 1.86 draws no hint in a multi-line field: the hint goes under the label instead.
-        const float h = c.px(FontRole::Body) * 1.4f * float(spec.lines) + ImGui::GetStyle().FramePadding.y * 2;
-        edited = ImGui::InputTextMultiline(imguiId.c_str(), &value, ImVec2(width, h), flags, fieldCallback, &lim);
+        // ImGui 1.86 neither wraps a multi-line field nor draws its hint (the
+        // hint goes under the label). ImGui keeps editing the text, drawn
+        // invisible; the kit draws it wrapped over a background of its own
+        // (ImGui's field is a child window drawn above this one, so it must be
+        // see-through), and the field grows with the text. The caret stays at
+        // the end: the on-screen keyboard only appends and deletes, so what
+        // the visitor sees is where the next character goes.
+        const ImGuiStyle& style = ImGui::GetStyle();
+        const float lh = lineHeight(c, FontRole::Body);
+        const float innerW = width - style.FramePadding.x * 2 - c.px(FontRole::Body) * 0.5f;
+        auto shownLines = [&] {
+            const std::size_t n = wrapLines(c, FontRole::Body, value, innerW).size();
+            return n + (!value.empty() && value.back() == '\n' ? 1 : 0);
+        };
+        const float h = lh * float(std::max<std::size_t>(std::size_t(spec.lines), shownLines())) + style.FramePadding.y * 2;
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), style.FrameRounding);
+        ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0, 0, 0, 0));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
+        edited = ImGui::InputTextMultiline(imguiId.c_str(), &value, ImVec2(width, h),
+                                           flags | ImGuiInputTextFlags_NoHorizontalScroll, fieldCallback, &lim);
+        ImGui::PopStyleColor(2);
+        const bool active = ImGui::IsItemActive();
+        if (active) {
+            if (ImGuiInputTextState* st = ImGui::GetInputTextState(ImGui::GetItemID()))
+                st->Stb.cursor = st->Stb.select_start = st->Stb.select_end = st->CurLenW;
+        }
+        const auto lines = wrapLines(c, FontRole::Body, value, innerW);
+        const ImVec2 origin(pos.x + style.FramePadding.x, pos.y + style.FramePadding.y);
+        const float inset = std::round((lh - c.px(FontRole::Body)) * 0.5f);
+        dl->PushClipRect(pos, ImGui::GetItemRectMax(), true);
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            textAt(c, FontRole::Body, ImVec2(origin.x, origin.y + float(i) * lh + inset), c.p.text, lines[i]);
+        if (active) {
+            const bool newLine = value.empty() || value.back() == '\n';
+            const std::size_t row = lines.empty() ? 0 : lines.size() - (newLine ? 0 : 1);
+            const float x = newLine || lines.empty() ? 0.0f : measureText(c, FontRole::Body, lines.back()).x;
+            const ImVec2 a(origin.x + x + 1, origin.y + float(row) * lh + inset);
+            dl->AddRectFilled(a, ImVec2(a.x + 2, a.y + c.px(FontRole::Body)), c.p.text);
+        }
+        dl->PopClipRect();
     } else {
         edited = ImGui::InputTextWithHint(imguiId.c_str(), hint.c_str(), &value, flags, fieldCallback, &lim);
     }
@@ -538,7 +589,7 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
     ImGui::PopFont();
     c.fonts.check(value, FontRole::Body);
     c.fonts.check(spec.hint, FontRole::Body);
-    if (hasError) {
+    if (hasError && !(spec.lines > 1 && !spec.label.empty())) {
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
         paragraph(c, FontRole::Small, spec.error, c.p.danger, width);
     }

@@ -121,11 +121,12 @@ struct FieldSpec {
     std::size_t maxBytes = 256;
     bool digitsOnly = false;
     bool alnumOnly = false;
-    std::string_view error;  // shown under the field in red when not empty
-    int lines = 1;           // > 1: a multi-line field of that many lines
+    std::string_view error;  // shown in red under the field (above a multi-line one) when not empty
+    int lines = 1;           // > 1: a multi-line field, at least that many lines, wrapping and growing
     bool numericPad = false; // the on-screen keyboard shows digits (without filtering what is typed)
+    std::size_t maxChars = 0;  // > 0: a "n / max" counter beside the label, red when over
 };
-// A labelled single-line field, full width of `width`. Returns true when edited.
+// A labelled text field, full width of `width`. Returns true when edited.
 bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float width);
 
 // --- scrolling --------------------------------------------------------------

@@ -15,6 +15,7 @@ UsccResult checkUscc(std::string_view code) {
     UsccResult r;
     std::string up;
     std::size_t chars = 0;
+    int lower = 0;  // first lower-case position
     for (std::size_t i = 0; i < code.size(); ++chars) {
         const std::size_t start = i;
         const char32_t cp = decodeUtf8(code, i);  // a full-width digit or CJK character is one position
@@ -22,6 +23,7 @@ UsccResult checkUscc(std::string_view code) {
             if (r.position == 0 && chars < 18) r.position = int(chars) + 1;
             up += std::string(code.substr(start, i - start));
         } else {
+            if (cp >= 'a' && cp <= 'z' && lower == 0) lower = int(chars) + 1;
             up += char(cp >= 'a' && cp <= 'z' ? cp - 32 : cp);
         }
     }
@@ -34,6 +36,13 @@ UsccResult checkUscc(std::string_view code) {
     if (r.position) {
         r.messageZh = fmt::format("第 {} 位不是半角字母或数字（请使用半角字符）", r.position);
         r.messageEn = fmt::format("Character {} is not a half-width letter or digit", r.position);
+        return r;
+    }
+    if (lower) {
+        const char typed = char(up[std::size_t(lower - 1)] + 32), wanted = up[std::size_t(lower - 1)];
+        r.position = lower;
+        r.messageZh = fmt::format("第 {} 位“{}”是小写字母，请改为大写“{}”", lower, typed, wanted);
+        r.messageEn = fmt::format("Character {} ('{}') is lower case; use '{}'", lower, typed, wanted);
         return r;
     }
     int sum = 0;

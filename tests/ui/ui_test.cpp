@@ -353,9 +353,10 @@ TEST(Case, EnglishScreens) {
 
 TEST(Case, HostileInputGetsMessagesAndKeepsWhatWasTyped) {
     const auto dir = testDir();
-    const std::string longText(3000, 'x');
+    const std::string longText(10000, 'x');  // a pasted 10,000-character text
     const KioskRun r = inlineScript(dir, "tap-id home.tile.feedback\ntap-id case.description\ntype " + longText +
-                                             "\ntap-id kb.done\ntap-id case.contact\ntype 王😀小明\ntap-id kb.done\ntap-id case.mobile\ntype １3812345678\ntap-id kb.done\n"
+                                             "\ntap-id kb.done\ntap-id case.uscc\ntype 9144030071526726xg\ntap-id kb.done"
+                                             "\ntap-id case.contact\ntype 王😀小明\ntap-id kb.done\ntap-id case.mobile\ntype １3812345678\ntap-id kb.done\n"
                                              "drag 960 900 960 200 400\nwait 1500\ntap-id case.submit\nscreenshot hostile.png\n"
                                              "drag 960 800 960 400 400\nwait 1500\nscreenshot hostile_lower.png\n");
     ASSERT_EQ(r.exitCode, 0) << r.stderrText;

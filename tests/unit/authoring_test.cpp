@@ -260,11 +260,19 @@ TEST(Authoring, LongRatingReasonsAreWarnedAbout) {
 }
 
 TEST(Uscc, AcceptsValidCodes) {
-    for (const char* code : {"914403001922038216", "9144030071526726XG", "91350100M000100Y43", "9144030071526726xg"}) {
+    for (const char* code : {"914403001922038216", "9144030071526726XG", "91350100M000100Y43"}) {
         const auto r = validate::checkUscc(code);
         EXPECT_TRUE(r.valid) << code << ": " << r.messageEn;
     }
-    EXPECT_EQ(validate::checkUscc("9144030071526726xg").normalised, "9144030071526726XG");
+    EXPECT_EQ(validate::checkUscc("9144030071526726XG").normalised, "9144030071526726XG");
+}
+
+TEST(Uscc, ALowerCaseLetterIsRefusedWithTheLetterToUse) {
+    const auto r = validate::checkUscc("9144030071526726xG");
+    EXPECT_FALSE(r.valid);
+    EXPECT_EQ(r.position, 17);
+    EXPECT_EQ(r.messageZh, "第 17 位“x”是小写字母，请改为大写“X”");
+    EXPECT_EQ(r.messageEn, "Character 17 ('x') is lower case; use 'X'");
 }
 
 TEST(Uscc, SaysWhatIsWrong) {

@@ -47,7 +47,8 @@ void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
 
     const std::string descErr = errorText(c, f, "description");
-    textField(c, {"case.description", c.tr("case.description"), c.tr("case.description_hint"), 40000, false, false, descErr, 5},
+    textField(c, {"case.description", c.tr("case.description"), c.tr("case.description_hint"), 40000, false, false, descErr, 5,
+                  false, state::kDescriptionMax},
               f.description, width);
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
     // Landscape: fields in pairs side by side; portrait: one under another.
