@@ -349,6 +349,8 @@ TEST(Case, EnglishScreens) {
     const KioskRun kb = script(dir, "keyboard", {"--lang", "en"});
     ASSERT_EQ(kb.exitCode, 0) << kb.stderrText;
     expectGolden(dir / "kb_candidates.png", "keyboard_candidates_en");
+    expectGolden(dir / "kb_typed.png", "keyboard_typed_en");
+    expectGolden(dir / "kb_digits.png", "keyboard_digits_en");
 }
 
 TEST(Case, HostileInputGetsMessagesAndKeepsWhatWasTyped) {
