@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "checklist.h"
+#include "client/hub_client.h"
 #include "validate/mobile.h"
 #include "i18n/strings.h"
 #include "ui/root.h"
@@ -42,6 +43,20 @@ state::Settings settingsFrom(const config::Config& c) {
     return s;
 }
 
+// The i18n key of a status the centre sends down (hub lifecycle codes).
+const char* statusKeyOf(const std::string& code) {
+    static const std::pair<const char*, const char*> kKeys[] = {
+        {"received", i18n::Key{"lookup.status_received"}.id},   {"accepted", i18n::Key{"lookup.status_accepted"}.id},
+        {"dispatched", i18n::Key{"lookup.status_dispatched"}.id}, {"handling", i18n::Key{"lookup.status_handling"}.id},
+        {"replied", i18n::Key{"lookup.status_replied"}.id},     {"closed", i18n::Key{"lookup.status_closed"}.id},
+        {"revisited", i18n::Key{"lookup.status_revisited"}.id}, {"rated", i18n::Key{"lookup.status_rated"}.id},
+        {"returned", i18n::Key{"lookup.status_returned"}.id},   {"extended", i18n::Key{"lookup.status_extended"}.id},
+        {"merged", i18n::Key{"lookup.status_merged"}.id}};
+    for (const auto& [code_, key] : kKeys)
+        if (code == code_) return key;
+    return nullptr;
+}
+
 int keyIndex(std::string_view name) {
     if (name == "Backspace") return ImGuiKey_Backspace;
     if (name == "Delete") return ImGuiKey_Delete;
@@ -64,7 +79,7 @@ double msSinceProcessStart() {
 App::App(config::Config config, platform::DisplayOptions display, std::unique_ptr<platform::Clock> clock)
     : m_config(std::move(config)), m_displayOptions(std::move(display)), m_clock(std::move(clock)) {
     m_fixedClock = dynamic_cast<platform::FixedClock*>(m_clock.get());
-    m_lookup = [](const std::string&, const std::string&) { return std::optional<std::string>{}; };
+    m_lookup = [](const std::string&, const std::string&) { return std::optional<CaseLookupAnswer>{}; };
 }
 
 App::~App() {
@@ -108,18 +123,35 @@ Result<void> App::start() {
         logger()->warn("no content: {}", store.error().message);
     }
     m_printer = platform::makeFilePrinter(m_config.printerOutput);
-    if (auto box = outbox::Outbox::open(m_config.dataDir, m_config.terminalCode); box) {
+    // A provisioned kiosk numbers its cases with the terminal code the hub
+    // gave it at enrollment (unique in the fleet); before that, the config's.
+    std::string terminal = m_config.terminalCode;
+    if (auto hub = sync::loadHubConfig(m_config.dataDir); hub && !hub->deviceId.empty()) terminal = hub->deviceId;
+    if (auto box = outbox::Outbox::open(m_config.dataDir, terminal); box) {
         m_outbox = std::move(*box);
-        m_lookup = [this](const std::string& caseNo, const std::string& last4) -> std::optional<std::string> {
+        m_lookup = [this](const std::string& caseNo, const std::string& last4) -> std::optional<CaseLookupAnswer> {
             auto r = m_outbox->lookup(caseNo, last4);
             if (!r || !r->has_value()) return std::nullopt;
+            CaseLookupAnswer a;
             switch ((*r)->state) {
                 case outbox::State::Pending:
-                case outbox::State::Sending: return i18n::Key{"lookup.status_queued"}.id;
-                case outbox::State::Acked: return i18n::Key{"lookup.status_received"}.id;
-                case outbox::State::Rejected: return i18n::Key{"lookup.status_rejected"}.id;
+                case outbox::State::Sending: a.statusKey = i18n::Key{"lookup.status_queued"}.id; break;
+                case outbox::State::Acked: a.statusKey = i18n::Key{"lookup.status_received"}.id; break;
+                case outbox::State::Rejected: a.statusKey = i18n::Key{"lookup.status_rejected"}.id; break;
             }
-            return std::nullopt;
+            // What the centre sent down is newer than the delivery state.
+            if (auto events = m_outbox->statusesOf(caseNo); events)
+                for (const auto& e : *events) {
+                    const char* key = statusKeyOf(e.status);
+                    if (!key) continue;
+                    std::tm t{};
+                    const std::time_t tt = std::time_t(e.at);
+                    localtime_r(&tt, &t);
+                    a.history.push_back({key, fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", t.tm_year + 1900, t.tm_mon + 1,
+                                                          t.tm_mday, t.tm_hour, t.tm_min)});
+                    a.statusKey = key;
+                }
+            return a;
         };
     } else {
         // The kiosk still informs visitors; submitting says it cannot save.
@@ -186,8 +218,10 @@ void App::runEffects(const state::Effects& effects) {
         } else if (std::holds_alternative<state::RebuildFonts>(e)) {
             m_fontsDirty = true;
         } else if (const auto* q = std::get_if<state::LookupCase>(&e)) {
-            const auto status = m_lookup(q->caseNo, q->mobileLast4);
-            dispatch(state::LookupAnswered{q->caseNo, status.has_value(), status.value_or("")});
+            auto answer = m_lookup(q->caseNo, q->mobileLast4);
+            m_stats.lastLookupStatus = answer ? answer->statusKey : "";
+            dispatch(answer ? state::LookupAnswered{q->caseNo, true, answer->statusKey, std::move(answer->history)}
+                            : state::LookupAnswered{q->caseNo, false});
         } else if (const auto* load = std::get_if<state::LoadPage>(&e)) {
             loadPage(*load);
         } else if (const auto* search = std::get_if<state::RunSearch>(&e)) {

@@ -40,6 +40,7 @@ struct RunStats {
     long printJobs = 0;
     long casesSaved = 0;
     long ratingsSaved = 0;
+    std::string lastLookupStatus;    // i18n key of the last 办件查询 answer ("" = none / not found)
     bool contentOpen = false;
     double contentOpenMs = 0;        // opening the content database at start
     double maxFrameMs = 0;           // slowest frame after the first (atlas rebuilds included)
@@ -47,11 +48,14 @@ struct RunStats {
     int width = 0, height = 0;
 };
 
-// Answers a case-status lookup from what this kiosk knows: its outbox (the
-// hub issue adds statuses sent down from the centre).
-// Returns the i18n key of the case's status, or nothing when unknown here.
+// Answers a case-status lookup from what this kiosk knows: its outbox and
+// the statuses the centre sent down. Nothing when the case is unknown here.
+struct CaseLookupAnswer {
+    std::string statusKey;                 // i18n key of the current status
+    std::vector<state::StatusLine> history;
+};
 using CaseLookupFn =
-    std::function<std::optional<std::string>(const std::string& caseNo, const std::string& mobileLast4)>;
+    std::function<std::optional<CaseLookupAnswer>(const std::string& caseNo, const std::string& mobileLast4)>;
 
 class App {
 public:

@@ -41,6 +41,7 @@ int writeStats(const std::string& path, const kiosk::app::RunStats& s) {
         {"print_jobs", s.printJobs},
         {"cases_saved", s.casesSaved},
         {"ratings_saved", s.ratingsSaved},
+        {"last_lookup_status", s.lastLookupStatus},
         {"content_open", s.contentOpen},
         {"content_open_ms", s.contentOpenMs},
         {"max_frame_ms", s.maxFrameMs},

@@ -3,9 +3,10 @@
 // Human output by default; exit codes: 0 ok, 1 failure, 2 bad usage or input.
 //
 // Commands: `config check|defaults`, `content import|import-doc|stats|search`,
-// `check uscc|mobile`, `outbox status|list`, `version`. Outbox, provisioning and sync commands arrive with their issues.
+// `check uscc|mobile`, `outbox status|list`, `provision`, `sync --once`, `version`. Outbox, provisioning and sync commands arrive with their issues.
 #include "config/config.h"
 #include "content_cmd.h"
+#include "sync_cmd.h"
 #include "outbox/outbox.h"
 #include "validate/mobile.h"
 #include "validate/uscc.h"
@@ -52,10 +53,12 @@ int main(int argc, char** argv) {
     mobile->add_option("NUMBER", value, "11 digits, optionally with +86 or 0086")->required();
 
     auto runContent = kiosk::ctl::addContentCommands(cli);
+    auto runSync = kiosk::ctl::addSyncCommands(cli, dataDir);
 
     CLI11_PARSE(cli, argc, argv);
 
     if (const int rc = runContent(); rc >= 0) return rc;
+    if (const int rc = runSync(); rc >= 0) return rc;
     if (outboxStatus->parsed() || outboxList->parsed()) {
         if (!std::filesystem::exists(dataDir + "/outbox.db")) {
             fmt::print(stderr, "no outbox in {} (give the kiosk's data folder with --data)\n", dataDir);

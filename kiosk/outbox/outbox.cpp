@@ -24,6 +24,13 @@ CREATE TABLE IF NOT EXISTS record(
   mobile_fp TEXT NOT NULL DEFAULT ''  -- keyed hash of the mobile's last four digits
 );
 CREATE INDEX IF NOT EXISTS record_state ON record(state, seq);
+CREATE TABLE IF NOT EXISTS case_status(
+  id INTEGER PRIMARY KEY,             -- the hub's event id (the sync cursor)
+  case_no TEXT NOT NULL,
+  status TEXT NOT NULL,               -- received, accepted, … (never the staff's notes)
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS case_status_case ON case_status(case_no, id);
 CREATE INDEX IF NOT EXISTS record_rating_instance ON record(json_extract(public_data, '$.instance'))
   WHERE kind = 'rating';
 )sql";
@@ -186,6 +193,50 @@ Result<void> Outbox::acknowledge(const std::string& uuid) {
     if (auto r = st->run(); !r) return r;
     // Move the overwritten pages out of the WAL into the main file now.
     return m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+Result<void> Outbox::acknowledge(const std::vector<std::string>& uuids) {
+    if (uuids.empty()) return {};
+    {
+        sql::Transaction tx(m_db);
+        if (auto r = tx.begin(); !r) return r;
+        auto st = m_db.prepare("UPDATE record SET state = 'acked', sealed = NULL, last_error = '' WHERE uuid = ?");
+        if (!st) return std::unexpected(st.error());
+        for (const auto& u : uuids) {
+            st->bind(1, u);
+            if (auto r = st->run(); !r) return r;
+        }
+        if (auto r = tx.commit(); !r) return r;
+    }
+    return m_db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+Result<void> Outbox::recordStatuses(const std::vector<StatusEvent>& events) {
+    sql::Transaction tx(m_db);
+    if (auto r = tx.begin(); !r) return r;
+    auto st = m_db.prepare("INSERT OR IGNORE INTO case_status(id, case_no, status, at) VALUES(?, ?, ?, ?)");
+    if (!st) return std::unexpected(st.error());
+    for (const auto& e : events) {
+        st->bindAll(e.id, e.caseNo, e.status, e.at);
+        if (auto r = st->run(); !r) return r;
+    }
+    return tx.commit();
+}
+
+Result<std::int64_t> Outbox::statusCursor() { return m_db.scalarInt("SELECT coalesce(max(id), 0) FROM case_status"); }
+
+Result<std::vector<Outbox::StatusEvent>> Outbox::statusesOf(const std::string& caseNo) {
+    auto st = m_db.prepare("SELECT id, case_no, status, at FROM case_status WHERE case_no = ? ORDER BY id");
+    if (!st) return std::unexpected(st.error());
+    st->bind(1, caseNo);
+    std::vector<StatusEvent> out;
+    for (;;) {
+        auto row = st->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        out.push_back({st->integer(0), st->text(1), st->text(2), st->integer(3)});
+    }
+    return out;
 }
 
 Result<void> Outbox::reject(const std::string& uuid, const std::string& reason) {

@@ -80,6 +80,8 @@ public:
 
     [[nodiscard]] Result<std::vector<Record>> takeBatch(int max);  // pending → sending, oldest first
     [[nodiscard]] Result<void> acknowledge(const std::string& uuid);
+    // Several at once: one transaction and one WAL checkpoint (a drained batch).
+    [[nodiscard]] Result<void> acknowledge(const std::vector<std::string>& uuids);
     [[nodiscard]] Result<void> reject(const std::string& uuid, const std::string& reason);
     [[nodiscard]] Result<void> requeue(const std::string& uuid, const std::string& error);
 
@@ -89,6 +91,16 @@ public:
     [[nodiscard]] Result<int> ratingsFor(const std::string& instance);
     // The record with this case number if the mobile's last four digits match.
     [[nodiscard]] Result<std::optional<Record>> lookup(const std::string& caseNo, const std::string& mobileLast4);
+
+    // Case statuses the hub sent down (id = the hub's event id, the sync cursor).
+    struct StatusEvent {
+        std::int64_t id = 0;
+        std::string caseNo, status;
+        std::int64_t at = 0;  // Unix s
+    };
+    [[nodiscard]] Result<void> recordStatuses(const std::vector<StatusEvent>& events);
+    [[nodiscard]] Result<std::int64_t> statusCursor();
+    [[nodiscard]] Result<std::vector<StatusEvent>> statusesOf(const std::string& caseNo);
 
     sql::Database& db() { return m_db; }
 

@@ -30,6 +30,7 @@ struct LookupAnswered {
     std::string caseNo;
     bool found;
     std::string statusKey = {};
+    std::vector<StatusLine> history = {};
 };
 struct SetOnline { bool online; };
 struct PageLoaded {

@@ -162,6 +162,12 @@ struct RatingForm {
 inline constexpr int kRatingsPerInstance = 2;      // the rating and one follow-up (追加评价)
 inline constexpr std::int64_t kThanksMs = 10'000;  // the thank-you page goes home by itself
 
+// One step of a case's history as this kiosk knows it.
+struct StatusLine {
+    std::string key;   // i18n key ("lookup.status_accepted")
+    std::string when;  // "2026-11-21 09:30", local time
+};
+
 // 办件查询 form: what the visitor typed and what the kiosk answered.
 struct CaseLookupForm {
     enum class Field : std::uint8_t { None, CaseNo, Mobile4 };
@@ -173,6 +179,7 @@ struct CaseLookupForm {
     bool found = false;
     std::string answerCaseNo;
     std::string statusKey;    // i18n key of the status this kiosk knows, when found
+    std::vector<StatusLine> history;  // from the centre, oldest first (may be empty)
 };
 
 enum class Modal : std::uint8_t { None, ConfirmLeave };

@@ -458,6 +458,7 @@ struct Reducer {
         f.found = a.found;
         f.answerCaseNo = a.caseNo;
         f.statusKey = a.statusKey;
+        f.history = a.history;
         return {};
     }
     Effects operator()(const SetOnline& a) {

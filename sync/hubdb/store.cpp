@@ -26,7 +26,39 @@ CREATE TABLE case_event(id {{AUTO_ID}}, number TEXT NOT NULL, device_id TEXT NOT
 CREATE INDEX case_event_device ON case_event(device_id, id);
 CREATE INDEX case_event_number ON case_event(number, id);
 )sql",
+    // 1 → 2: published content bundles (content_repo.h), and case event ids
+    // handed out in commit order (nextEventId()).
+    R"sql(
+CREATE TABLE content_bundle(version BIGINT PRIMARY KEY, size BIGINT NOT NULL, created_at BIGINT NOT NULL,
+                            sha256 TEXT NOT NULL, manifest TEXT NOT NULL);
+CREATE TABLE bundle_chunk(version BIGINT NOT NULL, idx BIGINT NOT NULL, data {{BLOB}} NOT NULL,
+                          PRIMARY KEY(version, idx));
+CREATE TABLE event_counter(name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+INSERT INTO event_counter(name, value) SELECT 'case_event', coalesce(max(id), 0) FROM case_event;
+)sql",
 };
+
+// The next case event id. The counter row stays locked until the calling
+// transaction commits, so ids become visible in the order they were given
+// out: a kiosk that has read up to id N can never later find an id below N
+// appear (with a sequence, a slow transaction could commit id 10 after a
+// kiosk had already read 11 and moved its cursor past it).
+Result<std::int64_t> nextEventId(Connection& c) {
+    auto rows = c.query("UPDATE event_counter SET value = value + 1 WHERE name = 'case_event' RETURNING value");
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return fail(ErrorCode::Internal, "the case event counter is missing: is the hub schema migrated?");
+    return asInt((*rows)[0][0]);
+}
+
+Result<void> insertEvent(Connection& c, const std::string& number, const std::string& deviceId, const std::string& status,
+                         const std::string& note, const std::string& actor, std::int64_t at) {
+    auto id = nextEventId(c);
+    if (!id) return std::unexpected(id.error());
+    auto ev = c.query("INSERT INTO case_event(id, number, device_id, status, note, actor, at) VALUES($1, $2, $3, $4, $5, $6, $7)",
+                      {*id, number, deviceId, status, note, actor, at});
+    if (!ev) return std::unexpected(ev.error());
+    return {};
+}
 
 Device deviceFrom(const Row& r) {
     Device d;
@@ -62,7 +94,10 @@ Result<void> HubStore::migrate() {
     return transaction(m_db, [&](Connection& c) -> Result<void> {
         if (auto r = c.script("CREATE TABLE IF NOT EXISTS hub_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"); !r)
             return r;
-        auto v = c.query("SELECT value FROM hub_meta WHERE key = 'schema'");
+        // Upserting the schema row locks it: hubs starting together migrate one
+        // after the other, and the second finds the work done.
+        auto v = c.query("INSERT INTO hub_meta(key, value) VALUES('schema', '0') "
+                         "ON CONFLICT(key) DO UPDATE SET value = hub_meta.value RETURNING value");
         if (!v) return std::unexpected(v.error());
         const int version = v->empty() ? 0 : int(asInt((*v)[0][0]));
         if (version > kHubSchemaVersion)
@@ -73,10 +108,7 @@ Result<void> HubStore::migrate() {
         for (int s = version; s < kHubSchemaVersion; ++s)
             if (auto r = c.script(c.ddl(kSteps[s])); !r) return r;
         if (version == kHubSchemaVersion) return {};
-        auto w = version == 0 ? c.query("INSERT INTO hub_meta(key, value) VALUES('schema', $1)",
-                                        {std::to_string(kHubSchemaVersion)})
-                              : c.query("UPDATE hub_meta SET value = $1 WHERE key = 'schema'",
-                                        {std::to_string(kHubSchemaVersion)});
+        auto w = c.query("UPDATE hub_meta SET value = $1 WHERE key = 'schema'", {std::to_string(kHubSchemaVersion)});
         if (!w) return std::unexpected(w.error());
         return {};
     });
@@ -192,6 +224,7 @@ Result<std::vector<RecordAnswer>> HubStore::storeBatch(const std::string& device
     std::vector<RecordAnswer> answers;
     auto r = transaction(m_db, [&](Connection& c) -> Result<void> {
         answers.clear();
+        std::vector<std::string> newCases;
         for (const auto& rec : records) {
             const std::string hash = payloadHash(rec);
             auto ins = c.query(
@@ -202,13 +235,7 @@ Result<std::vector<RecordAnswer>> HubStore::storeBatch(const std::string& device
                  rec.createdMs, now});
             if (!ins) return std::unexpected(ins.error());
             if (!ins->empty()) {
-                if (rec.kind == "case") {
-                    auto ev = c.query(
-                        "INSERT INTO case_event(number, device_id, status, note, actor, at) VALUES($1, $2, 'received', '', "
-                        "'hub', $3)",
-                        {rec.number, deviceId, now});
-                    if (!ev) return std::unexpected(ev.error());
-                }
+                if (rec.kind == "case") newCases.push_back(rec.number);
                 answers.push_back({rec.uuid, Outcome::Stored, 201, ""});
                 continue;
             }
@@ -220,6 +247,9 @@ Result<std::vector<RecordAnswer>> HubStore::storeBatch(const std::string& device
                 answers.push_back({rec.uuid, Outcome::Conflict, 409,
                                    "this idempotency key was already used for a different record"});
         }
+        // Last, so the event counter is locked only briefly (nextEventId()).
+        for (const auto& number : newCases)
+            if (auto e = insertEvent(c, number, deviceId, "received", "", "hub", now); !e) return e;
         return {};
     });
     if (!r) return std::unexpected(r.error());
@@ -245,10 +275,7 @@ Result<void> HubStore::addCaseEvent(const std::string& number, const std::string
         auto dev = c.query("SELECT device_id FROM record WHERE number = $1 AND kind = 'case'", {number});
         if (!dev) return std::unexpected(dev.error());
         if (dev->empty()) return fail(ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number));
-        auto ev = c.query("INSERT INTO case_event(number, device_id, status, note, actor, at) VALUES($1, $2, $3, $4, $5, $6)",
-                          {number, asText((*dev)[0][0]), status, note, actor, now});
-        if (!ev) return std::unexpected(ev.error());
-        return {};
+        return insertEvent(c, number, asText((*dev)[0][0]), status, note, actor, now);
     });
 }
 

@@ -17,7 +17,7 @@
 
 namespace kiosk::hubdb {
 
-inline constexpr int kHubSchemaVersion = 1;
+inline constexpr int kHubSchemaVersion = 2;
 
 struct UploadRecord {
     std::string uuid;

@@ -42,15 +42,24 @@ void drawCaseLookup(const Ctx& c, state::CaseLookupForm& form, state::ScrollStat
         const std::string msg = form.found ? fmt::format(fmt::runtime(c.tr("lookup.found")), form.answerCaseNo,
                                                          c.tr(form.statusKey))
                                            : fmt::format(fmt::runtime(c.tr("lookup.none")), form.answerCaseNo);
-        const ImVec2 p0 = ImGui::GetCursorScreenPos();
+        beginCard(c, width);
         const float textW = width - 2 * c.m.gap;
-        const float h = measureParagraph(c, FontRole::Body, msg, textW) + 2 * c.m.gap;
-        ImGui::GetWindowDrawList()->AddRectFilled(p0, ImVec2(p0.x + width, p0.y + h), c.p.surface, c.m.radius);
-        ImGui::GetWindowDrawList()->AddRect(p0, ImVec2(p0.x + width, p0.y + h), c.p.border, c.m.radius, 0, 2.0f);
-        ImGui::SetCursorScreenPos(ImVec2(p0.x + c.m.gap, p0.y + c.m.gap));
         paragraph(c, FontRole::Body, msg, c.p.text, textW);
-        ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + h));
-        ImGui::Dummy(ImVec2(0, 0));
+        if (form.found && !form.history.empty()) {
+            // The centre's steps, oldest first: time on the left, status beside it.
+            ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+            paragraph(c, FontRole::Small, c.tr("lookup.history"), c.p.textMuted, textW);
+            const float timeW = measureText(c, FontRole::Body, "0000-00-00 00:00").x + c.m.gap;
+            for (const auto& line : form.history) {
+                const ImVec2 at = ImGui::GetCursorScreenPos();
+                const float inset = std::round(c.px(FontRole::Body) * (c.m.elder ? 0.25f : 0.2f));  // as paragraph()
+                textAt(c, FontRole::Body, ImVec2(at.x, at.y + inset), c.p.textMuted, line.when);
+                ImGui::SetCursorScreenPos(ImVec2(at.x + timeW, at.y));
+                paragraph(c, FontRole::Body, c.tr(line.key), c.p.text, textW - timeW);
+                ImGui::SetCursorScreenPos(ImVec2(at.x, ImGui::GetCursorScreenPos().y));
+            }
+        }
+        endCard(c);
     }
     ImGui::EndGroup();
     ImGui::Dummy(ImVec2(0, c.m.pad));

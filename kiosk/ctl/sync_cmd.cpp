@@ -1,0 +1,94 @@
+// kioskctl provision / sync (sync_cmd.h).
+#include "sync_cmd.h"
+
+#include "crypto/crypto.h"
+#include "outbox/outbox.h"
+#include "client/hub_client.h"
+#include "client/sync_engine.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace kiosk::ctl {
+namespace {
+
+const char* problemName(sync::TransportProblem p) {
+    switch (p) {
+        case sync::TransportProblem::None: return "none";
+        case sync::TransportProblem::Offline: return "offline";
+        case sync::TransportProblem::Timeout: return "timeout";
+        case sync::TransportProblem::PinMismatch: return "pin_mismatch";
+        case sync::TransportProblem::BadCertificate: return "bad_certificate";
+        case sync::TransportProblem::Tls: return "tls";
+        case sync::TransportProblem::Other: return "other";
+    }
+    return "other";
+}
+
+}  // namespace
+
+std::function<int()> addSyncCommands(CLI::App& app, const std::string& dataDir) {
+    struct Opts {
+        std::string file;
+        bool force = false, once = false, json = false;
+        std::string content;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* prov = app.add_subcommand("provision", "Enroll this terminal with the hub using a provisioning file");
+    prov->add_option("--file", o->file, "The file kiosk-hub provision-file wrote")->required();
+    prov->add_flag("--force", o->force, "Enroll again even if this kiosk is already enrolled (keeps the outbox)");
+    auto* sync = app.add_subcommand("sync", "Exchange data with the hub: upload the outbox, fetch case statuses");
+    sync->add_flag("--once", o->once, "Run one cycle and exit (required: the kiosk app runs the continuous worker)")
+        ->required();
+    sync->add_flag("--json", o->json, "Print what moved as JSON");
+    sync->add_option("--content", o->content,
+                     "Content database to keep up to date from the hub (as in the kiosk config); omit to leave content alone");
+
+    return [=, &dataDir]() -> int {
+        if (prov->parsed()) {
+            auto text = crypto::readFile(o->file);
+            if (!text) return fmt::print(stderr, "kioskctl: {}\n", text.error().message), 2;
+            auto j = nlohmann::json::parse(*text, nullptr, false);
+            if (j.is_discarded()) return fmt::print(stderr, "kioskctl: {} is not JSON\n", o->file), 2;
+            auto file = protocol::parseProvisionFile(j);
+            if (!file) return fmt::print(stderr, "kioskctl: {}\n", file.error().message), 2;
+            auto c = sync::provision(dataDir, *file, o->force);
+            if (!c) return fmt::print(stderr, "kioskctl: {}\n", c.error().message), 1;
+            fmt::print("enrolled as {} for site {} with hub {}\n", c->deviceId, c->site, c->hubUrl);
+            return 0;
+        }
+        if (sync->parsed()) {
+            auto config = sync::loadHubConfig(dataDir);
+            if (!config) return fmt::print(stderr, "kioskctl: {}\n", config.error().message), 1;
+            auto box = outbox::Outbox::open(dataDir, config->deviceId);
+            if (!box) return fmt::print(stderr, "kioskctl: {}\n", box.error().message), 1;
+            sync::HubClient client(*config);
+            bundle::TrustedTime clock(std::filesystem::path(dataDir) / "trusted-time.json", bundle::buildEpochS());
+            sync::SyncEngine engine(*box, client, sync::ContentTarget{o->content, &clock});
+            const sync::SyncReport r = engine.runOnce();
+            if (o->json) {
+                nlohmann::json out = {{"ok", r.ok},         {"batches", r.batches},
+                                      {"sent", r.sent},     {"stored", r.stored},
+                                      {"duplicates", r.duplicates}, {"dead_lettered", r.deadLettered},
+                                      {"requeued", r.requeued},     {"statuses", r.statuses},
+                                      {"problem", problemName(r.problem)}, {"http_status", r.httpStatus},
+                                      {"error", r.error},   {"content_installed", r.contentInstalled},
+                                      {"content_offered", r.contentOffered}, {"content_error", r.contentError}};
+                fmt::print("{}\n", out.dump());
+            } else {
+                fmt::print("sent {} (stored {}, already there {}, dead-lettered {}, back to pending {}), {} case "
+                           "status updates{}\n",
+                           r.sent, r.stored, r.duplicates, r.deadLettered, r.requeued, r.statuses,
+                           r.ok ? "" : "; stopped: " + r.error);
+                if (r.contentInstalled) fmt::print("installed content version {}\n", r.contentInstalled);
+                if (!r.contentError.empty()) fmt::print("content not updated: {}\n", r.contentError);
+            }
+            if (!r.ok) fmt::print(stderr, "kioskctl: sync stopped: {}\n", r.error);
+            return r.ok ? 0 : 1;
+        }
+        return -1;
+    };
+}
+
+}  // namespace kiosk::ctl

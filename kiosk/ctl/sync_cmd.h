@@ -1,0 +1,16 @@
+// `kioskctl provision` and `kioskctl sync`: enroll this terminal with the hub
+// from a technician's provisioning file, and run one sync cycle by hand.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace kiosk::ctl {
+
+// Adds the commands; the returned function runs the parsed one (or returns
+// -1 if none of them was parsed). `dataDir` is kioskctl's --data.
+std::function<int()> addSyncCommands(CLI::App& app, const std::string& dataDir);
+
+}  // namespace kiosk::ctl

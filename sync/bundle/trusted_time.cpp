@@ -1,0 +1,110 @@
+// The persisted "latest known time" (see trusted_time.h). It must never read
+// the system clock: the whole point is not to trust it.
+#include "trusted_time.h"
+
+#include "bundle/manifest.h"
+#include "crypto/crypto.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <system_error>
+
+#ifndef KIOSK_BUILD_EPOCH
+#error "KIOSK_BUILD_EPOCH must be defined by sync/bundle/CMakeLists.txt"
+#endif
+
+namespace kiosk::bundle {
+namespace {
+
+using nlohmann::json;
+constexpr std::string_view kTimeFormat = "kiosk-trusted-time/1";
+
+}  // namespace
+
+std::int64_t buildEpochS() { return std::int64_t{KIOSK_BUILD_EPOCH}; }
+
+TrustedTime::TrustedTime(std::filesystem::path file, std::int64_t buildEpochS, std::int64_t persistStepS)
+    : m_file(std::move(file)), m_buildS(buildEpochS), m_persistStepS(std::max<std::int64_t>(persistStepS, 0)) {
+    m_latestS = m_buildS;
+    m_persistedS = -1;
+    const std::string build = formatIsoUtc(m_buildS);
+    std::error_code ec;
+    if (!std::filesystem::exists(m_file, ec)) {
+        m_status.source = TrustedTimeStatus::Source::MissingFile;
+        m_status.message = fmt::format("no trusted-time file {}: starting from the build date {} until the hub "
+                                       "answers",
+                                       m_file.string(), build);
+        return;
+    }
+    auto corrupt = [&](std::string_view why) {
+        m_status.source = TrustedTimeStatus::Source::CorruptFile;
+        m_status.message = fmt::format("trusted-time file {} is unreadable ({}): starting from the build date {}; "
+                                       "it is rewritten when the hub next answers",
+                                       m_file.string(), why, build);
+    };
+    auto text = crypto::readFile(m_file);
+    if (!text) {
+        corrupt("cannot read it");
+        return;
+    }
+    json doc;
+    try {
+        doc = json::parse(*text);
+    } catch (const json::exception&) {
+        corrupt("not JSON");
+        return;
+    }
+    if (!doc.is_object() || doc.value("format", "") != kTimeFormat) {
+        corrupt("unknown format");
+        return;
+    }
+    const auto it = doc.find("latest");
+    if (it == doc.end() || !it->is_number_integer() || it->get<std::int64_t>() < 0) {
+        corrupt("no time in it");
+        return;
+    }
+    const std::int64_t stored = it->get<std::int64_t>();
+    m_status.source = TrustedTimeStatus::Source::File;
+    m_persistedS = stored;
+    if (stored < m_buildS) {
+        m_status.raisedToBuildDate = true;
+        m_status.message = fmt::format("trusted time {} from {} is older than this build; using the build date {}",
+                                       formatIsoUtc(stored), m_file.string(), build);
+    } else {
+        m_latestS = stored;
+        m_status.message = fmt::format("trusted time {} from {}", formatIsoUtc(stored), m_file.string());
+    }
+}
+
+std::int64_t TrustedTime::nowS() const {
+    std::lock_guard lock(m_mutex);
+    return m_latestS;
+}
+
+Result<bool> TrustedTime::observeAuthenticated(std::int64_t epochS) {
+    std::lock_guard lock(m_mutex);
+    if (epochS <= m_latestS) return false;
+    m_latestS = epochS;
+    if (m_persistedS < 0 || m_latestS - m_persistedS >= m_persistStepS) {
+        if (auto r = persistLocked(); !r) return std::unexpected(r.error());
+    }
+    return true;
+}
+
+Result<void> TrustedTime::flush() {
+    std::lock_guard lock(m_mutex);
+    if (m_persistedS == m_latestS) return {};
+    return persistLocked();
+}
+
+Result<void> TrustedTime::persistLocked() {
+    const json doc{{"format", kTimeFormat}, {"latest", m_latestS}, {"latest_utc", formatIsoUtc(m_latestS)}};
+    if (auto r = crypto::writeFileAtomic(m_file, doc.dump(), 0644); !r)
+        return fail(ErrorCode::Io, fmt::format("cannot save the trusted time: {}", r.error().message));
+    m_persistedS = m_latestS;
+    return {};
+}
+
+}  // namespace kiosk::bundle

@@ -1,0 +1,233 @@
+// libcurl implementation of hub_client.h, and enrollment.
+#include "hub_client.h"
+
+#include "crypto/crypto.h"
+#include "crypto/x509.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <mutex>
+
+#include <unistd.h>
+
+namespace kiosk::sync {
+namespace {
+
+void curlInitOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string joinPins(const std::vector<std::string>& pins) {
+    std::string out;
+    for (const auto& p : pins) out += (out.empty() ? "" : ";") + p;
+    return out;
+}
+
+struct Collected {
+    std::string body;
+    std::optional<std::int64_t> retryAfter, date;
+    std::FILE* file = nullptr;  // downloads: 2xx bodies go here
+    CURL* curl = nullptr;
+};
+
+size_t onBody(char* p, size_t size, size_t n, void* user) {
+    auto* c = static_cast<Collected*>(user);
+    if (c->file) {
+        long status = 0;
+        curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300) return std::fwrite(p, size, n, c->file) * size;
+    }
+    c->body.append(p, size * n);
+    return size * n;
+}
+
+size_t onHeader(char* p, size_t size, size_t n, void* user) {
+    auto* c = static_cast<Collected*>(user);
+    const std::string_view line(p, size * n);
+    auto value = [&](std::string_view name) -> std::optional<std::string> {
+        if (line.size() <= name.size() || strncasecmp(line.data(), name.data(), name.size()) != 0) return std::nullopt;
+        std::string v(line.substr(name.size()));
+        while (!v.empty() && (v.back() == '\r' || v.back() == '\n')) v.pop_back();
+        while (!v.empty() && v.front() == ' ') v.erase(v.begin());
+        return v;
+    };
+    if (auto v = value("Retry-After:")) c->retryAfter = std::strtoll(v->c_str(), nullptr, 10);
+    if (auto v = value("Date:")) {
+        const time_t t = curl_getdate(v->c_str(), nullptr);
+        if (t > 0) c->date = std::int64_t(t);
+    }
+    return size * n;
+}
+
+TransportError classify(CURLcode rc, const char* detail) {
+    const std::string d = detail && *detail ? detail : curl_easy_strerror(rc);
+    switch (rc) {
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_CONNECT:
+            return {TransportProblem::Offline, fmt::format("the hub cannot be reached ({})", d)};
+        case CURLE_OPERATION_TIMEDOUT:
+            return {TransportProblem::Timeout, fmt::format("the hub did not answer in time or the transfer stalled ({})", d)};
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return {TransportProblem::PinMismatch,
+                    fmt::format("the hub's public key does not match the pins from the provisioning file: this may "
+                                "not be our hub ({})",
+                                d)};
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+            return {TransportProblem::BadCertificate,
+                    fmt::format("the hub's certificate is not valid for this fleet (expired, or not issued by the "
+                                "fleet CA): {}",
+                                d)};
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_RECV_ERROR:
+        case CURLE_SEND_ERROR:
+            return {TransportProblem::Tls, fmt::format("the secure connection to the hub failed: {}", d)};
+        default: return {TransportProblem::Other, fmt::format("request to the hub failed: {}", d)};
+    }
+}
+
+}  // namespace
+
+HubClient::HubClient(HubConfig config, ClientOptions options) : m_config(std::move(config)), m_options(options) {
+    curlInitOnce();
+}
+
+std::expected<HttpResponse, TransportError> HubClient::post(const std::string& path, const std::string& json) const {
+    return request(path, &json);
+}
+
+std::expected<HttpResponse, TransportError> HubClient::get(const std::string& path) const { return request(path, nullptr); }
+
+std::expected<HttpResponse, TransportError> HubClient::download(const std::string& path, const std::filesystem::path& file,
+                                                               std::uint64_t offset) const {
+    return request(path, nullptr, &file, offset);
+}
+
+std::expected<HttpResponse, TransportError> HubClient::request(const std::string& path, const std::string* body,
+                                                               const std::filesystem::path* file,
+                                                               std::uint64_t offset) const {
+    CURL* curl = curl_easy_init();
+    if (!curl) return std::unexpected(TransportError{TransportProblem::Other, "libcurl could not start"});
+    Collected got;
+    got.curl = curl;
+    if (file) {
+        got.file = std::fopen(file->c_str(), offset > 0 ? "ab" : "wb");
+        if (!got.file) {
+            curl_easy_cleanup(curl);
+            return std::unexpected(TransportError{TransportProblem::Other, "cannot write " + file->string()});
+        }
+        if (offset > 0) curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, curl_off_t(offset));
+    }
+    char err[CURL_ERROR_SIZE] = {};
+    const std::string url = m_config.hubUrl + path;
+    const std::string pins = joinPins(m_config.pins);
+    curl_blob ca{const_cast<char*>(m_config.caPem.data()), m_config.caPem.size(), CURL_BLOB_COPY};
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+    curl_easy_setopt(curl, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, pins.c_str());
+    if (!m_config.certPem.empty()) {
+        curl_blob cert{const_cast<char*>(m_config.certPem.data()), m_config.certPem.size(), CURL_BLOB_COPY};
+        curl_blob key{const_cast<char*>(m_config.keyPem.data()), m_config.keyPem.size(), CURL_BLOB_COPY};
+        curl_easy_setopt(curl, CURLOPT_SSLCERT_BLOB, &cert);
+        curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+        curl_easy_setopt(curl, CURLOPT_SSLKEY_BLOB, &key);
+        curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+    }
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, m_options.connectTimeoutS);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, m_options.totalTimeoutS);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, m_options.lowSpeedBytesPerS);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_options.lowSpeedTimeS);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, err);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &got);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, onHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &got);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body->size()));
+    }
+    const CURLcode rc = curl_easy_perform(curl);
+    if (got.file) {
+        std::fflush(got.file);
+        ::fsync(fileno(got.file));
+        std::fclose(got.file);
+    }
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) return std::unexpected(classify(rc, err));
+    return HttpResponse{int(status), std::move(got.body), got.retryAfter, got.date};
+}
+
+Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
+    auto text = crypto::readFile(dataDir / "hub.json");
+    if (!text)
+        return fail(ErrorCode::NotFound,
+                    fmt::format("this kiosk is not provisioned ({} has no hub.json): run kioskctl provision --file FILE",
+                                dataDir.string()));
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return fail(ErrorCode::Parse, fmt::format("{} is not valid JSON", (dataDir / "hub.json").string()));
+    HubConfig c;
+    c.hubUrl = j.value("hub_url", "");
+    c.caPem = j.value("ca", "");
+    c.contentPublicKeyPem = j.value("content_public_key", "");
+    c.site = j.value("site", "");
+    c.deviceId = j.value("device_id", "");
+    c.pins = j.value("pins", std::vector<std::string>{});
+    auto cert = crypto::readFile(dataDir / "device.crt");
+    auto key = crypto::readFile(dataDir / "device-tls.key");
+    if (!cert || !key) return fail(ErrorCode::NotFound, "the device certificate or key is missing: provision this kiosk again");
+    c.certPem = *cert;
+    c.keyPem = *key;
+    return c;
+}
+
+Result<HubConfig> provision(const std::filesystem::path& dataDir, const protocol::ProvisionFile& file, bool force) {
+    if (!force && std::filesystem::exists(dataDir / "hub.json"))
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{} is already enrolled; pass --force to enroll it again (its outbox is kept)",
+                                dataDir.string()));
+    auto key = crypto::generateEcKey();
+    if (!key) return std::unexpected(key.error());
+    auto csr = crypto::makeCsr(*key, "kiosk");
+    if (!csr) return std::unexpected(csr.error());
+    HubConfig c{file.hubUrl, file.caPem, file.contentPublicKeyPem, file.site, "", file.pins, "", ""};
+    HubClient client(c);
+    auto res = client.post("/v1/enroll", protocol::toJson(protocol::EnrollRequest{file.token, *csr}).dump());
+    if (!res) return fail(ErrorCode::Io, res.error().message);
+    auto j = nlohmann::json::parse(res->body, nullptr, false);
+    if (res->status != 201) {
+        const std::string why = !j.is_discarded() && j.contains("error") ? j["error"].get<std::string>() : res->body;
+        return fail(ErrorCode::InvalidArgument, fmt::format("the hub refused enrollment ({}): {}", res->status, why));
+    }
+    auto er = protocol::parseEnrollResponse(j);
+    if (!er) return std::unexpected(er.error());
+    // Key first (0600), then certificate, then hub.json last: a kiosk with
+    // hub.json is enrolled, so a crash halfway leaves it not enrolled.
+    if (auto w = crypto::writeFileAtomic(dataDir / "device-tls.key", *key, 0600); !w) return std::unexpected(w.error());
+    if (auto w = crypto::writeFileAtomic(dataDir / "device.crt", er->certificatePem, 0644); !w) return std::unexpected(w.error());
+    const nlohmann::json hub = {{"hub_url", file.hubUrl}, {"pins", file.pins},   {"ca", file.caPem},
+                                {"content_public_key", file.contentPublicKeyPem}, {"site", er->site},
+                                {"device_id", er->deviceId}};
+    if (auto w = crypto::writeFileAtomic(dataDir / "hub.json", hub.dump(2) + "\n", 0644); !w) return std::unexpected(w.error());
+    c.deviceId = er->deviceId;
+    c.site = er->site;
+    c.certPem = er->certificatePem;
+    c.keyPem = *key;
+    return c;
+}
+
+}  // namespace kiosk::sync

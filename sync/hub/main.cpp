@@ -1,0 +1,330 @@
+// kiosk-hub: the central server kiosks sync with, and the command line that
+// central staff and technicians use on it.
+//
+//   kiosk-hub serve --data DIR [--listen HOST:PORT] [--db SPEC]
+//   kiosk-hub provision-file --data DIR --site NAME --out FILE [--ttl 24h] [--url URL]
+//   kiosk-hub device revoke ID --data DIR
+//   kiosk-hub devices --data DIR [--json]
+//   kiosk-hub content publish DB [--ttl 30d]
+//   kiosk-hub cases list [--status S] [--json] | show NUMBER [--json] | update-status NUMBER STATUS [--note N]
+//
+// Exit codes: 0 ok, 1 failure, 2 bad usage or input.
+#include "base/log.h"
+#include "crypto/crypto.h"
+#include "crypto/x509.h"
+#include "bundle/manifest.h"
+#include "hubdb/case_queries.h"
+#include "hubdb/content_repo.h"
+#include "sqlite/sqlite.h"
+#include "hubdb/store.h"
+#include "lifecycle.h"
+#include "keys.h"
+#include "protocol/protocol.h"
+#include "server.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace kiosk;
+
+namespace {
+
+std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// "24h", "30m", "7d", "90s" → seconds; -1 when malformed.
+std::int64_t parseDuration(const std::string& s) {
+    if (s.size() < 2) return -1;
+    char* end = nullptr;
+    const long long n = std::strtoll(s.c_str(), &end, 10);
+    if (n <= 0 || end != s.c_str() + s.size() - 1) return -1;
+    switch (s.back()) {
+        case 's': return n;
+        case 'm': return n * 60;
+        case 'h': return n * 3600;
+        case 'd': return n * 86'400;
+        default: return -1;
+    }
+}
+
+struct Opened {
+    std::unique_ptr<hubdb::Database> db;
+    std::unique_ptr<hubdb::HubStore> store;
+};
+
+Result<Opened> openStore(const std::string& dataDir, const std::string& dbSpec, int pool) {
+    std::error_code ec;
+    fs::create_directories(dataDir, ec);
+    const std::string spec = dbSpec.empty() ? (fs::path(dataDir) / "hub.db").string() : dbSpec;
+    auto db = hubdb::openDatabase(spec, pool);
+    if (!db) return std::unexpected(db.error());
+    Opened o{std::move(*db), nullptr};
+    o.store = std::make_unique<hubdb::HubStore>(*o.db);
+    if (auto m = o.store->migrate(); !m) return std::unexpected(m.error());
+    return o;
+}
+
+int failWith(const Error& e) {
+    fmt::print(stderr, "kiosk-hub: {}\n", e.message);
+    return e.code == ErrorCode::InvalidArgument || e.code == ErrorCode::Config || e.code == ErrorCode::Parse ? 2 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    log::init();
+    CLI::App cli{"kiosk-hub: the central server kiosks sync with"};
+    cli.require_subcommand(1);
+    std::string dataDir = "/var/lib/kiosk-hub";
+    std::string dbSpec;
+    cli.add_option("--data", dataDir, "Data folder: keys, certificates and (by default) the SQLite database")
+        ->capture_default_str();
+    cli.add_option("--db", dbSpec,
+                   "Database: a SQLite file (default DATA/hub.db) or postgresql://user@host:port/dbname");
+
+    auto* serve = cli.add_subcommand("serve", "Serve kiosks over HTTPS (mutual TLS for devices)");
+    std::string listen = "127.0.0.1:8443";
+    std::vector<std::string> names;
+    int pool = 8;
+    serve->add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free one (written to DATA/hub.url)")
+        ->capture_default_str();
+    serve->add_option("--name", names, "Extra DNS names or IPs for a new server certificate (repeatable)");
+    serve->add_option("--pool", pool, "Database connections")->capture_default_str();
+
+    auto* prov = cli.add_subcommand("provision-file", "Write what a technician carries to a new terminal");
+    std::string site, out, ttl = "24h", url;
+    prov->add_option("--site", site, "Site name the terminal serves (e.g. 青浦区行政服务中心)")->required();
+    prov->add_option("--out", out, "File to write (keep it private: it holds a one-time token)")->required();
+    prov->add_option("--ttl", ttl, "How long the enrollment token stays valid: 90s, 30m, 24h, 7d")->capture_default_str();
+    prov->add_option("--url", url, "Hub URL kiosks reach (default: the URL in DATA/hub.url written by serve)");
+
+    auto* device = cli.add_subcommand("device", "Manage one device");
+    device->require_subcommand(1);
+    auto* revoke = device->add_subcommand("revoke", "Refuse this device from its next request on");
+    std::string deviceId;
+    revoke->add_option("ID", deviceId, "Device ID, e.g. KS0001")->required();
+
+    auto* devices = cli.add_subcommand("devices", "List the fleet: site, last seen, certificate expiry, revoked");
+    bool json = false;
+    devices->add_flag("--json", json, "One JSON object per device, one per line");
+
+    auto* cases = cli.add_subcommand("cases", "Cases kiosks sent in, for the staff who handle them");
+    cases->require_subcommand(1);
+    auto* casesList = cases->add_subcommand("list", "Cases with their current status, oldest first");
+    std::string statusFilter;
+    int limit = 1000;
+    casesList->add_option("--status", statusFilter, "Only cases in this status (received, accepted, …)");
+    casesList->add_option("--limit", limit, "At most this many")->capture_default_str();
+    casesList->add_flag("--json", json, "One JSON object per case, one per line");
+    auto* casesShow = cases->add_subcommand("show", "One case: fields, contact details and status history");
+    std::string number;
+    casesShow->add_option("NUMBER", number, "Case number from the receipt")->required();
+    casesShow->add_flag("--json", json, "Print JSON");
+    auto* casesUpdate = cases->add_subcommand("update-status", "Move a case along its life cycle (sent down to the kiosk)");
+    std::string newStatus, note, actor = "staff";
+    casesUpdate->add_option("NUMBER", number, "Case number")->required();
+    casesUpdate->add_option("STATUS", newStatus,
+                            "accepted, dispatched, handling, replied, closed, revisited, rated, returned, extended, merged")
+        ->required();
+    casesUpdate->add_option("--note", note, "Internal note (stays at the hub; never sent to kiosks)");
+    casesUpdate->add_option("--actor", actor, "Who made the change")->capture_default_str();
+
+    auto* content = cli.add_subcommand("content", "Publish content databases to the fleet as signed bundles");
+    content->require_subcommand(1);
+    auto* publish = content->add_subcommand(
+        "publish", "Sign DB (made by kioskctl content import) as the next version; kiosks install it on their next sync");
+    std::string contentDb, contentTtl = "30d";
+    publish->add_option("DB", contentDb, "Content database file")->required()->check(CLI::ExistingFile);
+    publish->add_option("--ttl", contentTtl,
+                        "How long kiosks accept this version before it counts as frozen (publish again before): 7d, 30d")
+        ->capture_default_str();
+
+    CLI11_PARSE(cli, argc, argv);
+
+    if (publish->parsed()) {
+        const std::int64_t ttlS = parseDuration(contentTtl);
+        if (ttlS <= 0) return failWith({ErrorCode::InvalidArgument, fmt::format("--ttl {}: use 7d or 30d", contentTtl)});
+        auto keys = hub::loadOrCreateKeys(dataDir, {"127.0.0.1", "localhost"}, unixNow());
+        if (!keys) return failWith(keys.error());
+        auto st = openStore(dataDir, dbSpec, 1);
+        if (!st) return failWith(st.error());
+        std::int64_t schema = 0;
+        {
+            auto file = sql::Database::open(contentDb, SQLITE_OPEN_READONLY);
+            if (!file) return failWith({ErrorCode::InvalidArgument, fmt::format("{} is not a SQLite database", contentDb)});
+            schema = file->scalarInt("PRAGMA user_version").value_or(0);
+        }
+        auto version = hubdb::nextBundleVersion(*st->db);
+        if (!version) return failWith(version.error());
+        const std::int64_t now = unixNow();
+        auto manifest = bundle::makeManifest(contentDb, *version, now, ttlS, int(schema));
+        if (!manifest) return failWith(manifest.error());
+        auto signedM = bundle::signManifest(*manifest, keys->contentKey);
+        if (!signedM) return failWith(signedM.error());
+        hubdb::PublishedBundle meta{*version, (*manifest)["size"].get<std::int64_t>(), now,
+                                    (*manifest)["sha256"].get<std::string>(), bundle::serializeSignedManifest(*signedM)};
+        if (auto w = hubdb::storeBundle(*st->db, meta, contentDb); !w) return failWith(w.error());
+        fmt::print("published content version {} ({} bytes, sha256 {}, expires {})\n", *version, meta.size, meta.sha256,
+                   (*manifest)["expires"].get<std::string>());
+        return 0;
+    }
+
+    if (casesList->parsed() || casesShow->parsed() || casesUpdate->parsed()) {
+        auto st = openStore(dataDir, dbSpec, 1);
+        if (!st) return failWith(st.error());
+        if (casesList->parsed()) {
+            auto list = hubdb::listCases(*st->db, statusFilter, limit);
+            if (!list) return failWith(list.error());
+            for (const auto& c : *list) {
+                if (json)
+                    fmt::print("{}\n", nlohmann::json{{"number", c.number}, {"device", c.deviceId}, {"status", c.status},
+                                                      {"received_at", c.receivedAt}, {"status_at", c.statusAt},
+                                                      {"public", c.publicData}}
+                                           .dump());
+                else
+                    fmt::print("{}  {}  {} ({})  {}\n", c.number, c.deviceId, c.status, hub::statusLabel(c.status),
+                               c.publicData.value("case_kind", ""));
+            }
+            return 0;
+        }
+        if (casesShow->parsed()) {
+            auto d = hubdb::showCase(*st->db, number);
+            if (!d) return failWith(d.error());
+            if (!*d) return failWith({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
+            nlohmann::json history = nlohmann::json::array();
+            for (const auto& e : (*d)->history)
+                history.push_back({{"status", e.status}, {"at", e.at}, {"actor", e.actor}, {"note", e.note}});
+            const nlohmann::json shown = {{"number", (*d)->summary.number}, {"device", (*d)->summary.deviceId},
+                                        {"status", (*d)->summary.status}, {"public", (*d)->summary.publicData},
+                                        {"personal", (*d)->personalData}, {"history", history}};
+            fmt::print("{}\n", shown.dump(json ? -1 : 2));
+            return 0;
+        }
+        auto d = hubdb::showCase(*st->db, number);
+        if (!d) return failWith(d.error());
+        if (!*d) return failWith({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
+        const std::string from = (*d)->summary.status;
+        if (!hub::transitionAllowed(from, newStatus)) {
+            std::string allowed;
+            for (const auto& s : hub::nextStatuses(from)) allowed += (allowed.empty() ? "" : ", ") + s;
+            return failWith({ErrorCode::InvalidArgument,
+                             fmt::format("case {} is {} ({}); it can move to: {}", number, from, hub::statusLabel(from),
+                                         allowed.empty() ? "nothing (final)" : allowed)});
+        }
+        if (auto r = st->store->addCaseEvent(number, newStatus, note, actor, unixNow()); !r) return failWith(r.error());
+        fmt::print("case {}: {} → {} ({})\n", number, from, newStatus, hub::statusLabel(newStatus));
+        return 0;
+    }
+
+    if (serve->parsed()) {
+        const auto colon = listen.rfind(':');
+        if (colon == std::string::npos) return failWith({ErrorCode::InvalidArgument, "--listen must be HOST:PORT"});
+        hub::ServerOptions opt;
+        opt.host = listen.substr(0, colon);
+        opt.port = std::atoi(listen.c_str() + colon + 1);
+        std::vector<std::string> hosts{opt.host, "127.0.0.1", "localhost"};
+        hosts.insert(hosts.end(), names.begin(), names.end());
+        bool created = false;
+        auto keys = hub::loadOrCreateKeys(dataDir, hosts, unixNow(), &created);
+        if (!keys) return failWith(keys.error());
+        if (created) log::channel("hub")->info("made the CA, server certificate and content-signing key in {}", dataDir);
+        if (auto cert = crypto::inspectCert(keys->serverCert); cert && cert->validity.notAfter < unixNow())
+            log::channel("hub")->error("the server certificate in {} expired; kiosks will refuse this hub", dataDir);
+        auto st = openStore(dataDir, dbSpec, pool);
+        if (!st) return failWith(st.error());
+        // Signals are taken by a thread, so stopping is not done in a handler.
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        hub::HubServer server(opt, *st->store, *keys, unixNow);
+        auto port = server.bind();
+        if (!port) return failWith(port.error());
+        const std::string hubUrl = fmt::format("https://{}:{}", opt.host, *port);
+        if (auto w = crypto::writeFileAtomic(fs::path(dataDir) / "hub.url", hubUrl + "\n", 0644); !w) return failWith(w.error());
+        log::channel("hub")->info("kiosk-hub serving {} with {} ({})", hubUrl, st->db->describe(), st->db->dialect());
+        std::thread signals([&] {
+            int sig = 0;
+            sigwait(&set, &sig);
+            log::channel("hub")->info("signal {}: stopping", sig);
+            server.stop();
+        });
+        server.run();
+        pthread_kill(signals.native_handle(), SIGTERM);  // wake the waiter if run() ended first
+        signals.join();
+        return 0;
+    }
+    if (prov->parsed()) {
+        const std::int64_t ttlS = parseDuration(ttl);
+        if (ttlS <= 0) return failWith({ErrorCode::InvalidArgument, fmt::format("--ttl {}: use 90s, 30m, 24h or 7d", ttl)});
+        if (url.empty()) {
+            auto saved = crypto::readFile(fs::path(dataDir) / "hub.url");
+            if (!saved)
+                return failWith({ErrorCode::InvalidArgument,
+                                 "no --url given and no DATA/hub.url yet: start kiosk-hub serve once or pass --url"});
+            url = saved->substr(0, saved->find_first_of("\r\n"));
+        }
+        auto keys = hub::loadOrCreateKeys(dataDir, {"127.0.0.1", "localhost"}, unixNow());
+        if (!keys) return failWith(keys.error());
+        auto st = openStore(dataDir, dbSpec, 1);
+        if (!st) return failWith(st.error());
+        protocol::ProvisionFile p;
+        p.hubUrl = url;
+        p.pins = keys->pins();
+        p.caPem = keys->caCert;
+        p.contentPublicKeyPem = keys->contentPub;
+        p.site = site;
+        p.token = crypto::randomToken(24);
+        p.expiresAt = unixNow() + ttlS;
+        if (auto r = st->store->addToken(p.token, site, unixNow(), p.expiresAt); !r) return failWith(r.error());
+        if (auto w = crypto::writeFileAtomic(out, protocol::toJson(p).dump(2) + "\n", 0600); !w) return failWith(w.error());
+        fmt::print("wrote {} for site {} (token valid for {}, until {})\n", out, site, ttl, p.expiresAt);
+        return 0;
+    }
+    if (revoke->parsed()) {
+        auto st = openStore(dataDir, dbSpec, 1);
+        if (!st) return failWith(st.error());
+        auto r = st->store->revoke(deviceId, unixNow());
+        if (!r) return failWith(r.error());
+        if (!*r) {
+            auto d = st->store->device(deviceId);
+            if (d && !d->has_value()) return failWith({ErrorCode::NotFound, fmt::format("no device {}", deviceId)});
+            fmt::print("device {} was already revoked\n", deviceId);
+            return 0;
+        }
+        fmt::print("device {} revoked: refused from its next request\n", deviceId);
+        return 0;
+    }
+    if (devices->parsed()) {
+        auto st = openStore(dataDir, dbSpec, 1);
+        if (!st) return failWith(st.error());
+        auto list = st->store->devices();
+        if (!list) return failWith(list.error());
+        for (const auto& d : *list) {
+            if (json) {
+                nlohmann::json j = {{"id", d.id},
+                                    {"site", d.site},
+                                    {"enrolled_at", d.enrolledAt},
+                                    {"cert_not_after", d.certNotAfter},
+                                    {"last_seen", d.lastSeen ? nlohmann::json(*d.lastSeen) : nlohmann::json(nullptr)},
+                                    {"revoked", d.revokedAt.has_value()},
+                                    {"heartbeat", d.heartbeat}};
+                fmt::print("{}\n", j.dump());
+            } else {
+                fmt::print("{}  {}  last seen {}  certificate until {}{}\n", d.id, d.site,
+                           d.lastSeen ? std::to_string(*d.lastSeen) : "never", d.certNotAfter,
+                           d.revokedAt ? "  REVOKED" : "");
+            }
+        }
+        return 0;
+    }
+    return 2;
+}

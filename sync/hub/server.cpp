@@ -1,0 +1,353 @@
+// HubServer: routes, device authentication and request metrics.
+#include "server.h"
+
+#include "base/log.h"
+#include "crypto/crypto.h"
+#include "crypto/x509.h"
+#include "hubdb/content_repo.h"
+#include "protocol/protocol.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <map>
+#include <mutex>
+
+namespace kiosk::hub {
+namespace {
+
+auto logger() { return log::channel("hub"); }
+
+std::string httpDate(std::int64_t t) {
+    std::tm tm{};
+    const std::time_t tt = std::time_t(t);
+    gmtime_r(&tt, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
+
+void reply(httplib::Response& res, int status, const nlohmann::json& body) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json");
+}
+
+void refuse(httplib::Response& res, int status, const std::string& message) {
+    reply(res, status, {{"error", message}});
+}
+
+struct Metrics {
+    std::mutex mutex;
+    std::map<std::pair<std::string, int>, long> requests;  // (route, status) → count
+    std::map<std::string, double> latencyMsSum;
+    std::atomic<long> recordsStored{0}, recordsDuplicate{0}, recordsConflict{0}, enrollments{0};
+
+    std::string text() {
+        std::lock_guard lock(mutex);
+        std::string out = "# TYPE kiosk_hub_requests_total counter\n";
+        for (const auto& [k, n] : requests)
+            out += fmt::format("kiosk_hub_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", k.first, k.second, n);
+        out += "# TYPE kiosk_hub_request_ms_sum counter\n";
+        for (const auto& [route, ms] : latencyMsSum)
+            out += fmt::format("kiosk_hub_request_ms_sum{{route=\"{}\"}} {:.3f}\n", route, ms);
+        out += fmt::format("kiosk_hub_records_total{{outcome=\"stored\"}} {}\n", recordsStored.load());
+        out += fmt::format("kiosk_hub_records_total{{outcome=\"duplicate\"}} {}\n", recordsDuplicate.load());
+        out += fmt::format("kiosk_hub_records_total{{outcome=\"conflict\"}} {}\n", recordsConflict.load());
+        out += fmt::format("kiosk_hub_enrollments_total {}\n", enrollments.load());
+        return out;
+    }
+};
+
+}  // namespace
+
+struct HubServer::Impl {
+    ServerOptions opt;
+    hubdb::HubStore& store;
+    HubKeys keys;
+    std::function<std::int64_t()> now;
+    std::unique_ptr<httplib::SSLServer> server;
+    Metrics metrics;
+
+    Impl(ServerOptions o, hubdb::HubStore& s, const HubKeys& k, std::function<std::int64_t()> c)
+        : opt(std::move(o)), store(s), keys(k), now(std::move(c)) {}
+
+    // The device behind this request, or an answer already written to `res`.
+    std::optional<hubdb::Device> authenticate(const httplib::Request& req, httplib::Response& res) {
+        const std::string from = req.remote_addr;
+        X509* peer = req.ssl ? SSL_get1_peer_certificate(req.ssl) : nullptr;
+        if (!peer) {
+            logger()->warn("refused {} {} from {}: no client certificate (a device must enroll first)", req.method,
+                           req.path, from);
+            refuse(res, 401, "a device certificate is required: enroll this kiosk with kioskctl provision");
+            return std::nullopt;
+        }
+        const long verify = SSL_get_verify_result(req.ssl);
+        char cn[128] = {};
+        X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, cn, sizeof cn);
+        X509_free(peer);
+        if (verify != X509_V_OK) {
+            logger()->warn("refused {} {} from {} (certificate CN {}): {}", req.method, req.path, from, cn,
+                           X509_verify_cert_error_string(verify));
+            refuse(res, 401, fmt::format("the device certificate is not valid: {}", X509_verify_cert_error_string(verify)));
+            return std::nullopt;
+        }
+        auto d = store.device(cn);
+        if (!d) {
+            logger()->error("device lookup failed: {}", d.error().message);
+            refuse(res, 503, "the hub's database is unavailable; try again later");
+            return std::nullopt;
+        }
+        if (!d->has_value()) {
+            logger()->warn("refused {} {} from {}: device {} is not enrolled here", req.method, req.path, from, cn);
+            refuse(res, 403, fmt::format("device {} is not known to this hub", cn));
+            return std::nullopt;
+        }
+        if ((*d)->revokedAt) {
+            logger()->warn("refused {} {} from {}: device {} was revoked", req.method, req.path, from, cn);
+            refuse(res, 403, fmt::format("device {} has been revoked; a technician must provision it again", cn));
+            return std::nullopt;
+        }
+        return **d;
+    }
+
+    template <class F>
+    auto timed(const char* route, F&& handler) {
+        return [this, route, handler = std::forward<F>(handler)](const httplib::Request& req, httplib::Response& res) {
+            const auto start = std::chrono::steady_clock::now();
+            res.set_header("Date", httpDate(now()));
+            handler(req, res);
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            std::lock_guard lock(metrics.mutex);
+            ++metrics.requests[{route, res.status}];
+            metrics.latencyMsSum[route] += ms;
+        };
+    }
+
+    void routes() {
+        auto& s = *server;
+        s.Get("/healthz", timed("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+                  auto n = store.recordCount();
+                  if (!n) return refuse(res, 503, "database unavailable");
+                  reply(res, 200, {{"status", "ok"}, {"db", store.db().dialect()}});
+              }));
+        s.Get("/metrics", timed("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+                  res.set_content(metrics.text(), "text/plain; version=0.0.4");
+              }));
+        s.Post("/v1/enroll", timed("/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
+                   enroll(req, res);
+               }));
+        s.Post("/v1/upload", timed("/v1/upload", [this](const httplib::Request& req, httplib::Response& res) {
+                   upload(req, res);
+               }));
+        s.Get("/v1/updates", timed("/v1/updates", [this](const httplib::Request& req, httplib::Response& res) {
+                  updates(req, res);
+              }));
+        s.Get("/v1/content/manifest", timed("/v1/content/manifest", [this](const httplib::Request& req, httplib::Response& res) {
+                  if (!authenticate(req, res)) return;
+                  auto b = hubdb::latestBundle(store.db());
+                  if (!b) return refuse(res, 503, "database unavailable");
+                  if (!*b) return refuse(res, 404, "no content has been published yet");
+                  res.status = 200;
+                  res.set_content((*b)->signedManifest, "application/json");
+              }));
+        s.Get(R"(/v1/content/bundle/(\d+))", timed("/v1/content/bundle", [this](const httplib::Request& req,
+                                                                                httplib::Response& res) {
+                  if (!authenticate(req, res)) return;
+                  const std::int64_t version = std::strtoll(req.matches[1].str().c_str(), nullptr, 10);
+                  auto b = hubdb::bundleByVersion(store.db(), version);
+                  if (!b) return refuse(res, 503, "database unavailable");
+                  if (!*b) return refuse(res, 404, fmt::format("content version {} does not exist", version));
+                  // httplib answers Range requests (206) from this provider.
+                  res.set_content_provider(
+                      std::size_t((*b)->size), "application/octet-stream",
+                      [this, version](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                          auto bytes = hubdb::readBundle(store.db(), version, std::int64_t(offset),
+                                                         std::int64_t(std::min<std::size_t>(length, hubdb::kBundleChunk)));
+                          if (!bytes || bytes->empty()) return false;
+                          return sink.write(bytes->data(), bytes->size());
+                      });
+              }));
+        s.Post("/v1/renew", timed("/v1/renew", [this](const httplib::Request& req, httplib::Response& res) {
+                   renew(req, res);
+               }));
+    }
+
+    static std::optional<nlohmann::json> body(const httplib::Request& req, httplib::Response& res) {
+        auto j = nlohmann::json::parse(req.body, nullptr, false);
+        if (j.is_discarded()) {
+            refuse(res, 400, "the request body is not JSON");
+            return std::nullopt;
+        }
+        return j;
+    }
+
+    Result<std::pair<std::string, std::int64_t>> issue(const std::string& csr, const std::string& deviceId,
+                                                       std::string& pemOut) {
+        const std::int64_t t = now();
+        crypto::Validity v{t - 3600, t + opt.deviceCertDays * 86'400};
+        const std::string serialText = crypto::randomToken(8);
+        std::uint64_t serial = 0;
+        for (char ch : serialText) serial = serial * 131 + static_cast<unsigned char>(ch);
+        auto pem = crypto::issueDeviceCert(keys.caCert, keys.caKey, csr, deviceId, serial >> 1, v);
+        if (!pem) return std::unexpected(pem.error());
+        auto info = crypto::inspectCert(*pem);
+        if (!info) return std::unexpected(info.error());
+        pemOut = *pem;
+        return std::pair<std::string, std::int64_t>{info->serialHex, v.notAfter};
+    }
+
+    void enroll(const httplib::Request& req, httplib::Response& res) {
+        auto j = body(req, res);
+        if (!j) return;
+        auto er = protocol::parseEnrollRequest(*j);
+        if (!er) return refuse(res, 400, er.error().message);
+        std::string pem;
+        auto r = store.enroll(er->token, now(), [&](const std::string& id) { return issue(er->csrPem, id, pem); });
+        if (!r) {
+            logger()->warn("enrollment from {} failed: {}", req.remote_addr, r.error().message);
+            return refuse(res, r.error().code == ErrorCode::InvalidArgument ? 400 : 500, r.error().message);
+        }
+        switch (r->problem) {
+            case hubdb::TokenProblem::None: break;
+            case hubdb::TokenProblem::Unknown:
+                logger()->warn("enrollment from {} refused: unknown token", req.remote_addr);
+                return refuse(res, 403, "this enrollment token is not known to the hub; check the provisioning file");
+            case hubdb::TokenProblem::Used:
+                logger()->warn("enrollment from {} refused: token already used", req.remote_addr);
+                return refuse(res, 403, "this enrollment token has already been used; make a new provisioning file");
+            case hubdb::TokenProblem::Expired:
+                logger()->warn("enrollment from {} refused: token expired", req.remote_addr);
+                return refuse(res, 403, "this enrollment token has expired; make a new provisioning file");
+        }
+        ++metrics.enrollments;
+        logger()->info("device {} enrolled for site {} from {}", r->device.id, r->device.site, req.remote_addr);
+        reply(res, 201, protocol::toJson(protocol::EnrollResponse{r->device.id, r->device.site, pem}));
+    }
+
+    void upload(const httplib::Request& req, httplib::Response& res) {
+        auto dev = authenticate(req, res);
+        if (!dev) return;
+        auto j = body(req, res);
+        if (!j) return;
+        auto items = protocol::parseUploadRequest(*j);
+        if (!items) {
+            logger()->warn("upload from {} refused: {}", dev->id, items.error().message);
+            return refuse(res, 400, items.error().message);
+        }
+        std::vector<hubdb::UploadRecord> records;
+        records.reserve(items->size());
+        for (auto& i : *items)
+            records.push_back(hubdb::UploadRecord{std::move(i.uuid), i.seq, std::move(i.kind), std::move(i.number),
+                                                  i.createdMs, std::move(i.publicData), std::move(i.personalData)});
+        const std::int64_t t = now();
+        auto answers = store.storeBatch(dev->id, records, t);
+        if (!answers) {
+            logger()->error("upload from {} not stored: {}", dev->id, answers.error().message);
+            res.set_header("Retry-After", "5");
+            return refuse(res, 503, "the hub could not store the batch; it will be retried");
+        }
+        std::vector<protocol::UploadAnswer> out;
+        for (const auto& a : *answers) {
+            (a.code == 201 ? metrics.recordsStored : a.code == 200 ? metrics.recordsDuplicate : metrics.recordsConflict)++;
+            if (a.code == 409) logger()->warn("device {}: record {} reuses an idempotency key with another payload", dev->id, a.uuid);
+            out.push_back({a.uuid, a.code, a.message});
+        }
+        (void)store.seen(dev->id, t, nullptr);
+        reply(res, 200, protocol::uploadResponse(out));
+    }
+
+    void updates(const httplib::Request& req, httplib::Response& res) {
+        auto dev = authenticate(req, res);
+        if (!dev) return;
+        std::int64_t after = 0;
+        if (req.has_param("after")) after = std::strtoll(req.get_param_value("after").c_str(), nullptr, 10);
+        auto events = store.eventsForDevice(dev->id, after, 500);
+        if (!events) return refuse(res, 503, "database unavailable");
+        std::vector<protocol::CaseUpdate> out;
+        for (const auto& e : *events) out.push_back({e.id, e.number, e.status, e.note, e.at});
+        (void)store.seen(dev->id, now(), nullptr);
+        reply(res, 200, protocol::updatesResponse(out));
+    }
+
+    void renew(const httplib::Request& req, httplib::Response& res) {
+        auto dev = authenticate(req, res);
+        if (!dev) return;
+        auto j = body(req, res);
+        if (!j) return;
+        if (!j->contains("csr") || !(*j)["csr"].is_string()) return refuse(res, 400, "renewal: 'csr' is missing");
+        std::string pem;
+        auto cert = issue((*j)["csr"].get<std::string>(), dev->id, pem);
+        if (!cert) return refuse(res, 400, cert.error().message);
+        if (auto r = store.renewed(dev->id, cert->first, cert->second); !r) return refuse(res, 503, "database unavailable");
+        logger()->info("device {} renewed its certificate", dev->id);
+        reply(res, 201, {{"certificate", pem}});
+    }
+};
+
+HubServer::HubServer(ServerOptions options, hubdb::HubStore& store, const HubKeys& keys,
+                     std::function<std::int64_t()> clock)
+    : m(std::make_unique<Impl>(std::move(options), store, keys, std::move(clock))) {}
+
+HubServer::~HubServer() = default;
+
+Result<int> HubServer::bind() {
+    const HubKeys& k = m->keys;
+    std::string problem;
+    m->server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) -> bool {
+        SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+        SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+        auto loadPem = [](const std::string& pem) { return BIO_new_mem_buf(pem.data(), int(pem.size())); };
+        BIO* cb = loadPem(k.serverCert);
+        X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
+        BIO_free(cb);
+        BIO* kb = loadPem(k.serverKey);
+        EVP_PKEY* key = PEM_read_bio_PrivateKey(kb, nullptr, nullptr, nullptr);
+        BIO_free(kb);
+        BIO* ab = loadPem(k.caCert);
+        X509* ca = PEM_read_bio_X509(ab, nullptr, nullptr, nullptr);
+        BIO_free(ab);
+        bool ok = cert && key && ca && SSL_CTX_use_certificate(&ctx, cert) == 1 && SSL_CTX_use_PrivateKey(&ctx, key) == 1 &&
+                  SSL_CTX_check_private_key(&ctx) == 1;
+        if (ok) {
+            X509_STORE* st = SSL_CTX_get_cert_store(&ctx);
+            X509_STORE_add_cert(st, ca);
+            STACK_OF(X509_NAME)* names = sk_X509_NAME_new_null();
+            sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(ca)));
+            SSL_CTX_set_client_CA_list(&ctx, names);
+            // Ask for a device certificate, verify it if sent, but let
+            // enrollment through without one; routes check (authenticate()).
+            SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+        } else {
+            problem = "the server certificate, its key or the CA in the data folder cannot be loaded";
+        }
+        if (cert) X509_free(cert);
+        if (key) EVP_PKEY_free(key);
+        if (ca) X509_free(ca);
+        return ok;
+    });
+    if (!m->server->is_valid())
+        return fail(ErrorCode::Config, problem.empty() ? "the TLS server could not be set up" : problem);
+    m->server->set_read_timeout(30, 0);
+    m->server->set_write_timeout(30, 0);
+    m->server->set_payload_max_length(protocol::kMaxBatch * protocol::kMaxRecordBytes);
+    m->routes();
+    int port = m->opt.port;
+    if (port == 0) port = m->server->bind_to_any_port(m->opt.host);
+    else if (!m->server->bind_to_port(m->opt.host, port)) port = -1;
+    if (port <= 0)
+        return fail(ErrorCode::Io, fmt::format("cannot listen on {}:{}: is another hub running, or is the address wrong?",
+                                               m->opt.host, m->opt.port));
+    return port;
+}
+
+void HubServer::run() { m->server->listen_after_bind(); }
+
+void HubServer::stop() {
+    if (m->server) m->server->stop();
+}
+
+}  // namespace kiosk::hub

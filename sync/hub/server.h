@@ -1,0 +1,46 @@
+// kiosk-hub's HTTPS server (cpp-httplib, OpenSSL). TLS 1.2 or newer only.
+// The server asks every client for a certificate from the device CA but does
+// not require one at the handshake: enrollment (POST /v1/enroll) and
+// /healthz work with server authentication alone; every other /v1 endpoint
+// refuses a request without a valid device certificate, or from a device that
+// is unknown or revoked, with a log line saying which.
+//
+// Endpoints (docs/PROTOCOL.md): GET /healthz, GET /metrics, POST /v1/enroll,
+// POST /v1/upload, GET /v1/updates?after=ID, POST /v1/renew. Every answer
+// carries a Date header (kiosks use it as authenticated time).
+#pragma once
+
+#include "hubdb/store.h"
+#include "keys.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace kiosk::hub {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    int port = 8443;                        // 0: any free port (see boundPort())
+    std::int64_t deviceCertDays = 365;      // lifetime of an issued device certificate
+    std::int64_t renewBeforeDays = 30;      // a device renews when this close to expiry
+};
+
+class HubServer {
+public:
+    HubServer(ServerOptions options, hubdb::HubStore& store, const HubKeys& keys,
+              std::function<std::int64_t()> clock);
+    ~HubServer();
+    // Binds; false with a message when the address is taken or the keys are bad.
+    [[nodiscard]] Result<int> bind();
+    void run();   // serves until stop()
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace kiosk::hub

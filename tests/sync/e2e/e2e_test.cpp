@@ -1,0 +1,416 @@
+// End-to-end tests of kiosk ↔ hub sync with the real programs: `kiosk-hub
+// serve` on 127.0.0.1 (a free port, keys made for the test in its own data
+// folder), `kioskctl provision` / `sync --once`, the kiosk app headless for
+// the status lookup, and SIGKILL at random moments. Records are queued with
+// the kiosk's own Outbox class, exactly as the UI does. Every loop is bounded
+// in count and time.
+#include "crypto/crypto.h"
+#include "crypto/x509.h"
+#include "client/hub_client.h"
+#include "hubdb/store.h"
+#include "outbox/outbox.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace kiosk;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+fs::path testDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    fs::path dir = fs::path(KIOSK_TEST_OUT) / (std::string(info->test_suite_name()) + "." + info->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+struct Proc {
+    pid_t pid = -1;
+    fs::path out, err;
+};
+
+Proc spawn(const std::vector<std::string>& args, const fs::path& logBase) {
+    Proc p{-1, logBase.string() + ".out", logBase.string() + ".err"};
+    p.pid = fork();
+    if (p.pid == 0) {
+        const int o = open(p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = open(p.err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        dup2(o, 1);
+        dup2(e, 2);
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return p;
+}
+
+// Exit code, or -1 when it did not end in time (it is killed then).
+int waitFor(Proc& p, std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        int status = 0;
+        const pid_t r = waitpid(p.pid, &status, WNOHANG);
+        if (r == p.pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (std::chrono::steady_clock::now() > end) {
+            kill(p.pid, SIGKILL);
+            waitpid(p.pid, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+struct Ran {
+    int code = -1;
+    std::string out, err;
+};
+
+Ran run(const std::vector<std::string>& args, const fs::path& logBase, std::chrono::milliseconds timeout = 60s) {
+    Proc p = spawn(args, logBase);
+    Ran r;
+    r.code = waitFor(p, timeout);
+    r.out = slurp(p.out);
+    r.err = slurp(p.err);
+    return r;
+}
+
+int freePort() {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    close(s);
+    return ntohs(a.sin_port);
+}
+
+bool portOpen(int port) {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(std::uint16_t(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(s);
+    return ok;
+}
+
+// A kiosk-hub serving DIR on a fixed port (so kiosks find it again after a restart).
+class Hub {
+public:
+    Hub(fs::path dir, int port) : m_dir(std::move(dir)), m_port(port) {}
+    ~Hub() { stop(SIGKILL); }
+    bool start() {
+        m_proc = spawn({KIOSK_HUB_BIN, "--data", m_dir.string(), "serve", "--listen", fmt::format("127.0.0.1:{}", m_port)},
+                       m_dir.parent_path() / "hub");
+        for (int i = 0; i < 400; ++i) {  // ≤ 10 s
+            if (portOpen(m_port)) return true;
+            int status = 0;
+            if (waitpid(m_proc.pid, &status, WNOHANG) == m_proc.pid) {
+                m_proc.pid = -1;
+                return false;
+            }
+            std::this_thread::sleep_for(25ms);
+        }
+        return false;
+    }
+    void stop(int sig = SIGTERM) {
+        if (m_proc.pid <= 0) return;
+        kill(m_proc.pid, sig);
+        int status = 0;
+        waitpid(m_proc.pid, &status, 0);
+        m_proc.pid = -1;
+    }
+    std::string log() const { return slurp(m_dir.parent_path() / "hub.err"); }
+    std::string cli(const std::vector<std::string>& args, int* code = nullptr) const {
+        std::vector<std::string> all{KIOSK_HUB_BIN, "--data", m_dir.string()};
+        all.insert(all.end(), args.begin(), args.end());
+        const Ran r = run(all, m_dir.parent_path() / "hub-cli");
+        if (code) *code = r.code;
+        return r.out + r.err;
+    }
+    long records() const {
+        auto db = hubdb::openDatabase((m_dir / "hub.db").string(), 1);
+        if (!db) return -1;
+        hubdb::HubStore store(**db);
+        return store.recordCount().value_or(-1);
+    }
+    const fs::path& dir() const { return m_dir; }
+    int port() const { return m_port; }
+
+private:
+    fs::path m_dir;
+    int m_port;
+    Proc m_proc;
+};
+
+Ran kioskctl(const fs::path& kioskData, const std::vector<std::string>& args, const fs::path& logBase,
+             std::chrono::milliseconds timeout = 120s) {
+    std::vector<std::string> all{KIOSKCTL_BIN, "--data", kioskData.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return run(all, logBase, timeout);
+}
+
+// Provisions a kiosk in `kioskData` against a running hub.
+void provision(const Hub& hub, const fs::path& kioskData, const fs::path& work) {
+    int code = 0;
+    const std::string out = hub.cli({"provision-file", "--site", "青浦区行政服务中心", "--out", (work / "prov.json").string(),
+                                     "--url", fmt::format("https://127.0.0.1:{}", hub.port())},
+                                    &code);
+    ASSERT_EQ(code, 0) << out;
+    const Ran r = kioskctl(kioskData, {"provision", "--file", (work / "prov.json").string()}, work / "provision");
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    ASSERT_NE(r.out.find("enrolled as KS"), std::string::npos) << r.out;
+}
+
+// Queues `n` submissions the way the kiosk UI does; returns their case numbers.
+std::vector<std::string> enqueue(const fs::path& kioskData, int n, int first = 0) {
+    auto box = outbox::Outbox::open(kioskData.string(), "KS0001");
+    EXPECT_TRUE(box.has_value());
+    std::vector<std::string> numbers;
+    std::tm day{};
+    day.tm_year = 126;
+    day.tm_mday = 15;
+    for (int i = 0; i < n; ++i) {
+        outbox::Submission s;
+        s.kind = (first + i) % 3 == 2 ? "rating" : "case";
+        s.publicData = {{"case_kind", "投诉"}, {"i", first + i}};
+        s.personalData = {{"contact_name", "王小明"}, {"mobile", "13812345678"}};
+        s.mobileLast4 = "5678";
+        auto r = box->enqueue(s, 1'700'000'000'000 + i, day);
+        EXPECT_TRUE(r.has_value());
+        if (r) numbers.push_back(r->caseNo);
+    }
+    return numbers;
+}
+
+nlohmann::json syncOnce(const fs::path& kioskData, const fs::path& work, int* code = nullptr) {
+    const Ran r = kioskctl(kioskData, {"sync", "--once", "--json"}, work / "sync");
+    if (code) *code = r.code;
+    auto j = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
+    if (j.is_discarded()) ADD_FAILURE() << "sync printed no JSON: " << r.out << r.err;
+    return j;
+}
+
+outbox::Status outboxStatus(const fs::path& kioskData) {
+    auto box = outbox::Outbox::open(kioskData.string(), "KS0001");
+    return box ? box->status(0).value_or(outbox::Status{}) : outbox::Status{};
+}
+
+}  // namespace
+
+TEST(E2E, SubmitWhileTheHubIsDownThenEveryRecordArrivesOnce) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    hub.stop();
+
+    enqueue(dir / "kiosk", 50);
+    int code = 0;
+    auto down = syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(down["problem"], "offline") << down.dump();
+    EXPECT_EQ(outboxStatus(dir / "kiosk").pending, 50) << "a failed attempt puts everything back";
+
+    ASSERT_TRUE(hub.start()) << hub.log();
+    auto up = syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_EQ(code, 0) << up.dump();
+    EXPECT_EQ(up["stored"], 50);
+    EXPECT_EQ(hub.records(), 50);
+    const auto st = outboxStatus(dir / "kiosk");
+    EXPECT_EQ(st.acked, 50);
+    EXPECT_EQ(st.pending, 0);
+    auto again = syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_EQ(again["sent"], 0);
+    EXPECT_EQ(hub.records(), 50);
+    // Personal data left the kiosk once the hub confirmed it.
+    const std::string disk = slurp(dir / "kiosk/outbox.db") + slurp(dir / "kiosk/outbox.db-wal");
+    EXPECT_EQ(disk.find("王小明"), std::string::npos);
+}
+
+TEST(E2E, KillingTheHubAndTheKioskMidUploadStillStoresEachRecordOnce) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    constexpr int kRecords = 3000;
+    enqueue(dir / "kiosk", kRecords);
+    std::mt19937 rng(20261121);
+    const auto deadline = std::chrono::steady_clock::now() + 90s;
+    // Alternate: kill the hub while a sync runs, then kill the sync itself.
+    for (int cycle = 0; cycle < 6 && std::chrono::steady_clock::now() < deadline; ++cycle) {
+        Proc sync = spawn({KIOSKCTL_BIN, "--data", (dir / "kiosk").string(), "sync", "--once", "--json"},
+                          dir / fmt::format("sync-{}", cycle));
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 250)(rng)));
+        if (cycle % 2 == 0) {
+            hub.stop(SIGKILL);
+            (void)waitFor(sync, 60s);
+            ASSERT_TRUE(hub.start()) << hub.log();
+        } else {
+            kill(sync.pid, SIGKILL);
+            (void)waitFor(sync, 10s);
+        }
+    }
+    // Then let it finish: bounded number of calm cycles.
+    for (int i = 0; i < 5 && outboxStatus(dir / "kiosk").acked < kRecords; ++i) (void)syncOnce(dir / "kiosk", dir);
+    const auto st = outboxStatus(dir / "kiosk");
+    EXPECT_EQ(st.acked, kRecords);
+    EXPECT_EQ(st.rejected, 0) << "a resent record is a replay (200), never a conflict";
+    EXPECT_EQ(hub.records(), kRecords) << "each record stored exactly once";
+}
+
+TEST(E2E, AStatusChangeReachesTheKiosksLookup) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    const auto numbers = enqueue(dir / "kiosk", 1);
+    const auto first = syncOnce(dir / "kiosk", dir);
+    ASSERT_EQ(first["stored"], 1);
+    EXPECT_EQ(first["statuses"], 1) << "received: the hub's first state";
+    int code = 0;
+    std::string out = hub.cli({"cases", "update-status", numbers[0], "accepted", "--note", "内部备注", "--actor", "li"}, &code);
+    ASSERT_EQ(code, 0) << out;
+    out = hub.cli({"cases", "update-status", numbers[0], "rated"}, &code);
+    EXPECT_EQ(code, 2) << "not along the life cycle: " << out;
+    EXPECT_NE(out.find("it can move to: dispatched, handling, merged"), std::string::npos) << out;
+    const auto s = syncOnce(dir / "kiosk", dir);
+    EXPECT_EQ(s["statuses"], 1) << s.dump();  // accepted
+    // The visitor's 办件查询 at the kiosk shows it.
+    std::ofstream(dir / "lookup.kss") << "tap-id home.tile.lookup\ntap-id lookup.case_no\ntype " << numbers[0]
+                                      << "\ntap-id lookup.mobile4\ntype 5678\ntap-id lookup.submit\nscreenshot " << (dir / "found.png").string() << "\n";
+    const Ran k = run({KIOSK_BIN, "--headless", "--data", (dir / "kiosk").string(), "--script", (dir / "lookup.kss").string(),
+                       "--stats", (dir / "stats.json").string()},
+                      dir / "kiosk-run");
+    ASSERT_EQ(k.code, 0) << k.err;
+    const auto stats = nlohmann::json::parse(slurp(dir / "stats.json"));
+    EXPECT_EQ(stats["last_lookup_status"], "lookup.status_accepted");
+    EXPECT_EQ(slurp(dir / "kiosk/outbox.db").find("内部备注"), std::string::npos) << "staff notes stay at the hub";
+}
+
+TEST(E2E, RefusalsSayWhy) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    enqueue(dir / "kiosk", 3);
+
+    // A used token and an expired one.
+    Ran r = kioskctl(dir / "other", {"provision", "--file", (dir / "prov.json").string()}, dir / "reuse");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("already been used"), std::string::npos) << r.err;
+    int code = 0;
+    (void)hub.cli({"provision-file", "--site", "x", "--ttl", "1s", "--out", (dir / "short.json").string(), "--url",
+                   fmt::format("https://127.0.0.1:{}", hub.port())},
+                  &code);
+    ASSERT_EQ(code, 0);
+    std::this_thread::sleep_for(2100ms);
+    r = kioskctl(dir / "other2", {"provision", "--file", (dir / "short.json").string()}, dir / "expired");
+    EXPECT_NE(r.err.find("has expired"), std::string::npos) << r.err;
+
+    // Wrong pin: the kiosk refuses the hub before sending anything.
+    const fs::path hubJson = dir / "kiosk/hub.json";
+    const std::string good = slurp(hubJson);
+    auto j = nlohmann::json::parse(good);
+    j["pins"] = {"sha256//" + crypto::base64(std::string(32, 'x'))};
+    std::ofstream(hubJson) << j.dump();
+    auto s = syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(s["problem"], "pin_mismatch") << s.dump();
+    EXPECT_EQ(outboxStatus(dir / "kiosk").pending, 3);
+
+    // Wrong CA: a hub certificate this fleet's CA did not issue.
+    auto otherKey = crypto::generateEcKey();
+    ASSERT_TRUE(otherKey.has_value());
+    auto otherCa = crypto::makeCaCert(*otherKey, "Someone else's CA", {0, 4'000'000'000});
+    ASSERT_TRUE(otherCa.has_value());
+    j = nlohmann::json::parse(good);
+    j["ca"] = *otherCa;
+    std::ofstream(hubJson) << j.dump();
+    s = syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_EQ(s["problem"], "bad_certificate") << s.dump();
+    std::ofstream(hubJson) << good;
+
+    // Revoked: refused on the next request, with a log line at the hub.
+    (void)hub.cli({"device", "revoke", "KS0001"}, &code);
+    ASSERT_EQ(code, 0);
+    s = syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(s["http_status"], 403) << s.dump();
+    EXPECT_NE(s["error"].get<std::string>().find("revoked"), std::string::npos) << s.dump();
+    EXPECT_NE(hub.log().find("device KS0001 was revoked"), std::string::npos) << hub.log();
+    EXPECT_EQ(outboxStatus(dir / "kiosk").pending, 3) << "nothing is lost when refused";
+    EXPECT_EQ(hub.records(), 0);
+
+    // No client certificate at all: the hub answers 401 and logs it.
+    auto config = sync::loadHubConfig(dir / "kiosk");
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    config->certPem.clear();
+    config->keyPem.clear();
+    auto res = sync::HubClient(*config).post("/v1/upload", R"({"records": []})");
+    ASSERT_TRUE(res.has_value()) << res.error().message;
+    EXPECT_EQ(res->status, 401);
+    EXPECT_NE(hub.log().find("no client certificate"), std::string::npos) << hub.log();
+}
+
+TEST(E2E, AnExpiredServerCertificateIsRefused) {
+    const fs::path dir = testDir();
+    // Keys made for the test: a CA and a server certificate that expired yesterday.
+    const fs::path hd = dir / "hub";
+    fs::create_directories(hd);
+    const std::int64_t now = std::time(nullptr);
+    auto caKey = crypto::generateEcKey();
+    auto serverKey = crypto::generateEcKey();
+    ASSERT_TRUE(caKey && serverKey);
+    auto ca = crypto::makeCaCert(*caKey, "Kiosk fleet device CA", {now - 86'400 * 10, now + 86'400 * 365});
+    ASSERT_TRUE(ca.has_value());
+    auto cert = crypto::issueServerCert(*ca, *caKey, *serverKey, "kiosk-hub", {"127.0.0.1"}, {now - 86'400 * 10, now - 86'400});
+    ASSERT_TRUE(cert.has_value());
+    ASSERT_TRUE(crypto::writeFileAtomic(hd / "ca.key", *caKey, 0600).has_value());
+    ASSERT_TRUE(crypto::writeFileAtomic(hd / "ca.crt", *ca, 0644).has_value());
+    ASSERT_TRUE(crypto::writeFileAtomic(hd / "server.key", *serverKey, 0600).has_value());
+    ASSERT_TRUE(crypto::writeFileAtomic(hd / "server.crt", *cert, 0644).has_value());
+    Hub hub(hd, freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    EXPECT_NE(hub.log().find("server certificate"), std::string::npos) << hub.log();
+    int code = 0;
+    (void)hub.cli({"provision-file", "--site", "x", "--out", (dir / "p.json").string(), "--url",
+                   fmt::format("https://127.0.0.1:{}", hub.port())},
+                  &code);
+    ASSERT_EQ(code, 0);
+    const Ran r = kioskctl(dir / "kiosk", {"provision", "--file", (dir / "p.json").string()}, dir / "prov");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("not valid for this fleet"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "kiosk/hub.json")) << "not enrolled";
+}
