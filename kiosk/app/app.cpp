@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "checklist.h"
 #include "client/hub_client.h"
+#include "crypto/crypto.h"
 #include "validate/mobile.h"
 #include "i18n/strings.h"
 #include "ui/root.h"
@@ -162,6 +163,7 @@ Result<void> App::start() {
     if (!display) return std::unexpected(display.error());
     m_display = std::move(*display);
     m_state = state::makeInitialState(settingsFrom(m_config), m_clock->monotonicMs());
+    applySiteConfig();
     m_lastFrameMs = m_state.nowMs;
     m_stats.renderer = m_display->rendererName();
     logger()->info("kiosk {}x{} renderer {}", m_display->width(), m_display->height(), m_stats.renderer);
@@ -341,6 +343,7 @@ void App::saveCase(const state::SaveCase& r) {
         return dispatch(state::CaseSaveFailed{});
     }
     ++m_stats.casesSaved;
+    if (m_worker) m_worker->kick();  // send it while the visitor reads the receipt
     logger()->info("case saved to the outbox (seq {})", saved->seq);
     dispatch(state::CaseSaved{saved->caseNo});
 }
@@ -365,6 +368,9 @@ void App::saveRating(const state::SaveRating& r) {
                       {"channel", "self-service terminal"},
                       {"language", i18n::langTag(r.lang)}};
     if (!f.target.caseNo.empty()) sub.publicData["case_no"] = f.target.caseNo;
+    // The centre's statistics group ratings of services by department too.
+    if (f.target.kind == "service" && m_content)
+        if (auto sv = m_content->service(f.target.id); sv) sub.publicData["department_id"] = sv->service.department;
     sub.personalData = nlohmann::json::object();
     if (named) {
         const auto mobile = validate::checkMobile(f.mobile).normalised;
@@ -377,6 +383,7 @@ void App::saveRating(const state::SaveRating& r) {
         return dispatch(state::RatingSaveFailed{});
     }
     ++m_stats.ratingsSaved;
+    if (m_worker) m_worker->kick();
     logger()->info("rating saved to the outbox (seq {})", saved->seq);
     dispatch(state::RatingSaved{});
 }
@@ -569,7 +576,66 @@ void App::drawFrame(std::int64_t dtMs) {
 }
 
 // --- interactive ------------------------------------------------------------
+// Settings the centre sends for this site (DATA/site-config.json) override
+// the local config's site name and idle timeout.
+void App::applySiteConfig() {
+    auto text = crypto::readFile(std::filesystem::path(m_config.dataDir) / "site-config.json");
+    if (!text) return;
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return;
+    state::ApplySiteSettings a;
+    a.siteName = j.value("site_name", "");
+    a.siteNameEn = j.value("site_name_en", "");
+    const int idle = j.value("idle_timeout_s", 0);
+    if (idle >= 15 && idle <= 3600) a.idleTimeoutMs = std::int64_t(idle) * 1000;
+    dispatch(a);
+    logger()->info("site settings from the centre applied");
+}
+
+void App::takeSyncStatus() {
+    std::optional<sync::WorkerStatus> st;
+    {
+        std::lock_guard lock(m_syncMutex);
+        st.swap(m_syncInbox);
+    }
+    if (!st) return;
+    std::string at;
+    if (st->lastSyncS > 0) {
+        std::tm t{};
+        const std::time_t tt = std::time_t(st->lastSyncS);
+        localtime_r(&tt, &t);
+        at = fmt::format("{:02}:{:02}", t.tm_hour, t.tm_min);
+    }
+    if (st->online != m_state.online || at != m_state.lastSync) dispatch(state::SetOnline{st->online, at});
+    if (st->siteConfigChanged) applySiteConfig();
+    if (st->contentInstalledNow > 0) {
+        // A new catalog was swapped in: reopen it and reload the page shown.
+        m_content.reset();
+        if (auto store = store::ContentStore::open(m_config.contentDatabase); store) m_content = std::move(*store);
+        else logger()->error("new content could not be opened: {}", store.error().message);
+        const auto& top = m_state.session.nav.back();
+        loadPage(state::LoadPage{top.screen, top.param, m_state.session.policies.filter});
+        logger()->info("content version {} in use", st->contentInstalledNow);
+    }
+}
+
 int App::runInteractive() {
+    sync::WorkerOptions wo;
+    wo.dataDir = m_config.dataDir;
+    wo.contentDb = m_config.contentDatabase;
+    wo.intervalS = m_config.syncIntervalS;
+    wo.heartbeatS = m_config.heartbeatS;
+    wo.stallAlertMin = m_config.stallAlertMin;
+    wo.appVersion = KIOSK_APP_VERSION;
+    wo.printerState = [] { return std::string("ok"); };
+    m_worker = std::make_unique<sync::SyncWorker>(wo, [this](const sync::WorkerStatus& st) {
+        {
+            std::lock_guard lock(m_syncMutex);
+            m_syncInbox = st;
+        }
+        m_display->wake();
+    });
+    m_worker->start();
     bool quit = false;
     while (!quit) {
         std::int64_t now = m_clock->monotonicMs();
@@ -581,6 +647,7 @@ int App::runInteractive() {
         }
         const platform::EventSummary ev = m_display->waitEvents(timeout);
         if (ev.quit) break;
+        takeSyncStatus();
         if (ev.input || ev.resized) m_framesPending = std::max(m_framesPending, 3);
         now = m_clock->monotonicMs();
         tick(now);
@@ -593,6 +660,7 @@ int App::runInteractive() {
         if (ev.input) dispatch(state::UserActivity{});
     }
     logger()->info("stopping: {} frames drawn", m_stats.framesDrawn);
+    m_worker->stop();
     return 0;
 }
 

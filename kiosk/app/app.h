@@ -16,6 +16,7 @@
 #include "display.h"
 #include "input/pinyin.h"
 #include "ui/keyboard.h"
+#include "client/sync_worker.h"
 #include "outbox/outbox.h"
 #include "printer.h"
 #include "store/content_store.h"
@@ -25,6 +26,8 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 namespace kiosk::app {
@@ -104,6 +107,13 @@ private:
     CaseLookupFn m_lookup;
     std::optional<store::ContentStore> m_content;
     std::optional<outbox::Outbox> m_outbox;
+    // The sync worker (interactive runs only) and what it last reported,
+    // handed from its thread to this one.
+    std::unique_ptr<sync::SyncWorker> m_worker;
+    std::mutex m_syncMutex;
+    std::optional<sync::WorkerStatus> m_syncInbox;
+    void takeSyncStatus();
+    void applySiteConfig();
     void saveCase(const state::SaveCase& request);
     void saveRating(const state::SaveRating& request);
     // On-screen keyboard: touches on it never reach ImGui (the focused field

@@ -37,6 +37,9 @@ const std::vector<KeySpec>& schema() {
         {"ui.elder_mode", Kind::Bool},
         {"idle.timeout_s", Kind::Int, 15, 3600},
         {"idle.countdown_s", Kind::Int, 20, 300},
+        {"sync.interval_s", Kind::Int, 10, 3600},
+        {"sync.heartbeat_s", Kind::Int, 30, 86400},
+        {"sync.stall_alert_min", Kind::Int, 1, 1440},
         {"display.mode", Kind::Choice, 0, 0, {"fullscreen", "windowed"}},
         {"display.width", Kind::Int, 320, 7680},
         {"display.height", Kind::Int, 240, 4320},
@@ -149,6 +152,9 @@ void apply(const toml::table& t, Config& c) {
     if (auto v = t.at_path("ui.elder_mode").value<bool>()) c.elderMode = *v;
     integer("idle.timeout_s", c.idleTimeoutS);
     integer("idle.countdown_s", c.idleCountdownS);
+    integer("sync.interval_s", c.syncIntervalS);
+    integer("sync.heartbeat_s", c.heartbeatS);
+    integer("sync.stall_alert_min", c.stallAlertMin);
     str("display.mode", c.displayMode);
     integer("display.width", c.windowWidth);
     integer("display.height", c.windowHeight);

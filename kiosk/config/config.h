@@ -34,6 +34,9 @@ struct Config {
     int fontFace = 2;               // fonts.face, index in the collection, 0–4
     std::string contentDatabase;    // content.database, path of the content DB
     std::string printerOutput;      // printer.output, folder for the file printer
+    int syncIntervalS = 30;         // sync.interval_s, 10–3600
+    int heartbeatS = 300;           // sync.heartbeat_s, 30–86400
+    int stallAlertMin = 10;         // sync.stall_alert_min, 1–1440
 };
 
 // The compiled-in defaults (the embedded kiosk.toml).

@@ -7,6 +7,8 @@
 #include "config/config.h"
 #include "content_cmd.h"
 #include "sync_cmd.h"
+#include "outbox_import.h"
+#include "client/hub_client.h"
 #include "outbox/outbox.h"
 #include "validate/mobile.h"
 #include "validate/uscc.h"
@@ -36,6 +38,12 @@ int main(int argc, char** argv) {
     auto* outboxList = outboxCmd->add_subcommand(
         "list", "Every record: sequence, number, kind, state, attempts, last error and public fields; no personal data");
     outboxList->add_flag("--json", outboxJson, "One JSON object per line");
+    auto* outboxImport = outboxCmd->add_subcommand(
+        "import", "Queue submissions from a JSON-lines file exactly as the kiosk UI does (new key and sequence each)");
+    std::string importFile;
+    bool importExample = false;
+    outboxImport->add_option("FILE", importFile, "One submission per line (docs/PROTOCOL.md); '-' is not supported");
+    outboxImport->add_flag("--example", importExample, "Print one valid line of each kind (case, rating) and exit");
 
     auto* config = cli.add_subcommand("config", "Check or print the kiosk configuration");
     config->require_subcommand(1);
@@ -59,6 +67,26 @@ int main(int argc, char** argv) {
 
     if (const int rc = runContent(); rc >= 0) return rc;
     if (const int rc = runSync(); rc >= 0) return rc;
+    if (outboxImport->parsed()) {
+        if (importExample) {
+            fmt::print("{}", kiosk::ctl::importExample());
+            return 0;
+        }
+        if (importFile.empty()) {
+            fmt::print(stderr, "kioskctl: give the FILE to import (or --example)\n");
+            return 2;
+        }
+        // Provisioned kiosks number cases with the hub's terminal code.
+        std::string terminal = "KS01";
+        if (auto hub = kiosk::sync::loadHubConfig(dataDir); hub) terminal = hub->deviceId;
+        auto r = kiosk::ctl::importSubmissions(dataDir, terminal, importFile);
+        if (!r) {
+            fmt::print(stderr, "{}\n", r.error().message);
+            return r.error().code == kiosk::ErrorCode::InvalidArgument ? 2 : 1;
+        }
+        fmt::print("queued {} submissions ({} … {})\n", r->queued, r->firstNumber, r->lastNumber);
+        return 0;
+    }
     if (outboxStatus->parsed() || outboxList->parsed()) {
         if (!std::filesystem::exists(dataDir + "/outbox.db")) {
             fmt::print(stderr, "no outbox in {} (give the kiosk's data folder with --data)\n", dataDir);

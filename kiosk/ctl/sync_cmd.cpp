@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <memory>
 
 namespace kiosk::ctl {
@@ -67,6 +68,15 @@ std::function<int()> addSyncCommands(CLI::App& app, const std::string& dataDir) 
             bundle::TrustedTime clock(std::filesystem::path(dataDir) / "trusted-time.json", bundle::buildEpochS());
             sync::SyncEngine engine(*box, client, sync::ContentTarget{o->content, &clock});
             const sync::SyncReport r = engine.runOnce();
+            bool renewed = false;
+            if (r.ok) {
+                const auto nowS = std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count();
+                auto rn = sync::renewIfDue(dataDir, *config, 30, nowS);
+                if (!rn) fmt::print(stderr, "kioskctl: {}\n", rn.error().message);
+                renewed = rn.value_or(false);
+            }
             if (o->json) {
                 nlohmann::json out = {{"ok", r.ok},         {"batches", r.batches},
                                       {"sent", r.sent},     {"stored", r.stored},
@@ -74,7 +84,8 @@ std::function<int()> addSyncCommands(CLI::App& app, const std::string& dataDir) 
                                       {"requeued", r.requeued},     {"statuses", r.statuses},
                                       {"problem", problemName(r.problem)}, {"http_status", r.httpStatus},
                                       {"error", r.error},   {"content_installed", r.contentInstalled},
-                                      {"content_offered", r.contentOffered}, {"content_error", r.contentError}};
+                                      {"content_offered", r.contentOffered}, {"content_error", r.contentError},
+                                      {"renewed", renewed}};
                 fmt::print("{}\n", out.dump());
             } else {
                 fmt::print("sent {} (stored {}, already there {}, dead-lettered {}, back to pending {}), {} case "

@@ -105,6 +105,7 @@ Result<Outbox> Outbox::open(const std::string& dataDir, std::string terminalCode
     o.m_db = std::move(*db);
     o.m_key = *key;
     o.m_terminal = std::move(terminalCode);
+    o.m_dir = dataDir;
     return o;
 }
 

@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +104,7 @@ public:
     [[nodiscard]] Result<std::vector<StatusEvent>> statusesOf(const std::string& caseNo);
 
     sql::Database& db() { return m_db; }
+    const std::filesystem::path& dataDir() const { return m_dir; }
 
 private:
     Result<Record> read(sql::Statement& st);
@@ -111,6 +113,7 @@ private:
     sql::Database m_db;
     DeviceKey m_key;
     std::string m_terminal;
+    std::filesystem::path m_dir;
 };
 
 // Case number: terminal code + date (YYYYMMDD) + 6-digit sequence + a check

@@ -32,7 +32,14 @@ struct LookupAnswered {
     std::string statusKey = {};
     std::vector<StatusLine> history = {};
 };
-struct SetOnline { bool online; };
+struct ApplySiteSettings {  // from the centre (site-config.json)
+    std::string siteName, siteNameEn;
+    std::int64_t idleTimeoutMs = 0;  // 0 = keep
+};
+struct SetOnline {
+    bool online;
+    std::string lastSync = {};  // "09:28"; "" keeps the one shown
+};
 struct PageLoaded {
     ScreenId screen;
     std::string param;
@@ -80,7 +87,8 @@ using Action = std::variant<Navigate, Back, GoHome, ConfirmLeave, ToggleLanguage
                             SearchEdited, SearchAnswered, SetPolicyFilter, CheckAnswered, CheckStep, Print, CaseSetKind,
                             CaseSetReply, CaseToggleAccept, CaseReview, CaseConfirm, CaseSaved, CaseSaveFailed,
                             CaseClearService, PickService, ServicePicked, StartRating, RatingChecked, RatingSetLevel,
-                            RatingToggleReason, RatingToggleCallback, RatingSubmit, RatingSaved, RatingSaveFailed>;
+                            RatingToggleReason, RatingToggleCallback, RatingSubmit, RatingSaved, RatingSaveFailed,
+                            ApplySiteSettings>;
 using Actions = std::vector<Action>;
 
 // --- effects -------------------------------------------------------------

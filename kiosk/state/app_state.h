@@ -244,7 +244,8 @@ struct IdleState {
 struct AppState {
     Settings settings;
     std::int64_t nowMs = 0;          // monotonic ms, from the app's clock
-    bool online = false;             // set by the sync worker (hub issue)
+    bool online = false;             // set by the sync worker
+    std::string lastSync;            // "09:28", local time of the last complete sync ("" = never)
     VisitorSession session;
     IdleState idle;
     std::uint64_t wipes = 0;         // sessions wiped since start (for stats/tests)

@@ -461,8 +461,15 @@ struct Reducer {
         f.history = a.history;
         return {};
     }
+    Effects operator()(const ApplySiteSettings& a) {
+        if (!a.siteName.empty()) s.settings.siteName = a.siteName;
+        if (!a.siteNameEn.empty()) s.settings.siteNameEn = a.siteNameEn;
+        if (a.idleTimeoutMs > 0) s.settings.idleTimeoutMs = a.idleTimeoutMs;
+        return {};
+    }
     Effects operator()(const SetOnline& a) {
         s.online = a.online;
+        if (!a.lastSync.empty()) s.lastSync = a.lastSync;
         return {};
     }
 };
@@ -482,7 +489,7 @@ const char* actionName(const Action& action) {
                                              "CaseClearService", "PickService", "ServicePicked", "StartRating",
                                              "RatingChecked", "RatingSetLevel", "RatingToggleReason",
                                              "RatingToggleCallback", "RatingSubmit", "RatingSaved",
-                                             "RatingSaveFailed"};
+                                             "RatingSaveFailed", "ApplySiteSettings"};
     static_assert(std::size(kNames) == std::variant_size_v<Action>);
     return kNames[action.index()];
 }

@@ -77,6 +77,7 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
     bar.showHome = screen != state::ScreenId::Home;
     bar.elder = session.elderMode;
     bar.online = s.online;
+    bar.lastSync = s.lastSync;
     bar.clock = fmt::format("{:02}:{:02}", now.tm_hour, now.tm_min);
     const std::string weekday = fmt::format("date.weekday_{}", now.tm_wday);
     const std::string month = fmt::format("date.month_{}", now.tm_mon + 1);

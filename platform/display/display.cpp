@@ -183,6 +183,11 @@ public:
     }
     const char* rendererName() const override { return m_name.c_str(); }
 
+    void wake() override {
+        SDL_Event e{};
+        e.type = SDL_USEREVENT;
+        SDL_PushEvent(&e);  // thread-safe
+    }
     EventSummary waitEvents(int timeoutMs) override {
         EventSummary s;
         SDL_Event e;

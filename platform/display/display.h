@@ -58,6 +58,8 @@ public:
     virtual void present(ImDrawData* drawData, std::uint32_t background) = 0;
     // Re-uploads the font atlas after it was rebuilt.
     virtual void reloadFonts() = 0;
+    // Wakes waitEvents() from another thread (the sync worker has news).
+    virtual void wake() {}
     // The last presented frame (headless only).
     [[nodiscard]] virtual kiosk::Result<Image> capture() = 0;
 };

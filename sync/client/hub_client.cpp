@@ -92,7 +92,15 @@ TransportError classify(CURLcode rc, const char* detail) {
 
 }  // namespace
 
-HubClient::HubClient(HubConfig config, ClientOptions options) : m_config(std::move(config)), m_options(options) {
+struct HubClient::Handle {
+    CURL* curl = nullptr;
+    ~Handle() {
+        if (curl) curl_easy_cleanup(curl);
+    }
+};
+
+HubClient::HubClient(HubConfig config, ClientOptions options)
+    : m_config(std::move(config)), m_options(options), m_handle(std::make_shared<Handle>()) {
     curlInitOnce();
 }
 
@@ -110,14 +118,15 @@ std::expected<HttpResponse, TransportError> HubClient::download(const std::strin
 std::expected<HttpResponse, TransportError> HubClient::request(const std::string& path, const std::string* body,
                                                                const std::filesystem::path* file,
                                                                std::uint64_t offset) const {
-    CURL* curl = curl_easy_init();
+    if (!m_handle->curl) m_handle->curl = curl_easy_init();
+    CURL* curl = m_handle->curl;
     if (!curl) return std::unexpected(TransportError{TransportProblem::Other, "libcurl could not start"});
+    curl_easy_reset(curl);  // options from the last request go; the open connection stays
     Collected got;
     got.curl = curl;
     if (file) {
         got.file = std::fopen(file->c_str(), offset > 0 ? "ab" : "wb");
         if (!got.file) {
-            curl_easy_cleanup(curl);
             return std::unexpected(TransportError{TransportProblem::Other, "cannot write " + file->string()});
         }
         if (offset > 0) curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, curl_off_t(offset));
@@ -167,12 +176,66 @@ std::expected<HttpResponse, TransportError> HubClient::request(const std::string
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
     if (rc != CURLE_OK) return std::unexpected(classify(rc, err));
     return HttpResponse{int(status), std::move(got.body), got.retryAfter, got.date};
 }
 
+Result<void> storeRenewedIdentity(const std::filesystem::path& dataDir, const std::string& keyPem,
+                                  const std::string& certPem) {
+    // New files first; then the key, then the certificate. A crash between
+    // the two renames leaves device.crt.new matching the new key, which
+    // loadHubConfig() finishes.
+    if (auto w = crypto::writeFileAtomic(dataDir / "device-tls.key.new", keyPem, 0600); !w) return w;
+    if (auto w = crypto::writeFileAtomic(dataDir / "device.crt.new", certPem, 0644); !w) return w;
+    std::error_code ec;
+    std::filesystem::rename(dataDir / "device-tls.key.new", dataDir / "device-tls.key", ec);
+    if (ec) return fail(ErrorCode::Io, "cannot replace the device key: " + ec.message());
+    std::filesystem::rename(dataDir / "device.crt.new", dataDir / "device.crt", ec);
+    if (ec) return fail(ErrorCode::Io, "cannot replace the device certificate: " + ec.message());
+    return {};
+}
+
+Result<bool> renewIfDue(const std::filesystem::path& dataDir, HubConfig& config, int renewBeforeDays, std::int64_t nowS) {
+    auto info = crypto::inspectCert(config.certPem);
+    if (!info) return std::unexpected(info.error());
+    if (info->validity.notAfter - nowS > std::int64_t(renewBeforeDays) * 86'400) return false;
+    auto key = crypto::generateEcKey();
+    if (!key) return std::unexpected(key.error());
+    auto csr = crypto::makeCsr(*key, config.deviceId);
+    if (!csr) return std::unexpected(csr.error());
+    auto res = HubClient(config).post("/v1/renew", nlohmann::json{{"csr", *csr}}.dump());
+    if (!res) return fail(ErrorCode::Io, "certificate renewal: " + res.error().message);
+    if (res->status != 201) return fail(ErrorCode::Io, fmt::format("certificate renewal: the hub answered {}", res->status));
+    auto j = nlohmann::json::parse(res->body, nullptr, false);
+    if (j.is_discarded() || !j.contains("certificate") || !j["certificate"].is_string())
+        return fail(ErrorCode::Parse, "certificate renewal: the hub's answer has no certificate");
+    const std::string cert = j["certificate"].get<std::string>();
+    if (auto r = storeRenewedIdentity(dataDir, *key, cert); !r) return std::unexpected(r.error());
+    config.certPem = cert;
+    config.keyPem = *key;
+    return true;
+}
+
+namespace {
+
+// Finishes or undoes a renewal a crash interrupted (storeRenewedIdentity()).
+void settleRenewal(const std::filesystem::path& dataDir) {
+    const auto newCert = dataDir / "device.crt.new";
+    if (!std::filesystem::exists(newCert)) return;
+    std::error_code ec;
+    auto key = crypto::readFile(dataDir / "device-tls.key");
+    auto cert = crypto::readFile(newCert);
+    auto keyPin = key ? crypto::pinOfKey(*key) : Result<std::string>(std::unexpected(key.error()));
+    auto certInfo = cert ? crypto::inspectCert(*cert) : Result<crypto::CertInfo>(std::unexpected(cert.error()));
+    if (keyPin && certInfo && *keyPin == certInfo->pin) std::filesystem::rename(newCert, dataDir / "device.crt", ec);
+    else std::filesystem::remove(newCert, ec);
+    std::filesystem::remove(dataDir / "device-tls.key.new", ec);
+}
+
+}  // namespace
+
 Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
+    settleRenewal(dataDir);
     auto text = crypto::readFile(dataDir / "hub.json");
     if (!text)
         return fail(ErrorCode::NotFound,

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,7 +71,23 @@ private:
                                                         std::uint64_t offset = 0) const;
     HubConfig m_config;
     ClientOptions m_options;
+    // One curl handle kept between requests so the TLS connection is reused
+    // (a HubClient belongs to one thread at a time).
+    struct Handle;
+    std::shared_ptr<Handle> m_handle;
 };
+
+// Replaces the device key and certificate after a renewal so that a crash at
+// any point leaves a matching pair (loadHubConfig completes or discards a
+// half-finished swap).
+[[nodiscard]] Result<void> storeRenewedIdentity(const std::filesystem::path& dataDir, const std::string& keyPem,
+                                                const std::string& certPem);
+
+// Renews the device certificate when it expires within `renewBeforeDays`:
+// a new key and CSR, POST /v1/renew, storeRenewedIdentity(). True when it
+// renewed; `config` then holds the new pair.
+[[nodiscard]] Result<bool> renewIfDue(const std::filesystem::path& dataDir, HubConfig& config, int renewBeforeDays,
+                                      std::int64_t nowS);
 
 // Enrolls this terminal: makes the device key, sends a CSR with the file's
 // one-time token over server-authenticated TLS, and stores hub.json, the key

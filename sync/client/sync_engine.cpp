@@ -25,7 +25,10 @@ std::string refusal(const HttpResponse& res) {
 
 SyncReport SyncEngine::runOnce(int batchSize, int maxBatches) {
     SyncReport r;
-    if (upload(r, batchSize, maxBatches) && fetchStatuses(r) && !m_content.database.empty()) fetchContent(r);
+    if (upload(r, batchSize, maxBatches) && fetchStatuses(r)) {
+        fetchSiteConfig(r);
+        if (!m_content.database.empty()) fetchContent(r);
+    }
     if (r.hubTimeS && m_content.time) (void)m_content.time->observeAuthenticated(*r.hubTimeS);
     return r;
 }
@@ -146,6 +149,19 @@ bool SyncEngine::fetchStatuses(SyncReport& r) {
     return true;
 }
 
+// Site settings from the centre (site name, English name, idle timeout),
+// kept in DATA/site-config.json; the app applies them (overrides its config).
+void SyncEngine::fetchSiteConfig(SyncReport& r) {
+    auto res = m_client.get("/v1/config");
+    if (!res || res->status != 200) return;  // older hubs have none; the next cycle tries again
+    auto j = nlohmann::json::parse(res->body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return;
+    const std::string text = j.dump(2) + "\n";
+    const auto file = m_box.dataDir() / "site-config.json";
+    if (crypto::readFile(file).value_or("") == text) return;
+    if (crypto::writeFileAtomic(file, text, 0644)) r.siteConfigChanged = true;
+}
+
 void SyncEngine::fetchContent(SyncReport& r) {
     auto res = m_client.get("/v1/content/manifest");
     if (!res) {
@@ -178,7 +194,14 @@ void SyncEngine::fetchContent(SyncReport& r) {
         r.contentError = installed.error().message;
         return;
     }
-    if (fields->version <= *installed) return;
+    if (fields->version < *installed) {
+        // The hub offers older content than this kiosk has: never go back.
+        r.contentError = fmt::format("rollback refused: the hub offers content version {} but version {} is installed",
+                                     fields->version, *installed);
+        logger()->error("{}", r.contentError);
+        return;
+    }
+    if (fields->version == *installed) return;
     // Known refusals before spending the download (installBundle checks again).
     if (m_content.time && fields->expiresS <= m_content.time->nowS()) {
         r.contentError = fmt::format("content version {} refused: its manifest has expired (a frozen or replayed "

@@ -39,6 +39,7 @@ struct SyncReport {
     std::int64_t contentInstalled = 0;       // bundle version installed in this cycle (0 = none)
     std::int64_t contentOffered = 0;         // the hub's latest version (0 = none published / not asked)
     std::string contentError;                // a refused or failed content update (the old content stays)
+    bool siteConfigChanged = false;          // DATA/site-config.json was rewritten this cycle
 };
 
 // Where content goes and the clock expiry is judged by (TrustedTime).
@@ -57,6 +58,7 @@ private:
     bool upload(SyncReport& r, int batchSize, int maxBatches);
     bool fetchStatuses(SyncReport& r);
     void fetchContent(SyncReport& r);
+    void fetchSiteConfig(SyncReport& r);
     outbox::Outbox& m_box;
     const HubClient& m_client;
     ContentTarget m_content;

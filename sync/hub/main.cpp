@@ -20,6 +20,7 @@
 #include "lifecycle.h"
 #include "keys.h"
 #include "protocol/protocol.h"
+#include "ratings_cmd.h"
 #include "server.h"
 
 #include <CLI/CLI.hpp>
@@ -97,6 +98,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     serve->add_option("--name", names, "Extra DNS names or IPs for a new server certificate (repeatable)");
     serve->add_option("--pool", pool, "Database connections")->capture_default_str();
+    std::int64_t certDays = 365;
+    serve->add_option("--device-cert-days", certDays, "Lifetime of device certificates it issues (kiosks renew 30 days before)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3650));
 
     auto* prov = cli.add_subcommand("provision-file", "Write what a technician carries to a new terminal");
     std::string site, out, ttl = "24h", url;
@@ -146,7 +151,10 @@ int main(int argc, char** argv) {
                         "How long kiosks accept this version before it counts as frozen (publish again before): 7d, 30d")
         ->capture_default_str();
 
+    auto runRatings = hub::addRatingsCommands(cli, dataDir, dbSpec);
+
     CLI11_PARSE(cli, argc, argv);
+    if (cli.got_subcommand("ratings")) return runRatings();
 
     if (publish->parsed()) {
         const std::int64_t ttlS = parseDuration(contentTtl);
@@ -180,17 +188,32 @@ int main(int argc, char** argv) {
         auto st = openStore(dataDir, dbSpec, 1);
         if (!st) return failWith(st.error());
         if (casesList->parsed()) {
+            auto config = hub::loadHubConfig(dataDir);
+            if (!config) return failWith(config.error());
             auto list = hubdb::listCases(*st->db, statusFilter, limit);
             if (!list) return failWith(list.error());
+            const std::int64_t now = unixNow();
+            auto day = [](std::int64_t t) {
+                std::tm tm{};
+                const std::time_t tt = std::time_t(t);
+                gmtime_r(&tt, &tm);
+                return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+            };
             for (const auto& c : *list) {
+                // Due by the kind's deadline in DATA/hub.toml; overdue while not closed.
+                const std::string kind = c.publicData.value("case_kind", "");
+                const std::int64_t due = hub::dueAt(*config, kind, c.receivedAt);
+                const bool open = c.status != "closed" && c.status != "revisited" && c.status != "rated" &&
+                                  c.status != "merged";
+                const bool overdue = open && due > 0 && now > due;
                 if (json)
                     fmt::print("{}\n", nlohmann::json{{"number", c.number}, {"device", c.deviceId}, {"status", c.status},
                                                       {"received_at", c.receivedAt}, {"status_at", c.statusAt},
-                                                      {"public", c.publicData}}
+                                                      {"due_at", due}, {"overdue", overdue}, {"public", c.publicData}}
                                            .dump());
                 else
-                    fmt::print("{}  {}  {} ({})  {}\n", c.number, c.deviceId, c.status, hub::statusLabel(c.status),
-                               c.publicData.value("case_kind", ""));
+                    fmt::print("{}  {}  {} ({})  {}  due {}{}\n", c.number, c.deviceId, c.status,
+                               hub::statusLabel(c.status), kind, due > 0 ? day(due) : "-", overdue ? "  OVERDUE" : "");
             }
             return 0;
         }
@@ -227,6 +250,7 @@ int main(int argc, char** argv) {
         const auto colon = listen.rfind(':');
         if (colon == std::string::npos) return failWith({ErrorCode::InvalidArgument, "--listen must be HOST:PORT"});
         hub::ServerOptions opt;
+        opt.deviceCertDays = certDays;
         opt.host = listen.substr(0, colon);
         opt.port = std::atoi(listen.c_str() + colon + 1);
         std::vector<std::string> hosts{opt.host, "127.0.0.1", "localhost"};
@@ -237,6 +261,9 @@ int main(int argc, char** argv) {
         if (created) log::channel("hub")->info("made the CA, server certificate and content-signing key in {}", dataDir);
         if (auto cert = crypto::inspectCert(keys->serverCert); cert && cert->validity.notAfter < unixNow())
             log::channel("hub")->error("the server certificate in {} expired; kiosks will refuse this hub", dataDir);
+        auto config = hub::loadHubConfig(dataDir);
+        if (!config) return failWith(config.error());
+        opt.config = *config;
         auto st = openStore(dataDir, dbSpec, pool);
         if (!st) return failWith(st.error());
         // Signals are taken by a thread, so stopping is not done in a handler.
@@ -309,6 +336,11 @@ int main(int argc, char** argv) {
         auto list = st->store->devices();
         if (!list) return failWith(list.error());
         for (const auto& d : *list) {
+            // An outbox that grows: records pending for over an hour, or the
+            // kiosk itself reporting "online but not draining".
+            const auto& ob = d.heartbeat.value("outbox", nlohmann::json::object());
+            const bool growing = d.heartbeat.value("stalled", false) ||
+                                 (ob.value("pending", 0) > 0 && ob.value("oldest_pending_age_s", 0) > 3600);
             if (json) {
                 nlohmann::json j = {{"id", d.id},
                                     {"site", d.site},
@@ -316,12 +348,13 @@ int main(int argc, char** argv) {
                                     {"cert_not_after", d.certNotAfter},
                                     {"last_seen", d.lastSeen ? nlohmann::json(*d.lastSeen) : nlohmann::json(nullptr)},
                                     {"revoked", d.revokedAt.has_value()},
+                                    {"outbox_growing", growing},
                                     {"heartbeat", d.heartbeat}};
                 fmt::print("{}\n", j.dump());
             } else {
-                fmt::print("{}  {}  last seen {}  certificate until {}{}\n", d.id, d.site,
-                           d.lastSeen ? std::to_string(*d.lastSeen) : "never", d.certNotAfter,
-                           d.revokedAt ? "  REVOKED" : "");
+                fmt::print("{}  {}  last seen {}  certificate until {}  pending {}{}{}\n", d.id, d.site,
+                           d.lastSeen ? std::to_string(*d.lastSeen) : "never", d.certNotAfter, ob.value("pending", 0),
+                           growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "");
             }
         }
         return 0;

@@ -171,6 +171,20 @@ struct HubServer::Impl {
                           return sink.write(bytes->data(), bytes->size());
                       });
               }));
+        s.Get("/v1/config", timed("/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
+                  auto dev = authenticate(req, res);
+                  if (!dev) return;
+                  reply(res, 200, siteConfigJson(opt.config, dev->site));
+              }));
+        s.Post("/v1/heartbeat", timed("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res) {
+                   auto dev = authenticate(req, res);
+                   if (!dev) return;
+                   auto j = body(req, res);
+                   if (!j) return;
+                   if (!j->is_object()) return refuse(res, 400, "a heartbeat is a JSON object");
+                   if (auto r = store.seen(dev->id, now(), &*j); !r) return refuse(res, 503, "database unavailable");
+                   reply(res, 200, {{"ok", true}});
+               }));
         s.Post("/v1/renew", timed("/v1/renew", [this](const httplib::Request& req, httplib::Response& res) {
                    renew(req, res);
                }));
@@ -331,6 +345,9 @@ Result<int> HubServer::bind() {
     });
     if (!m->server->is_valid())
         return fail(ErrorCode::Config, problem.empty() ? "the TLS server could not be set up" : problem);
+    // Without TCP_NODELAY every answer waits for the client's delayed ACK
+    // (Nagle): about 40 ms a request.
+    m->server->set_tcp_nodelay(true);
     m->server->set_read_timeout(30, 0);
     m->server->set_write_timeout(30, 0);
     m->server->set_payload_max_length(protocol::kMaxBatch * protocol::kMaxRecordBytes);

@@ -6,11 +6,13 @@
 // is unknown or revoked, with a log line saying which.
 //
 // Endpoints (docs/PROTOCOL.md): GET /healthz, GET /metrics, POST /v1/enroll,
-// POST /v1/upload, GET /v1/updates?after=ID, POST /v1/renew. Every answer
+// POST /v1/upload, GET /v1/updates?after=ID, POST /v1/heartbeat, POST /v1/renew,
+// GET /v1/content/manifest, GET /v1/content/bundle/N (Range). Every answer
 // carries a Date header (kiosks use it as authenticated time).
 #pragma once
 
 #include "hubdb/store.h"
+#include "hub_config.h"
 #include "keys.h"
 
 #include <atomic>
@@ -26,6 +28,7 @@ struct ServerOptions {
     int port = 8443;                        // 0: any free port (see boundPort())
     std::int64_t deviceCertDays = 365;      // lifetime of an issued device certificate
     std::int64_t renewBeforeDays = 30;      // a device renews when this close to expiry
+    HubConfig config;                       // DATA/hub.toml: site settings sent down
 };
 
 class HubServer {

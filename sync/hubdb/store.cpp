@@ -36,6 +36,16 @@ CREATE TABLE bundle_chunk(version BIGINT NOT NULL, idx BIGINT NOT NULL, data {{B
 CREATE TABLE event_counter(name TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO event_counter(name, value) SELECT 'case_event', coalesce(max(id), 0) FROM case_event;
 )sql",
+    // 2 → 3: the centre's follow-up of bad ratings (rating_queries.h): one row
+    // per step taken — callback (核实回访), rectified (整改), explained (说明),
+    // appealed (申诉复核), feedback (反馈). The rating and the action are checked
+    // in C++ (addRatingFollowUp): no CHECK, so a new action needs no SQLite table
+    // rebuild; no REFERENCES, which SQLite would not enforce and PostgreSQL would.
+    R"sql(
+CREATE TABLE rating_follow_up(id {{AUTO_ID}}, rating_uuid TEXT NOT NULL, action TEXT NOT NULL,
+                              note TEXT NOT NULL, actor TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE INDEX rating_follow_up_rating ON rating_follow_up(rating_uuid, action);
+)sql",
 };
 
 // The next case event id. The counter row stays locked until the calling

@@ -17,7 +17,7 @@
 
 namespace kiosk::hubdb {
 
-inline constexpr int kHubSchemaVersion = 2;
+inline constexpr int kHubSchemaVersion = 3;
 
 struct UploadRecord {
     std::string uuid;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <set>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -180,4 +181,36 @@ TEST(Kioskctl, OutboxStatusCountsWithoutPersonalData) {
     EXPECT_GT(j["pending"].get<int>(), 0);
     EXPECT_EQ(j["acked"].get<int>(), 0);
     EXPECT_EQ(o.text.find("测试用户"), std::string::npos) << "no personal data";
+}
+
+TEST(Kioskctl, OutboxImportQueuesLikeTheUiOrNothingAtAll) {
+    const auto dir = freshDir("Kioskctl.Import");
+    const std::string data = "--data " + (dir / "data").string();
+    const Out ex = run(data + " outbox import --example");
+    ASSERT_EQ(ex.code, 0) << ex.text;
+    std::ofstream(dir / "good.jsonl") << ex.text << ex.text;  // two of each kind
+    const Out ok = run(data + " outbox import " + (dir / "good.jsonl").string());
+    ASSERT_EQ(ok.code, 0) << ok.text;
+    EXPECT_NE(ok.text.find("queued 4 submissions"), std::string::npos) << ok.text;
+    // Each line got its own key and number, and personal data is sealed.
+    const Out list = run(data + " outbox list --json");
+    std::set<std::string> uuids, numbers;
+    std::istringstream lines(list.text);
+    for (std::string line; std::getline(lines, line);) {
+        const auto j = nlohmann::json::parse(line);
+        uuids.insert(j["uuid"].get<std::string>());
+        numbers.insert(j["number"].get<std::string>());
+        EXPECT_EQ(j["state"], "pending");
+    }
+    EXPECT_EQ(uuids.size(), 4u);
+    EXPECT_EQ(numbers.size(), 4u);
+    EXPECT_EQ(list.text.find("王小明"), std::string::npos);
+    // One bad line: every problem named with its line, nothing queued.
+    std::ofstream(dir / "bad.jsonl") << ex.text << "{\"kind\":\"case\",\"public\":{\"case_kind\":\"投诉\"}}\nnot json\n";
+    const Out bad = run(data + " outbox import " + (dir / "bad.jsonl").string());
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.text.find("bad.jsonl:3: personal.description is required"), std::string::npos) << bad.text;
+    EXPECT_NE(bad.text.find("bad.jsonl:4: is not valid JSON"), std::string::npos) << bad.text;
+    const Out after = run(data + " outbox status --json");
+    EXPECT_EQ(nlohmann::json::parse(after.text)["pending"], 4) << "nothing from the bad file";
 }

@@ -18,6 +18,7 @@ struct TopBarView {
     bool showHome = false;
     bool elder = false;
     bool online = false;
+    std::string lastSync;  // "09:28": when the last sync with the centre finished ("" = never)
     std::string clock;  // "09:30"
     std::string date;   // shown where the title would be when there is none
 };

@@ -2,6 +2,8 @@
 // language switch, elder-mode toggle, online indicator and clock.
 #include "screens.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace kiosk::ui {
@@ -52,13 +54,21 @@ void drawTopBar(const Ctx& c, const TopBarView& v, state::Actions& out) {
     textAt(c, FontRole::Body, ImVec2(right, (h - clockSize.y) * 0.5f), c.p.primaryText, v.clock);
     right -= c.m.gap;
 
+    // Online / offline, and under it when the last sync with the centre was.
     const char* status = c.tr(v.online ? "top.online" : "top.offline");
     const ImVec2 statusSize = measureText(c, FontRole::Small, status);
+    const std::string synced =
+        v.lastSync.empty() ? std::string() : fmt::format(fmt::runtime(c.tr("top.synced")), v.lastSync);
+    const ImVec2 syncedSize = synced.empty() ? ImVec2(0, 0) : measureText(c, FontRole::Small, synced);
     const float dot = c.px(FontRole::Small) * 0.45f;
-    right -= statusSize.x;
-    textAt(c, FontRole::Small, ImVec2(right, (h - statusSize.y) * 0.5f), c.p.primaryText, status);
+    const float colW = std::max(statusSize.x, syncedSize.x);
+    right -= colW;
+    const float blockH = statusSize.y + (synced.empty() ? 0.0f : syncedSize.y);
+    const float top = (h - blockH) * 0.5f;
+    textAt(c, FontRole::Small, ImVec2(right, top), c.p.primaryText, status);
+    if (!synced.empty()) textAt(c, FontRole::Small, ImVec2(right, top + statusSize.y), c.p.primaryText, synced);
     right -= dot * 1.6f;
-    dl->AddCircleFilled(ImVec2(right + dot * 0.5f, h * 0.5f), dot * 0.5f,
+    dl->AddCircleFilled(ImVec2(right + dot * 0.5f, top + statusSize.y * 0.5f), dot * 0.5f,
                         v.online ? IM_COL32(0x5B, 0xE0, 0x7F, 0xFF) : IM_COL32(0xFF, 0xB0, 0x40, 0xFF));
     right -= c.m.gap;
 

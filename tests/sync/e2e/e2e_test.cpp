@@ -128,11 +128,14 @@ bool portOpen(int port) {
 // A kiosk-hub serving DIR on a fixed port (so kiosks find it again after a restart).
 class Hub {
 public:
-    Hub(fs::path dir, int port) : m_dir(std::move(dir)), m_port(port) {}
+    Hub(fs::path dir, int port, std::vector<std::string> extra = {})
+        : m_dir(std::move(dir)), m_port(port), m_extra(std::move(extra)) {}
     ~Hub() { stop(SIGKILL); }
     bool start() {
-        m_proc = spawn({KIOSK_HUB_BIN, "--data", m_dir.string(), "serve", "--listen", fmt::format("127.0.0.1:{}", m_port)},
-                       m_dir.parent_path() / "hub");
+        std::vector<std::string> args{KIOSK_HUB_BIN, "--data", m_dir.string(), "serve", "--listen",
+                                      fmt::format("127.0.0.1:{}", m_port)};
+        args.insert(args.end(), m_extra.begin(), m_extra.end());
+        m_proc = spawn(args, m_dir.parent_path() / "hub");
         for (int i = 0; i < 400; ++i) {  // ≤ 10 s
             if (portOpen(m_port)) return true;
             int status = 0;
@@ -171,6 +174,7 @@ public:
 private:
     fs::path m_dir;
     int m_port;
+    std::vector<std::string> m_extra;
     Proc m_proc;
 };
 
@@ -413,4 +417,59 @@ TEST(E2E, AnExpiredServerCertificateIsRefused) {
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("not valid for this fleet"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(dir / "kiosk/hub.json")) << "not enrolled";
+}
+
+TEST(E2E, ACertificateNearExpiryIsRenewedAndTheNewOneWorks) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort(), {"--device-cert-days", "10"});  // inside the 30-day renewal window
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    const std::string before = slurp(dir / "kiosk/device.crt");
+    enqueue(dir / "kiosk", 2);
+    int code = 0;
+    auto first = syncOnce(dir / "kiosk", dir, &code);
+    ASSERT_EQ(code, 0) << first.dump();
+    EXPECT_EQ(first["renewed"], true);
+    const std::string after = slurp(dir / "kiosk/device.crt");
+    EXPECT_NE(before, after);
+    auto oldInfo = crypto::inspectCert(before), newInfo = crypto::inspectCert(after);
+    ASSERT_TRUE(oldInfo && newInfo);
+    EXPECT_EQ(newInfo->commonName, "KS0001") << "same device";
+    EXPECT_NE(newInfo->pin, oldInfo->pin) << "a new key made on the device";
+    EXPECT_EQ(*crypto::pinOfKey(slurp(dir / "kiosk/device-tls.key")), newInfo->pin);
+    enqueue(dir / "kiosk", 1, 2);
+    auto second = syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_EQ(code, 0) << second.dump();
+    EXPECT_EQ(second["stored"], 1) << "the renewed certificate is accepted";
+    EXPECT_NE(hub.log().find("renewed its certificate"), std::string::npos) << hub.log();
+}
+
+TEST(E2E, SiteSettingsComeDownAndABadHubConfigIsRefused) {
+    const fs::path dir = testDir();
+    fs::create_directories(dir / "hub");
+    std::ofstream(dir / "hub/hub.toml") << "[case_deadlines]\n\"投诉\" = 13\n[sites.\"青浦区行政服务中心\"]\n"
+                                           "name_en = \"Qingpu Service Center\"\nidle_timeout_s = 120\n";
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    int code = 0;
+    (void)syncOnce(dir / "kiosk", dir, &code);
+    ASSERT_EQ(code, 0);
+    const auto site = nlohmann::json::parse(slurp(dir / "kiosk/site-config.json"));
+    EXPECT_EQ(site["site_name"], "青浦区行政服务中心");
+    EXPECT_EQ(site["site_name_en"], "Qingpu Service Center");
+    EXPECT_EQ(site["idle_timeout_s"], 120);
+    // Due dates of cases follow the configured working days.
+    enqueue(dir / "kiosk", 1);
+    (void)syncOnce(dir / "kiosk", dir, &code);
+    const std::string list = hub.cli({"cases", "list", "--json"}, &code);
+    ASSERT_EQ(code, 0) << list;
+    const auto c = nlohmann::json::parse(list.substr(0, list.find('\n')));
+    EXPECT_GE(c["due_at"].get<std::int64_t>() - c["received_at"].get<std::int64_t>(), 13 * 86'400) << list;
+    EXPECT_EQ(c["overdue"], false);
+    hub.stop();
+    // A wrong key in hub.toml: the hub does not start, and says which.
+    std::ofstream(dir / "hub/hub.toml") << "[sites.\"x\"]\nidle_timeout_s = 5\n";
+    EXPECT_FALSE(hub.start());
+    EXPECT_NE(hub.log().find("idle_timeout_s (15–3600)"), std::string::npos) << hub.log();
 }

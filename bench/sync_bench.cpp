@@ -1,0 +1,740 @@
+// Sync benchmark (a program, not a test): prints one table with the hub
+// issue's sync targets, measured on this machine, and never fails on a
+// timing. Rows:
+//   1. drain N queued records (default 10,000) over TLS loopback: a real
+//      `kiosk-hub serve` on 127.0.0.1 with SQLite, a provisioned kiosk whose
+//      outbox was filled with outbox::Outbox exactly as the UI fills it, and
+//      `kioskctl sync --once` timed until every record is acknowledged.
+//      Split: the hub's own time handling /v1/upload (its /metrics), the
+//      fixed cost of one cycle (an empty `sync --once`: process start, TLS
+//      handshakes, status fetch), the kiosk's outbox alone (takeBatch and
+//      acknowledge on a copy, in-process, no network), and the rest per batch
+//      (connection, TLS, JSON, transfer). For scale, one small HTTPS request
+//      (GET /metrics on a new connection, as HubClient makes every request)
+//      is timed in-process too; it is not subtracted, only shown.
+//   2. hub ingest: hubdb::HubStore::storeBatch called in-process from 2
+//      threads, batches of 200 distinct records, 20,000 records per run, a
+//      fresh database per run — SQLite, then PostgreSQL on a private server
+//      started with scripts/pg-test-server.sh (stopped at the end, on error
+//      and on Ctrl-C too). If PostgreSQL cannot start, its row says why.
+//   3. verify-and-swap of a 100,000-measure bundle: bundle_bench's total.
+// Each row is the median of --runs runs (default 3), with min and max.
+//
+//   build/release/bench/sync_bench [--records N] [--runs N] [--dir PATH]
+//                                  [--hub KIOSK_HUB] [--no-postgres] [--no-bundle]
+//
+// --hub runs another kiosk-hub binary in row 1 (to compare a change); rows 2
+// and 3 always measure this build's libraries.
+//
+// Targets (hub issue): drain ≤ 3 s; ingest ≥ 5,000 records/s on 2 cores.
+#include "client/hub_client.h"
+#include "hubdb/sql.h"
+#include "hubdb/store.h"
+#include "outbox/outbox.h"
+
+#include "bench_stats.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <expected>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace kiosk;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// The kiosk-hub binary: this build's, or --hub PATH (to compare hub builds).
+std::string g_hubBin = KIOSK_HUB_BIN;
+
+double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// [SECTION] Child processes
+
+struct Ran {
+    int code = -1;  // exit code; -1 when it was killed for taking too long
+    std::string out, err;
+    double ms = 0;
+};
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(o, 1);
+        dup2(e, 2);
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+int reap(pid_t pid, std::chrono::milliseconds timeout) {
+    const auto end = Clock::now() + timeout;
+    for (;;) {
+        int status = 0;
+        if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (Clock::now() > end) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(1ms);
+    }
+}
+
+Ran run(const std::vector<std::string>& args, const fs::path& logBase, std::chrono::milliseconds timeout = 300s) {
+    const fs::path out = logBase.string() + ".out", err = logBase.string() + ".err";
+    const auto t0 = Clock::now();
+    const pid_t pid = spawn(args, out, err);
+    Ran r;
+    r.code = reap(pid, timeout);
+    r.ms = msSince(t0);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+}
+
+int freePort() {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    close(s);
+    return ntohs(a.sin_port);
+}
+
+bool portOpen(int port) {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(std::uint16_t(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(s);
+    return ok;
+}
+
+// The hub process while one runs, for the Ctrl-C / SIGTERM handler.
+std::atomic<pid_t> g_hubPid{-1};  // lock-free: safe to read in a signal handler
+
+// A `kiosk-hub serve` on 127.0.0.1:port; stopped and reaped by the destructor.
+class Hub {
+public:
+    Hub(fs::path dir, int port) : m_dir(std::move(dir)), m_port(port) {}
+    ~Hub() { stop(); }
+    Hub(const Hub&) = delete;
+    Hub& operator=(const Hub&) = delete;
+    bool start() {
+        m_pid = spawn({g_hubBin, "--data", m_dir.string(), "serve", "--listen", fmt::format("127.0.0.1:{}", m_port)},
+                      m_dir.string() + ".out", m_dir.string() + ".err");
+        g_hubPid = m_pid;
+        for (int i = 0; i < 400; ++i) {  // ≤ 10 s
+            if (portOpen(m_port)) return true;
+            int status = 0;
+            if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+                m_pid = -1;
+                g_hubPid = -1;
+                return false;
+            }
+            std::this_thread::sleep_for(25ms);
+        }
+        return false;
+    }
+    void stop() {
+        if (m_pid <= 0) return;
+        kill(m_pid, SIGTERM);
+        (void)reap(m_pid, 10s);  // SIGKILL after 10 s
+        m_pid = -1;
+        g_hubPid = -1;
+    }
+    std::string log() const { return slurp(m_dir.string() + ".err"); }
+    int port() const { return m_port; }
+
+private:
+    fs::path m_dir;
+    int m_port;
+    pid_t m_pid = -1;
+};
+
+// [SECTION] What the kiosk UI queues
+
+// ~`chars` characters of a visitor's complaint, different for every record.
+std::string description(std::mt19937& rng, int chars) {
+    static const char* kPhrases[] = {"我于上周二到",   "青浦区行政服务中心", "办理营业执照变更", "窗口工作人员告知",
+                                     "材料不齐需补交", "但网上办事指南",   "并未列出该材料",   "来回跑了三次",
+                                     "希望尽快答复",   "并统一告知标准",   "联系电话已留",     "谢谢"};
+    std::string out;
+    int n = 0;
+    while (n < chars) {
+        const char* p = kPhrases[std::uniform_int_distribution<std::size_t>(0, std::size(kPhrases) - 1)(rng)];
+        out += p;
+        n += int(std::string_view(p).size() / 3);
+        out += "，";
+        ++n;
+    }
+    return out;
+}
+
+std::string mobile(std::mt19937& rng) {
+    return fmt::format("13{:09d}", std::uniform_int_distribution<int>(0, 999'999'999)(rng));
+}
+
+// Two cases for every rating, with the fields saveCase()/saveRating() in kiosk/app/app.cpp fill.
+outbox::Submission submission(std::mt19937& rng, int i) {
+    static const char* kKinds[] = {"咨询", "求助", "投诉", "举报", "建议", "办不成事"};
+    static const char* kLevels[] = {"very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied"};
+    static const char* kLabels[] = {"非常满意", "满意", "基本满意", "不满意", "非常不满意"};
+    outbox::Submission s;
+    if (i % 3 != 2) {
+        const std::string m = mobile(rng);
+        s.kind = "case";
+        s.publicData = {{"case_kind", kKinds[i % 6]},
+                        {"service_id", fmt::format("310118-{:04d}", i % 86)},
+                        {"reply", i % 2 ? "sms" : "phone"},
+                        {"language", "zh-CN"}};
+        s.personalData = {{"description", description(rng, std::uniform_int_distribution<int>(40, 300)(rng))},
+                          {"enterprise", "上海青浦某某贸易有限公司"},
+                          {"credit_code", "91310118MA1JL4XX2K"},
+                          {"contact_name", "王小明"},
+                          {"mobile", m}};
+        s.mobileLast4 = m.substr(7);
+    } else {
+        const int level = i % 5;
+        const bool named = level >= 3 && i % 2 == 0;
+        s.kind = "rating";
+        s.publicData = {{"target_kind", "service"},
+                        {"target_id", fmt::format("310118-{:04d}", i % 86)},
+                        {"target_name", "营业执照变更登记"},
+                        {"instance", fmt::format("inst-{}", i)},
+                        {"follow_up", false},
+                        {"level", kLevels[level]},
+                        {"level_label", kLabels[level]},
+                        {"reasons", level >= 3 ? nlohmann::json{"R301", "R305"} : nlohmann::json{"R101"}},
+                        {"reasons_version", "2026.1"},
+                        {"anonymous", !named},
+                        {"callback", named},
+                        {"channel", "self-service terminal"},
+                        {"language", "zh-CN"}};
+        s.personalData = nlohmann::json::object();
+        if (named) s.personalData = {{"contact_name", "李华"}, {"mobile", mobile(rng)}};
+    }
+    return s;
+}
+
+// [SECTION] Row 1: drain over TLS loopback
+
+struct DrainRun {
+    double totalMs = 0;       // every `sync --once` until all acknowledged
+    int cycles = 0, batches = 0;
+    long acked = 0;
+    double hubUploadMs = 0;   // the hub's /v1/upload handler time (its /metrics)
+    double emptyCycleMs = 0;  // one more `sync --once` with nothing to send
+    double requestMs = 0;     // one small HTTPS request on a new HubClient call (GET /metrics), median of 20
+    std::string problem;      // empty when the run worked
+};
+
+// kiosk_hub_request_ms_sum{route="/v1/upload"} from the hub's /metrics.
+std::optional<double> hubUploadMs(const fs::path& kiosk) {
+    auto config = sync::loadHubConfig(kiosk);
+    if (!config) return std::nullopt;
+    auto res = sync::HubClient(*config).get("/metrics");
+    if (!res || res->status != 200) return std::nullopt;
+    static const std::regex kLine(R"re(kiosk_hub_request_ms_sum\{route="/v1/upload"\} ([0-9.]+))re");
+    std::smatch m;
+    if (!std::regex_search(res->body, m, kLine)) return std::nullopt;
+    return std::stod(m[1].str());
+}
+
+long ackedIn(const fs::path& kiosk, const std::string& deviceId) {
+    auto box = outbox::Outbox::open(kiosk.string(), deviceId);
+    if (!box) return -1;
+    auto st = box->status(0);
+    return st ? st->acked : -1;
+}
+
+struct DrainSetup {
+    fs::path hubSeed, kioskSeed;
+    std::string deviceId;
+    int port = 0;
+    double enqueueMs = 0;
+    std::string problem;
+};
+
+// A hub with one enrolled kiosk whose outbox holds `records` records; both
+// folders are copied for every run so each starts from the same state.
+DrainSetup prepareDrain(const fs::path& dir, int records) {
+    DrainSetup s;
+    s.hubSeed = dir / "hub-seed";
+    s.kioskSeed = dir / "kiosk-seed";
+    s.port = freePort();
+    {
+        Hub hub(s.hubSeed, s.port);
+        if (!hub.start()) return s.problem = "kiosk-hub did not start: " + hub.log(), s;
+        const Ran p = run({g_hubBin, "--data", s.hubSeed.string(), "provision-file", "--site", "青浦区行政服务中心",
+                           "--out", (dir / "prov.json").string(), "--url", fmt::format("https://127.0.0.1:{}", s.port)},
+                          dir / "provision-file");
+        if (p.code != 0) return s.problem = "provision-file failed: " + p.err, s;
+        const Ran k = run({KIOSKCTL_BIN, "--data", s.kioskSeed.string(), "provision", "--file", (dir / "prov.json").string()},
+                          dir / "provision");
+        if (k.code != 0) return s.problem = "kioskctl provision failed: " + k.err, s;
+    }
+    auto config = sync::loadHubConfig(s.kioskSeed);
+    if (!config) return s.problem = config.error().message, s;
+    s.deviceId = config->deviceId;
+    auto box = outbox::Outbox::open(s.kioskSeed.string(), s.deviceId);
+    if (!box) return s.problem = box.error().message, s;
+    std::mt19937 rng(20261121);
+    std::tm day{};
+    day.tm_year = 126;
+    day.tm_mon = 10;
+    day.tm_mday = 21;
+    const auto t0 = Clock::now();
+    for (int i = 0; i < records; ++i) {
+        auto r = box->enqueue(submission(rng, i), 1'795'248'000'000 + i, day);
+        if (!r) return s.problem = "enqueue: " + r.error().message, s;
+    }
+    s.enqueueMs = msSince(t0);
+    return s;
+}
+
+DrainRun drainOnce(const DrainSetup& setup, const fs::path& dir, int records, int runIndex) {
+    DrainRun d;
+    const fs::path hubDir = dir / "hub", kiosk = dir / "kiosk";
+    fs::remove_all(hubDir);
+    fs::remove_all(kiosk);
+    fs::copy(setup.hubSeed, hubDir, fs::copy_options::recursive);
+    fs::copy(setup.kioskSeed, kiosk, fs::copy_options::recursive);
+    Hub hub(hubDir, setup.port);
+    if (!hub.start()) return d.problem = "kiosk-hub did not start: " + hub.log(), d;
+    const std::vector<std::string> sync{KIOSKCTL_BIN, "--data", kiosk.string(), "sync", "--once", "--json"};
+    for (int cycle = 0; cycle < 5 && d.acked < records; ++cycle) {
+        const Ran r = run(sync, dir / fmt::format("sync-{}-{}", runIndex, cycle));
+        d.totalMs += r.ms;
+        ++d.cycles;
+        auto j = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
+        if (j.is_discarded()) return d.problem = "sync printed no JSON: " + r.err, d;
+        d.batches += j.value("batches", 0);
+        d.acked = ackedIn(kiosk, setup.deviceId);
+        if (r.code != 0 && cycle == 4) return d.problem = "sync stopped: " + j.value("error", std::string()), d;
+    }
+    if (d.acked < records) return d.problem = fmt::format("only {} of {} records acknowledged", d.acked, records), d;
+    d.hubUploadMs = hubUploadMs(kiosk).value_or(-1);
+    d.emptyCycleMs = run(sync, dir / fmt::format("sync-{}-empty", runIndex)).ms;
+    if (auto config = sync::loadHubConfig(kiosk)) {
+        const sync::HubClient client(*config);
+        std::vector<double> each;
+        for (int i = 0; i < 20; ++i) {
+            const auto t0 = Clock::now();
+            if (auto res = client.get("/metrics"); res && res->status == 200) each.push_back(msSince(t0));
+        }
+        d.requestMs = each.empty() ? -1 : bench::percentile(each, 0.5);
+    }
+    return d;
+}
+
+// What the kiosk's outbox alone costs for the same drain, no network:
+// takeBatch(200) and acknowledge() of the whole batch, as SyncEngine::upload
+// does, on a copy of the same outbox. Milliseconds, or -1.
+double outboxOnlyMs(const DrainSetup& setup, const fs::path& dir, int records) {
+    const fs::path kiosk = dir / "kiosk-outbox-only";
+    fs::remove_all(kiosk);
+    fs::copy(setup.kioskSeed, kiosk, fs::copy_options::recursive);
+    auto box = outbox::Outbox::open(kiosk.string(), setup.deviceId);
+    if (!box) return -1;
+    const auto t0 = Clock::now();
+    long done = 0;
+    for (int b = 0; b < 1000 && done < records; ++b) {
+        auto batch = box->takeBatch(200);
+        if (!batch || batch->empty()) return -1;
+        std::vector<std::string> uuids;
+        for (const auto& r : *batch) uuids.push_back(r.uuid);
+        if (!box->acknowledge(uuids)) return -1;
+        done += long(uuids.size());
+    }
+    return msSince(t0);
+}
+
+// [SECTION] Row 2: hub ingest
+
+struct IngestRun {
+    double recordsPerS = 0;
+    std::vector<double> batchMs;  // each storeBatch call
+    std::string problem;
+};
+
+std::vector<hubdb::UploadRecord> ingestRecords(int n) {
+    std::mt19937 rng(20261122);
+    std::vector<hubdb::UploadRecord> out;
+    out.reserve(std::size_t(n));
+    for (int i = 0; i < n; ++i) {
+        const outbox::Submission s = submission(rng, i);
+        hubdb::UploadRecord r;
+        r.uuid = fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", rng(), i & 0xffff, rng() & 0xfff, rng() & 0xfff,
+                             (std::uint64_t(rng()) << 16) ^ std::uint64_t(i));
+        r.seq = i + 1;
+        r.kind = s.kind;
+        r.number = fmt::format("KS000120261121{:06d}X", i + 1);
+        r.createdMs = 1'795'248'000'000 + i;
+        r.publicData = s.publicData;
+        r.personalData = s.personalData;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+IngestRun ingestOnce(const std::string& spec, const std::vector<hubdb::UploadRecord>& records, int threads, int batch) {
+    IngestRun out;
+    auto db = hubdb::openDatabase(spec, threads);
+    if (!db) return out.problem = db.error().message, out;
+    hubdb::HubStore store(**db);
+    if (auto m = store.migrate(); !m) return out.problem = m.error().message, out;
+    const int batches = int((records.size() + std::size_t(batch) - 1) / std::size_t(batch));
+    std::vector<std::vector<double>> perThread(static_cast<std::size_t>(threads));
+    std::vector<std::string> problems(static_cast<std::size_t>(threads));
+    std::atomic<int> ready{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            ++ready;
+            while (!go) std::this_thread::yield();
+            for (int b = t; b < batches; b += threads) {
+                const auto first = records.begin() + std::ptrdiff_t(b) * batch;
+                const auto last = records.begin() + std::min<std::ptrdiff_t>(std::ptrdiff_t(b + 1) * batch,
+                                                                             std::ptrdiff_t(records.size()));
+                const std::vector<hubdb::UploadRecord> slice(first, last);
+                const auto t0 = Clock::now();
+                auto r = store.storeBatch("KS0001", slice, 1'795'248'000);
+                perThread[std::size_t(t)].push_back(msSince(t0));
+                if (!r) {
+                    problems[std::size_t(t)] = r.error().message;
+                    return;
+                }
+            }
+        });
+    while (ready < threads) std::this_thread::yield();
+    const auto t0 = Clock::now();
+    go = true;
+    for (auto& th : pool) th.join();
+    const double ms = msSince(t0);
+    for (const auto& p : problems)
+        if (!p.empty()) return out.problem = p, out;
+    auto n = store.recordCount();
+    if (!n || *n != long(records.size()))
+        return out.problem = fmt::format("{} records stored, expected {}", n ? *n : -1, records.size()), out;
+    out.recordsPerS = double(records.size()) / (ms / 1000.0);
+    for (const auto& v : perThread) out.batchMs.insert(out.batchMs.end(), v.begin(), v.end());
+    return out;
+}
+
+// [SECTION] A private PostgreSQL server
+
+// The pg-test-server.sh folder while a server may be running: stopped by
+// PgServer's destructor, and by the Ctrl-C / SIGTERM handler below (which
+// also ends a running hub).
+char g_pgStopScript[4096];
+char g_pgStopDir[4096];
+
+void stopPgAndExit(int sig) {
+    if (const pid_t hub = g_hubPid.load(); hub > 0) kill(hub, SIGKILL);
+    if (g_pgStopDir[0]) {
+        const pid_t pid = fork();  // fork, execv, waitpid: async-signal-safe
+        if (pid == 0) {
+            char stop[] = "stop";
+            char* argv[] = {g_pgStopScript, stop, g_pgStopDir, nullptr};
+            execv(g_pgStopScript, argv);
+            _exit(127);
+        }
+        int status = 0;
+        if (pid > 0) waitpid(pid, &status, 0);
+    }
+    _exit(128 + sig);
+}
+
+class PgServer {
+public:
+    explicit PgServer(fs::path dir) : m_dir(std::move(dir)) {}
+    ~PgServer() { stop(); }
+    PgServer(const PgServer&) = delete;
+    PgServer& operator=(const PgServer&) = delete;
+
+    // The admin URL, or why there is none.
+    std::expected<std::string, std::string> start() {
+        const std::string script = std::string(KIOSK_SOURCE_DIR) + "/scripts/pg-test-server.sh";
+        fmt::format_to_n(g_pgStopScript, sizeof g_pgStopScript - 1, "{}", script);
+        fmt::format_to_n(g_pgStopDir, sizeof g_pgStopDir - 1, "{}", m_dir.string());
+        m_started = true;
+        const Ran r = run({"/bin/bash", script, "start", m_dir.string()}, m_dir.string() + "-start", 120s);
+        fs::remove(m_dir.string() + "-start.out");
+        fs::remove(m_dir.string() + "-start.err");
+        if (r.code != 0) {
+            std::string why = r.err.empty() ? fmt::format("pg-test-server.sh exited with {}", r.code) : r.err;
+            while (!why.empty() && why.back() == '\n') why.pop_back();
+            return std::unexpected(why.substr(why.rfind('\n') + 1));
+        }
+        std::string url = slurp(m_dir / "url");
+        url = url.substr(0, url.find('\n'));
+        if (url.empty()) return std::unexpected(std::string("pg-test-server.sh wrote no URL (KIOSK_NO_POSTGRES=1?)"));
+        return url;
+    }
+    void stop() {
+        if (!m_started) return;
+        (void)run({"/bin/bash", std::string(KIOSK_SOURCE_DIR) + "/scripts/pg-test-server.sh", "stop", m_dir.string()},
+                  m_dir.string() + "-stop", 60s);
+        fs::remove(m_dir.string() + "-stop.out");
+        fs::remove(m_dir.string() + "-stop.err");
+        g_pgStopDir[0] = '\0';
+        m_started = false;
+    }
+
+private:
+    fs::path m_dir;
+    bool m_started = false;
+};
+
+Result<std::string> createDatabase(const std::string& adminUrl, const std::string& name) {
+    auto admin = hubdb::openDatabase(adminUrl, 1);
+    if (!admin) return std::unexpected(admin.error());
+    auto r = (*admin)->with([&](hubdb::Connection& c) -> Result<void> {
+        for (const auto& sql : {fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name),
+                                fmt::format("CREATE DATABASE {}", name)})
+            if (auto q = c.query(sql); !q) return std::unexpected(q.error());
+        return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return adminUrl.substr(0, adminUrl.rfind('/') + 1) + name;
+}
+
+// [SECTION] Row 3: bundle_bench
+
+struct BundleRow {
+    double totalMs = 0;
+    std::string size, problem;
+};
+
+BundleRow bundleBench(const fs::path& dir, int runs) {
+    BundleRow b;
+    const Ran r = run({BUNDLE_BENCH_BIN, "--runs", std::to_string(runs), "--dir", (dir / "bundle").string()},
+                      dir / "bundle_bench", 600s);
+    fs::remove_all(dir / "bundle");
+    if (r.code != 0) return b.problem = fmt::format("bundle_bench failed ({}): {}", r.code, r.err), b;
+    std::smatch m;
+    static const std::regex kSize(R"(([0-9.]+ MB) content database)");
+    static const std::regex kTotal(R"(total verify-and-swap\s+([0-9.]+))");
+    if (std::regex_search(r.out, m, kSize)) b.size = m[1].str();
+    if (!std::regex_search(r.out, m, kTotal)) return b.problem = "bundle_bench printed no total", b;
+    b.totalMs = std::stod(m[1].str());
+    return b;
+}
+
+// [SECTION] The table
+
+struct Stats {
+    double median = 0, min = 0, max = 0;
+};
+Stats stats(const std::vector<double>& v) {
+    return {bench::percentile(v, 0.5), bench::percentile(v, 0.0), bench::percentile(v, 1.0)};
+}
+
+void header() {
+    fmt::print("{:<48} {:>10} {:>10} {:>10}  {:<11} {}\n", "measurement", "median", "min", "max", "unit", "target");
+}
+void row(const std::string& name, const Stats& s, const char* unit, const std::string& target = "",
+         const char* format = "{:>10.2f}") {
+    fmt::print("{:<48} {} {} {}  {:<11} {}\n", name, fmt::format(fmt::runtime(format), s.median),
+               fmt::format(fmt::runtime(format), s.min), fmt::format(fmt::runtime(format), s.max), unit, target);
+}
+void note(const std::string& name, const std::string& text) { fmt::print("{:<48} {}\n", name, text); }
+
+std::string cpuModel() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown CPU";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int records = 10'000, runs = 3;
+    bool postgres = true, bundle = true;
+    fs::path dir;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--records" && i + 1 < argc) records = std::atoi(argv[++i]);
+        else if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
+        else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
+        else if (a == "--hub" && i + 1 < argc) g_hubBin = argv[++i];
+        else if (a == "--no-postgres") postgres = false;
+        else if (a == "--no-bundle") bundle = false;
+        else {
+            fmt::print(stderr, "usage: sync_bench [--records N] [--runs N] [--dir PATH] [--hub KIOSK_HUB] [--no-postgres] "
+                               "[--no-bundle]\n");
+            return 2;
+        }
+    }
+    if (records < 1 || runs < 1) {
+        fmt::print(stderr, "--records and --runs must be positive\n");
+        return 2;
+    }
+    constexpr int kIngestRecords = 20'000, kIngestThreads = 2, kBatch = 200;
+    const bool ownDir = dir.empty();
+    if (ownDir) dir = fs::temp_directory_path() / fmt::format("kiosk-sync-bench-{}", getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured, also through `| tee`
+    struct sigaction sa{};
+    sa.sa_handler = stopPgAndExit;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+
+    utsname un{};
+    uname(&un);
+    fmt::print("sync_bench: {} CPUs (nproc), {}, build type {}, Linux {}\n", sysconf(_SC_NPROCESSORS_ONLN), cpuModel(),
+               KIOSK_BUILD_TYPE, un.release);
+    fmt::print("median of {} runs each; work folder {}\n", runs, dir.string());
+    if (g_hubBin != KIOSK_HUB_BIN) fmt::print("row 1 uses the kiosk-hub at {}\n", g_hubBin);
+    fmt::print("\n");
+    header();
+
+    // ── 1. drain ──
+    const DrainSetup setup = prepareDrain(dir, records);
+    const std::string drainName = fmt::format("drain {} records, TLS loopback", records);
+    if (!setup.problem.empty()) {
+        note(drainName, "not run: " + setup.problem);
+    } else {
+        std::vector<double> total, rate, upload, empty, outboxOnly, requests, rest;
+        std::vector<int> batches, cycles;
+        std::string problem;
+        for (int r = 0; r < runs && problem.empty(); ++r) {
+            const DrainRun d = drainOnce(setup, dir, records, r);
+            if (!d.problem.empty()) {
+                problem = d.problem;
+                break;
+            }
+            const double box = outboxOnlyMs(setup, dir, records);
+            total.push_back(d.totalMs / 1000.0);
+            rate.push_back(records / (d.totalMs / 1000.0));
+            upload.push_back(d.hubUploadMs / 1000.0);
+            empty.push_back(d.emptyCycleMs / 1000.0);
+            outboxOnly.push_back(box / 1000.0);
+            requests.push_back(d.requestMs);
+            rest.push_back((d.totalMs - d.hubUploadMs - d.emptyCycleMs * d.cycles - box) / 1000.0);
+            batches.push_back(d.batches);
+            cycles.push_back(d.cycles);
+        }
+        if (!problem.empty()) {
+            note(drainName, "not run: " + problem);
+        } else {
+            const Stats t = stats(total);
+            row(drainName, t, "s", fmt::format("≤ 3 s: {}", t.median <= 3.0 ? "met" : "MISSED"));
+            row("  records acknowledged per second", stats(rate), "records/s", "", "{:>10.0f}");
+            note("  batches / kioskctl runs", fmt::format("{} batches of ≤ 200 in {} `sync --once` run(s)", batches[0],
+                                                          cycles[0]));
+            row("  hub: handling /v1/upload (its /metrics)", stats(upload), "s");
+            row("  kiosk: outbox alone (takeBatch + acknowledge)", stats(outboxOnly), "s");
+            row("  fixed cost of a cycle (empty sync --once)", stats(empty), "s");
+            const Stats r = stats(rest);
+            row("  rest: HTTPS per batch, JSON, transfer", r, "s",
+                fmt::format("{:.1f} ms per batch", r.median * 1000.0 / std::max(1, batches[0])));
+            row("  one small HTTPS request (GET /metrics)", stats(requests), "ms", "a new connection each, as HubClient does");
+            note("  (setup, not timed above)", fmt::format("{} records queued with outbox::Outbox in {:.1f} s ({:.0f}/s, "
+                                                           "one durable commit each)",
+                                                           records, setup.enqueueMs / 1000.0,
+                                                           records / (setup.enqueueMs / 1000.0)));
+        }
+    }
+
+    // ── 2. ingest ──
+    const auto ingest = ingestRecords(kIngestRecords);
+    auto ingestRows = [&](const std::string& backend, const std::function<Result<std::string>(int)>& freshSpec) {
+        const std::string name = fmt::format("hub ingest, {} ({} thr × {}/batch)", backend, kIngestThreads, kBatch);
+        std::vector<double> rate, batchMs;
+        for (int r = 0; r < runs; ++r) {
+            auto spec = freshSpec(r);
+            if (!spec) return note(name, "not run: " + spec.error().message);
+            const IngestRun in = ingestOnce(*spec, ingest, kIngestThreads, kBatch);
+            if (!in.problem.empty()) return note(name, "not run: " + in.problem);
+            rate.push_back(in.recordsPerS);
+            batchMs.insert(batchMs.end(), in.batchMs.begin(), in.batchMs.end());
+        }
+        const Stats s = stats(rate);
+        row(name, s, "records/s", fmt::format("≥ 5,000/s: {}", s.median >= 5000 ? "met" : "MISSED"), "{:>10.0f}");
+        note("  one storeBatch of 200 (all runs)",
+             fmt::format("p50 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms", bench::percentile(batchMs, 0.5),
+                         bench::percentile(batchMs, 0.99), bench::percentile(batchMs, 1.0)));
+    };
+    ingestRows("SQLite", [&](int r) -> Result<std::string> {
+        const fs::path file = dir / fmt::format("ingest-{}.db", r);
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix);
+        return file.string();
+    });
+    const std::string pgName = fmt::format("hub ingest, PostgreSQL ({} thr × {}/batch)", kIngestThreads, kBatch);
+    if (!postgres) {
+        note(pgName, "not run: --no-postgres");
+    } else {
+        PgServer pg(dir / "pg");
+        auto admin = pg.start();
+        if (!admin) {
+            note(pgName, "not run: " + admin.error());
+        } else {
+            ingestRows("PostgreSQL", [&](int r) { return createDatabase(*admin, fmt::format("sync_bench_{}", r)); });
+        }
+    }
+
+    // ── 3. verify-and-swap ──
+    const std::string swapName = "verify-and-swap, 100,000-measure bundle";
+    if (!bundle) {
+        note(swapName, "not run (--no-bundle): run bundle_bench for the per-step table");
+    } else {
+        const BundleRow b = bundleBench(dir, runs);
+        if (!b.problem.empty()) note(swapName, "not run: " + b.problem + "; run bundle_bench");
+        else
+            note(swapName, fmt::format("{:>10.1f} ms median of {} ({}); per step: run bundle_bench", b.totalMs, runs,
+                                       b.size));
+    }
+    if (ownDir) fs::remove_all(dir);
+    return 0;
+}

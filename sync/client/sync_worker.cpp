@@ -1,0 +1,180 @@
+// SyncWorker (sync_worker.h).
+#include "sync_worker.h"
+
+#include "backoff.h"
+#include "base/log.h"
+#include "bundle/install.h"
+#include "bundle/trusted_time.h"
+#include "crypto/crypto.h"
+#include "crypto/x509.h"
+#include "hub_client.h"
+#include "outbox/outbox.h"
+#include "sync_engine.h"
+
+#include <fmt/format.h>
+#include <sys/statvfs.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace kiosk::sync {
+namespace {
+
+auto logger() { return log::channel("sync"); }
+
+std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::int64_t diskFreeMb(const std::filesystem::path& dir) {
+    struct statvfs s {};
+    if (statvfs(dir.c_str(), &s) != 0) return -1;
+    return std::int64_t(s.f_bavail) * std::int64_t(s.f_frsize) / (1024 * 1024);
+}
+
+}  // namespace
+
+struct SyncWorker::Impl {
+    WorkerOptions opt;
+    std::function<void(const WorkerStatus&)> onChange;
+    std::thread thread;
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool stopping = false, kicked = false;
+    WorkerStatus status;
+    Backoff backoff;
+    std::int64_t lastHeartbeatS = 0;
+    std::int64_t lastProgressS = 0;  // last time a record was acknowledged, or nothing was pending
+
+    // Sleeps up to `ms`; true when woken by stop() (then the loop ends).
+    bool sleepFor(std::int64_t ms) {
+        std::unique_lock lock(mutex);
+        cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping || kicked; });
+        kicked = false;
+        return stopping;
+    }
+
+    void publish() {
+        if (onChange) onChange(status);
+        status.contentInstalledNow = 0;
+    }
+
+    void heartbeat(HubClient& client, outbox::Outbox& box, const HubConfig& config, bundle::TrustedTime& clock) {
+        const auto st = box.status(unixNow() * 1000).value_or(outbox::Status{});
+        auto cert = crypto::inspectCert(config.certPem);
+        const nlohmann::json hb = {
+            {"app_version", opt.appVersion},
+            {"content_version", status.contentVersion},
+            {"outbox", {{"pending", st.pending}, {"sending", st.sending}, {"acked", st.acked}, {"rejected", st.rejected},
+                        {"oldest_pending_age_s", st.oldestPendingAgeMs / 1000}}},
+            {"last_sync", status.lastSyncS},
+            {"stalled", status.stalled},
+            {"cert_not_after", cert ? cert->validity.notAfter : 0},
+            {"disk_free_mb", diskFreeMb(opt.dataDir)},
+            {"printer", opt.printerState ? opt.printerState() : "unknown"},
+            {"trusted_time", clock.nowS()},
+        };
+        auto res = client.post("/v1/heartbeat", hb.dump());
+        if (res && res->status == 200) lastHeartbeatS = unixNow();
+    }
+
+    void cycle() {
+        auto config = loadHubConfig(opt.dataDir);
+        status.provisioned = config.has_value();
+        if (!config) {
+            status.online = false;
+            status.lastError = config.error().message;
+            return;
+        }
+        auto box = outbox::Outbox::open(opt.dataDir.string(), config->deviceId);
+        if (!box) {
+            status.lastError = box.error().message;
+            return;
+        }
+        bundle::TrustedTime clock(opt.dataDir / "trusted-time.json", bundle::buildEpochS());
+        HubClient client(*config);
+        SyncEngine engine(*box, client, ContentTarget{opt.contentDb, &clock});
+        const SyncReport r = engine.runOnce();
+        const std::int64_t now = unixNow();
+        status.online = r.ok || r.httpStatus != 0;  // an answer, even a refusal, means the network works
+        if (r.ok) status.lastSyncS = now;
+        status.lastError = r.ok ? r.contentError : r.error;
+        status.siteConfigChanged = r.siteConfigChanged;
+        if (r.contentInstalled) {
+            status.contentInstalledNow = r.contentInstalled;
+        }
+        if (!opt.contentDb.empty()) status.contentVersion = bundle::readInstalledVersion(opt.contentDb).value_or(0);
+        const auto st = box->status(now * 1000).value_or(outbox::Status{});
+        status.pending = st.pending + st.sending;
+        status.rejected = st.rejected;
+        // Online but not draining: answers come back, yet nothing pending moves.
+        if (status.pending == 0 || r.stored + r.duplicates > 0) lastProgressS = now;
+        const bool stalled = status.online && status.pending > 0 && now - lastProgressS >= opt.stallAlertMin * 60;
+        if (stalled && !status.stalled)
+            logger()->error("online but not draining: {} records pending for {} min without a delivery ({})", status.pending,
+                            (now - lastProgressS) / 60, r.error.empty() ? "no error reported" : r.error);
+        status.stalled = stalled;
+        if (r.ok) {
+            backoff.reset();
+            if (now - lastHeartbeatS >= opt.heartbeatS) heartbeat(client, *box, *config, clock);
+            if (auto rn = renewIfDue(opt.dataDir, *config, opt.renewBeforeDays, now); !rn)
+                logger()->warn("{}", rn.error().message);
+            else if (*rn)
+                logger()->info("device certificate renewed");
+        }
+        (void)clock.flush();
+        m_lastReport = r;
+    }
+
+    void loop() {
+        lastProgressS = unixNow();
+        for (;;) {
+            cycle();
+            publish();
+            std::int64_t waitMs = std::int64_t(opt.intervalS) * 1000;
+            if (!status.provisioned) waitMs = 30'000;
+            else if (!m_lastReport.ok) {
+                waitMs = backoff.next(m_lastReport.retryAfterS);
+                logger()->info("sync failed ({}); next attempt in {} ms", m_lastReport.error, waitMs);
+            }
+            if (sleepFor(waitMs)) return;
+        }
+    }
+
+    SyncReport m_lastReport;
+};
+
+SyncWorker::SyncWorker(WorkerOptions options, std::function<void(const WorkerStatus&)> onChange)
+    : m(std::make_unique<Impl>()) {
+    m->opt = std::move(options);
+    m->onChange = std::move(onChange);
+}
+
+SyncWorker::~SyncWorker() { stop(); }
+
+void SyncWorker::start() {
+    if (m->thread.joinable()) return;
+    m->stopping = false;
+    m->thread = std::thread([this] { m->loop(); });
+}
+
+void SyncWorker::stop() {
+    {
+        std::lock_guard lock(m->mutex);
+        m->stopping = true;
+    }
+    m->cv.notify_all();
+    if (m->thread.joinable()) m->thread.join();
+}
+
+void SyncWorker::kick() {
+    {
+        std::lock_guard lock(m->mutex);
+        m->kicked = true;
+    }
+    m->cv.notify_all();
+}
+
+}  // namespace kiosk::sync

@@ -1,0 +1,46 @@
+// The hub's local configuration, DATA/hub.toml (written with documented
+// defaults on first start; edit and restart the hub):
+//
+//   [case_deadlines]            working days to close a case, by kind
+//   咨询 = 3 … 投诉 = 13 …
+//
+//   [sites."青浦区行政服务中心"]  settings sent down to the kiosks of a site
+//   name_en = "Qingpu District Administrative Service Center"
+//   idle_timeout_s = 120
+//
+// A wrong key or value is refused with the file, the key and what is allowed.
+#pragma once
+
+#include "base/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace kiosk::hub {
+
+struct SiteSettings {
+    std::optional<std::string> nameEn;
+    std::optional<int> idleTimeoutS;
+};
+
+struct HubConfig {
+    std::map<std::string, int> caseDeadlineDays;   // case kind → working days
+    std::map<std::string, SiteSettings> sites;
+};
+
+[[nodiscard]] Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir);  // writes defaults if missing
+
+// What a kiosk of `site` receives from GET /v1/config.
+nlohmann::json siteConfigJson(const HubConfig& c, const std::string& site);
+
+// The day a case received at `receivedAt` (Unix s) is due: that many working
+// days later (Monday–Friday; public holidays are not modelled), 0 when the
+// kind has no deadline configured.
+std::int64_t dueAt(const HubConfig& c, const std::string& caseKind, std::int64_t receivedAt);
+
+}  // namespace kiosk::hub

@@ -1,0 +1,304 @@
+// `kiosk-hub ratings stats | bad | follow-up` (ratings_cmd.h): parses the
+// staff's flags, calls hubdb/rating_queries.h and prints a table, CSV or JSON.
+// Rates print as percentages 0–100 with one decimal in the table and CSV, as
+// fractions 0–1 in JSON, and as n/a (JSON null) when the denominator is 0.
+// Contacts go to stdout for the member of staff who asked, masked unless
+// --contact; nothing here writes personal data to the log.
+#include "ratings_cmd.h"
+
+#include "hub_cli.h"
+#include "hubdb/rating_queries.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace kiosk::hub {
+namespace {
+
+using hubdb::RatingFigures;
+using hubdb::RatingGroup;
+
+std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// "YYYY-MM-DD" → Unix seconds of that day's 00:00 UTC; nullopt when malformed.
+std::optional<std::int64_t> parseDay(const std::string& s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+        if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    using namespace std::chrono;
+    const year_month_day ymd{year{std::stoi(s.substr(0, 4))}, month{unsigned(std::stoi(s.substr(5, 2)))},
+                             day{unsigned(std::stoi(s.substr(8, 2)))}};
+    if (!ymd.ok()) return std::nullopt;
+    return duration_cast<seconds>(sys_days{ymd}.time_since_epoch()).count();
+}
+
+std::string utcText(std::int64_t unixSeconds) {
+    using namespace std::chrono;
+    const sys_seconds t{seconds{unixSeconds}};
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{t - day};
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
+                       hms.hours().count(), hms.minutes().count());
+}
+
+std::string pct(std::optional<double> rate) { return rate ? fmt::format("{:.1f}", *rate * 100.0) : "n/a"; }
+nlohmann::json fraction(std::optional<double> rate) { return rate ? nlohmann::json(*rate) : nlohmann::json(nullptr); }
+
+// What the row of ratings a grouping cannot place is called.
+const char* unplacedName(RatingGroup by) {
+    switch (by) {
+        case RatingGroup::Service: return "(not a service rating)";
+        case RatingGroup::Department: return "(no department)";
+        case RatingGroup::Kiosk:
+        case RatingGroup::Month: break;
+    }
+    return "(none)";
+}
+
+nlohmann::json figuresJson(const RatingFigures& f) {
+    return {{"total", f.total},
+            {"good", f.good},
+            {"good_rate", fraction(f.goodRate())},
+            {"bad", f.bad},
+            {"bad_named", f.badNamed},
+            {"bad_called_back", f.badCalledBack},
+            {"callback_rate", fraction(f.callbackRate())},
+            {"bad_rectified", f.badRectified},
+            {"rectify_rate", fraction(f.rectifyRate())}};
+}
+
+// RFC 4180: quote a field that holds a comma, quote or line break.
+std::string csvField(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char ch : s) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    return out + "\"";
+}
+
+constexpr const char* kCsvHeader =
+    "key,name,total,good,good_rate_pct,bad,bad_named,bad_called_back,callback_rate_pct,bad_rectified,rectify_rate_pct";
+
+std::string csvRow(const std::string& key, const std::string& name, const RatingFigures& f) {
+    return fmt::format("{},{},{},{},{},{},{},{},{},{},{}", csvField(key), csvField(name), f.total, f.good, pct(f.goodRate()),
+                       f.bad, f.badNamed, f.badCalledBack, pct(f.callbackRate()), f.badRectified, pct(f.rectifyRate()));
+}
+
+std::string tableRow(const std::string& key, const std::string& name, const RatingFigures& f) {
+    return fmt::format("{:<16} {:>6} {:>6} {:>6} {:>5} {:>6} {:>6} {:>9} {:>9} {:>8}{}", key, f.total, f.good,
+                       pct(f.goodRate()), f.bad, f.badNamed, f.badCalledBack, pct(f.callbackRate()), f.badRectified,
+                       pct(f.rectifyRate()), name.empty() ? "" : "  " + name);
+}
+
+// "王小明" → "王**", "13812345678" → "138****5678": enough for staff to tell
+// ratings apart without the contact on screen (DOMAIN.md: show masked).
+std::string maskName(const std::string& name) {
+    std::string out;
+    int chars = 0;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const bool lead = (static_cast<unsigned char>(name[i]) & 0xC0) != 0x80;
+        if (!lead) {
+            if (chars == 1) out += name[i];
+            continue;
+        }
+        ++chars;
+        if (chars == 1) out += name[i];
+        else out += '*';
+    }
+    return out;
+}
+std::string maskMobile(const std::string& mobile) {
+    if (mobile.size() == 11) return mobile.substr(0, 3) + "****" + mobile.substr(7);
+    if (mobile.size() > 4) return std::string(mobile.size() - 4, '*') + mobile.substr(mobile.size() - 4);
+    return std::string(mobile.size(), '*');
+}
+
+std::string textOf(const nlohmann::json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+nlohmann::json contactJson(const hubdb::BadRating& b, bool full) {
+    if (!b.callbackWanted()) return nullptr;
+    const std::string name = textOf(b.personalData, "contact_name"), mobile = textOf(b.personalData, "mobile");
+    return {{"name", full ? name : maskName(name)}, {"mobile", full ? mobile : maskMobile(mobile)}, {"masked", !full}};
+}
+
+nlohmann::json badJson(const hubdb::BadRating& b, bool fullContact) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& f : b.followUps)
+        steps.push_back({{"id", f.id}, {"action", f.action}, {"note", f.note}, {"actor", f.actor}, {"at", f.at}});
+    return {{"uuid", b.uuid},         {"device", b.deviceId},   {"site", b.site},           {"received_at", b.receivedAt},
+            {"public", b.publicData}, {"callback", b.callbackWanted()}, {"contact", contactJson(b, fullContact)},
+            {"state", b.state()},     {"open", b.open()},       {"follow_ups", steps}};
+}
+
+void printBad(const hubdb::BadRating& b, bool fullContact) {
+    const auto& p = b.publicData;
+    fmt::print("{}  {}  received {}  {}{}\n", b.uuid, textOf(p, "level_label"), utcText(b.receivedAt), b.deviceId,
+               b.site.empty() ? "" : fmt::format(" ({})", b.site));
+    fmt::print("  target   {} {} {}\n", textOf(p, "target_kind"), textOf(p, "target_id"), textOf(p, "target_name"));
+    std::string reasons;
+    if (const auto it = p.find("reasons"); it != p.end() && it->is_array())
+        for (const auto& r : *it)
+            if (r.is_string()) reasons += (reasons.empty() ? "" : ", ") + r.get<std::string>();
+    fmt::print("  reasons  {}\n", reasons.empty() ? "-" : reasons);
+    if (const std::string caseNo = textOf(p, "case_no"); !caseNo.empty()) fmt::print("  case     {}\n", caseNo);
+    if (const auto c = contactJson(b, fullContact); c.is_null())
+        fmt::print("  contact  none (no call-back asked)\n");
+    else
+        fmt::print("  contact  {} {}\n", c["name"].get<std::string>(), c["mobile"].get<std::string>());
+    fmt::print("  state    {}{}{}\n", b.state(), b.followUps.empty() ? "" : fmt::format(" ({})", hubdb::followUpLabel(b.state())),
+               b.open() ? ", open" : ", closed");
+    for (const auto& f : b.followUps)
+        fmt::print("  step     {}  {} ({}) by {}{}\n", utcText(f.at), f.action, hubdb::followUpLabel(f.action), f.actor,
+                   f.note.empty() ? "" : ": " + f.note);
+}
+
+// Flag values, bound by CLI11 and read when the command runs.
+struct Options {
+    Options(const std::string& data, const std::string& spec) : dataDir(data), dbSpec(spec) {}
+    const std::string& dataDir;
+    const std::string& dbSpec;
+    CLI::App* stats = nullptr;
+    CLI::App* bad = nullptr;
+    CLI::App* followUp = nullptr;
+    std::string by = "service", from, to;
+    bool json = false, csv = false, openOnly = false, fullContact = false;
+    std::string uuid, action, note, actor = "staff";
+};
+
+int runStats(Options& o, hubdb::Database& db) {
+    std::optional<std::int64_t> from, to;
+    if (!o.from.empty() && !(from = parseDay(o.from)))
+        return cliFailure({ErrorCode::InvalidArgument, fmt::format("--from {}: use a date like 2026-01-31", o.from)});
+    if (!o.to.empty()) {
+        auto day = parseDay(o.to);
+        if (!day) return cliFailure({ErrorCode::InvalidArgument, fmt::format("--to {}: use a date like 2026-01-31", o.to)});
+        to = *day + 86'400;  // --to is inclusive: up to the end of that day
+    }
+    if (from && to && *from >= *to)
+        return cliFailure({ErrorCode::InvalidArgument, fmt::format("--from {} is after --to {}", o.from, o.to)});
+    const auto by = hubdb::parseRatingGroup(o.by);
+    if (!by) return cliFailure({ErrorCode::InvalidArgument, "--by must be service, department, kiosk or month"});
+    auto stats = hubdb::ratingStats(db, *by, from, to);
+    if (!stats) return cliFailure(stats.error());
+    if (stats->unreadable > 0)
+        fmt::print(stderr, "kiosk-hub: {} rating record(s) with an unreadable level were left out\n", stats->unreadable);
+
+    if (o.json) {
+        nlohmann::json rows = nlohmann::json::array();
+        for (const auto& r : stats->rows) {
+            auto j = figuresJson(r.figures);
+            j["key"] = r.key.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.key);
+            j["name"] = r.key.empty() ? unplacedName(*by) : r.name;
+            rows.push_back(std::move(j));
+        }
+        const nlohmann::json doc = {{"by", hubdb::ratingGroupName(*by)},
+                                    {"from", o.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.from)},
+                                    {"to", o.to.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.to)},
+                                    {"rows", rows},
+                                    {"total", figuresJson(stats->total)},
+                                    {"unreadable", stats->unreadable}};
+        fmt::print("{}\n", doc.dump());
+        return 0;
+    }
+    if (o.csv) {
+        fmt::print("{}\n", kCsvHeader);
+        for (const auto& r : stats->rows) fmt::print("{}\n", csvRow(r.key, r.key.empty() ? unplacedName(*by) : r.name, r.figures));
+        return 0;
+    }
+    fmt::print("ratings by {}, received {} to {} (UTC)\n", hubdb::ratingGroupName(*by),
+               o.from.empty() ? "from the start" : o.from, o.to.empty() ? "now" : o.to);
+    fmt::print("{:<16} {:>6} {:>6} {:>6} {:>5} {:>6} {:>6} {:>9} {:>9} {:>8}  {}\n", "KEY", "TOTAL", "GOOD", "GOOD%", "BAD",
+               "NAMED", "CALLED", "CALLBACK%", "RECTIFIED", "RECTIFY%", "NAME");
+    for (const auto& r : stats->rows)
+        fmt::print("{}\n", tableRow(r.key.empty() ? "-" : r.key, r.key.empty() ? unplacedName(*by) : r.name, r.figures));
+    fmt::print("{}\n", tableRow("TOTAL", "", stats->total));
+    fmt::print("GOOD% 好评率 = GOOD/TOTAL; CALLBACK% 差评回访率 = CALLED/NAMED (bad ratings that left a contact); "
+               "RECTIFY% 差评整改率 = RECTIFIED/BAD; n/a = nothing to divide by\n");
+    return 0;
+}
+
+int runBad(Options& o, hubdb::Database& db) {
+    auto list = hubdb::listBadRatings(db, o.openOnly);
+    if (!list) return cliFailure(list.error());
+    for (const auto& b : *list) {
+        if (o.json) fmt::print("{}\n", badJson(b, o.fullContact).dump());
+        else printBad(b, o.fullContact);
+    }
+    if (!o.json) fmt::print("{} {}bad rating(s)\n", list->size(), o.openOnly ? "open " : "");
+    return 0;
+}
+
+int runFollowUp(Options& o, hubdb::Database& db) {
+    auto f = hubdb::addRatingFollowUp(db, o.uuid, o.action, o.note, o.actor, unixNow());
+    if (!f) return cliFailure(f.error());
+    fmt::print("rating {}: {} ({}) recorded by {}\n", f->ratingUuid, f->action, hubdb::followUpLabel(f->action), f->actor);
+    return 0;
+}
+
+}  // namespace
+
+std::function<int()> addRatingsCommands(CLI::App& app, const std::string& dataDir, const std::string& dbSpec) {
+    auto o = std::make_shared<Options>(dataDir, dbSpec);
+    auto* ratings = app.add_subcommand("ratings", "Ratings (好差评): headline figures and the follow-up of bad ratings");
+    ratings->require_subcommand(1);
+    // kiosk-hub's --data and --db are accepted after `ratings …` too.
+    ratings->fallthrough();
+
+    o->stats = ratings->add_subcommand(
+        "stats", "好评率, 差评 count, 差评回访率 and 差评整改率 per group (definitions: docs/HUB-STAFF.md)");
+    o->stats->add_option("--by", o->by, "Group by service, department, kiosk or month (YYYY-MM of arrival, UTC)")
+        ->check(CLI::IsMember({"service", "department", "kiosk", "month"}))
+        ->capture_default_str();
+    o->stats->add_option("--from", o->from, "Only ratings that reached the hub on or after this day, YYYY-MM-DD (UTC)");
+    o->stats->add_option("--to", o->to, "Only ratings that reached the hub on or before this day, YYYY-MM-DD (UTC)");
+    auto* json = o->stats->add_flag("--json", o->json,
+                                    "One JSON document: by, from, to, rows[] (key null = not placed in a group), total, "
+                                    "unreadable; rates as fractions 0-1, null when nothing to divide by");
+    auto* csv = o->stats->add_flag("--csv", o->csv,
+                                   "CSV with a header row, one row per group; rates as percentages with one decimal, n/a "
+                                   "when nothing to divide by");
+    json->excludes(csv);
+
+    o->bad = ratings->add_subcommand("bad", "Bad ratings (差评), oldest first, with their follow-up steps and state");
+    o->bad->add_flag("--open", o->openOnly, "Only those without a feedback (反馈) step yet");
+    o->bad->add_flag("--contact", o->fullContact,
+                     "Show the call-back contact in full (default masked: 王**, 138****5678); for the member of staff "
+                     "calling back — do not paste it into tickets or logs");
+    o->bad->add_flag("--json", o->json, "One JSON object per bad rating, one per line");
+
+    o->followUp = ratings->add_subcommand("follow-up", "Record a follow-up step of a bad rating");
+    o->followUp->add_option("UUID", o->uuid, "The rating's id (uuid), as `ratings bad` lists it")->required();
+    o->followUp
+        ->add_option("ACTION", o->action,
+                     "callback (核实回访: called the visitor back), rectified (整改: fixed), explained (说明: explained, "
+                     "no fault), appealed (申诉复核: under appeal review), feedback (反馈: outcome told to the visitor; "
+                     "closes it)")
+        ->required();
+    o->followUp->add_option("--note", o->note, "Internal note (stays at the hub; no personal data)");
+    o->followUp->add_option("--actor", o->actor, "Who took the step")->capture_default_str();
+
+    for (auto* sub : {o->stats, o->bad, o->followUp}) sub->fallthrough();
+
+    return [o]() -> int {
+        auto db = openHubDatabase(o->dataDir, o->dbSpec);
+        if (!db) return cliFailure(db.error());
+        if (o->stats->parsed()) return runStats(*o, **db);
+        if (o->bad->parsed()) return runBad(*o, **db);
+        if (o->followUp->parsed()) return runFollowUp(*o, **db);
+        return 2;
+    };
+}
+
+}  // namespace kiosk::hub

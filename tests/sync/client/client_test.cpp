@@ -1,0 +1,135 @@
+// The kiosk side of sync without a network: retry delays (full jitter, cap,
+// Retry-After), the device identity swap after a certificate renewal
+// surviving a crash at each step, and strict parsing of what the hub sends.
+#include "client/backoff.h"
+#include "client/hub_client.h"
+#include "crypto/crypto.h"
+#include "crypto/x509.h"
+#include "protocol/protocol.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+using namespace kiosk;
+
+TEST(Backoff, FullJitterGrowsToTheCapAndHonoursRetryAfter) {
+    sync::Backoff b(1000, 60'000, 42);
+    std::int64_t maxSeen = 0;
+    for (int i = 0; i < 200; ++i) {
+        const std::int64_t ceiling = b.ceilingMs();
+        const std::int64_t d = b.next();
+        EXPECT_GE(d, 0);
+        EXPECT_LE(d, ceiling);
+        EXPECT_LE(d, 60'000);
+        maxSeen = std::max(maxSeen, d);
+    }
+    EXPECT_GT(maxSeen, 30'000) << "after many failures delays reach towards the cap";
+    EXPECT_EQ(b.ceilingMs(), 60'000);
+    b.reset();
+    EXPECT_EQ(b.ceilingMs(), 1000);
+    EXPECT_GE(b.next(30), 30'000) << "never sooner than the hub's Retry-After";
+    EXPECT_LE(b.next(3600), 60'000) << "but a huge Retry-After is capped too";
+    // Jitter: two kiosks failing together do not retry together.
+    sync::Backoff a(1000, 60'000, 1), c(1000, 60'000, 2);
+    int same = 0;
+    for (int i = 0; i < 10; ++i) same += a.next() == c.next();
+    EXPECT_LT(same, 3);
+}
+
+namespace {
+
+fs::path freshDir(const char* name) {
+    const fs::path d = fs::temp_directory_path() / fmt::format("client-{}-{}", name, getpid());
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+struct Identity {
+    std::string key, cert;
+};
+
+Identity makeIdentity(const std::string& caKey, const std::string& ca) {
+    auto key = crypto::generateEcKey();
+    auto csr = crypto::makeCsr(*key, "kiosk");
+    auto cert = crypto::issueDeviceCert(ca, caKey, *csr, "KS0001", 7, {0, 4'000'000'000});
+    return {*key, *cert};
+}
+
+void enrolledDir(const fs::path& d, const Identity& id) {
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "hub.json", R"({"hub_url":"https://127.0.0.1:1","device_id":"KS0001"})", 0644));
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "device-tls.key", id.key, 0600));
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "device.crt", id.cert, 0644));
+}
+
+bool matches(const sync::HubConfig& c) {
+    auto pin = crypto::pinOfKey(c.keyPem);
+    auto info = crypto::inspectCert(c.certPem);
+    return pin && info && *pin == info->pin;
+}
+
+}  // namespace
+
+TEST(Renewal, ACrashAtAnyStepLeavesAMatchingKeyAndCertificate) {
+    auto caKey = crypto::generateEcKey();
+    auto ca = crypto::makeCaCert(*caKey, "CA", {0, 4'000'000'000});
+    ASSERT_TRUE(caKey && ca);
+    const Identity oldId = makeIdentity(*caKey, *ca), newId = makeIdentity(*caKey, *ca);
+
+    // Crash after writing the new files, before any rename: the old pair stays.
+    fs::path d = freshDir("before");
+    enrolledDir(d, oldId);
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "device-tls.key.new", newId.key, 0600));
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "device.crt.new", newId.cert, 0644));
+    auto c = sync::loadHubConfig(d);
+    ASSERT_TRUE(c.has_value()) << c.error().message;
+    EXPECT_TRUE(matches(*c));
+    EXPECT_EQ(c->certPem, oldId.cert);
+    EXPECT_FALSE(fs::exists(d / "device.crt.new"));
+
+    // Crash between the two renames: the new key is in place, finish the swap.
+    d = freshDir("between");
+    enrolledDir(d, oldId);
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "device-tls.key", newId.key, 0600));
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "device.crt.new", newId.cert, 0644));
+    c = sync::loadHubConfig(d);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_TRUE(matches(*c));
+    EXPECT_EQ(c->certPem, newId.cert);
+
+    // The whole swap.
+    d = freshDir("done");
+    enrolledDir(d, oldId);
+    ASSERT_TRUE(sync::storeRenewedIdentity(d, newId.key, newId.cert).has_value());
+    c = sync::loadHubConfig(d);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_TRUE(matches(*c));
+    EXPECT_EQ(c->certPem, newId.cert);
+}
+
+TEST(Protocol, MalformedMessagesNameTheField) {
+    auto up = protocol::parseUploadRequest(nlohmann::json::parse(R"({"records":[{"uuid":"x"}]})"));
+    ASSERT_FALSE(up.has_value());
+    EXPECT_NE(up.error().message.find("upload record 0: 'seq' is missing"), std::string::npos) << up.error().message;
+    auto big = nlohmann::json{{"records", nlohmann::json::array()}};
+    for (int i = 0; i < 501; ++i) big["records"].push_back(nlohmann::json::object());
+    auto tooMany = protocol::parseUploadRequest(big);
+    ASSERT_FALSE(tooMany.has_value());
+    EXPECT_NE(tooMany.error().message.find("send at most 500"), std::string::npos);
+    auto prov = protocol::parseProvisionFile(nlohmann::json{{"format", "kiosk-provision/1"}, {"hub_url", "http://x"}});
+    ASSERT_FALSE(prov.has_value());
+    auto insecure = protocol::parseProvisionFile(nlohmann::json{{"format", "kiosk-provision/1"},
+                                                                {"hub_url", "http://x"},
+                                                                {"pins", {"sha256//a"}},
+                                                                {"ca", "c"},
+                                                                {"content_public_key", "k"},
+                                                                {"site", "s"},
+                                                                {"token", "t"},
+                                                                {"expires_at", 1}});
+    ASSERT_FALSE(insecure.has_value());
+    EXPECT_NE(insecure.error().message.find("https://"), std::string::npos) << insecure.error().message;
+}

@@ -1,0 +1,435 @@
+// End-to-end tests of content bundles with the real programs: `kiosk-hub
+// serve` on 127.0.0.1 (a free port, keys made in the test's own data folder),
+// `kiosk-hub content publish`, and `kioskctl sync --once --json --content`.
+// They check that the demo content arrives byte for byte, that each refusal
+// the hub issue names — a bundle tampered at the hub, a rollback, an expired
+// manifest, a manifest signed by another key — leaves the old content in
+// place byte for byte and says why in `content_error`, and that an
+// interrupted download is resumed into the same staging file. The hub's
+// SQLite database is changed behind its back through the store's SQL seam
+// (WAL lets a second connection write while the hub runs). Every loop is
+// bounded, every process is reaped, every test has its own folder.
+#include "bundle/install.h"
+#include "crypto/crypto.h"
+#include "hubdb/sql.h"
+#include "sqlite/sqlite.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace kiosk;
+
+namespace {
+
+// ── helpers copied from e2e_test.cpp (kept private to this file) ──
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+fs::path testDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    fs::path dir = fs::path(KIOSK_TEST_OUT) / (std::string(info->test_suite_name()) + "." + info->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+struct Proc {
+    pid_t pid = -1;
+    fs::path out, err;
+};
+
+Proc spawn(const std::vector<std::string>& args, const fs::path& logBase) {
+    Proc p{-1, logBase.string() + ".out", logBase.string() + ".err"};
+    p.pid = fork();
+    if (p.pid == 0) {
+        const int o = open(p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = open(p.err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        dup2(o, 1);
+        dup2(e, 2);
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return p;
+}
+
+// Exit code, or -1 when it did not end in time (it is killed then).
+int waitFor(Proc& p, std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        int status = 0;
+        const pid_t r = waitpid(p.pid, &status, WNOHANG);
+        if (r == p.pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (std::chrono::steady_clock::now() > end) {
+            kill(p.pid, SIGKILL);
+            waitpid(p.pid, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+struct Ran {
+    int code = -1;
+    std::string out, err;
+};
+
+Ran run(const std::vector<std::string>& args, const fs::path& logBase, std::chrono::milliseconds timeout = 60s) {
+    Proc p = spawn(args, logBase);
+    Ran r;
+    r.code = waitFor(p, timeout);
+    r.out = slurp(p.out);
+    r.err = slurp(p.err);
+    return r;
+}
+
+int freePort() {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    close(s);
+    return ntohs(a.sin_port);
+}
+
+bool portOpen(int port) {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(std::uint16_t(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(s);
+    return ok;
+}
+
+// A kiosk-hub serving DIR on 127.0.0.1; killed and reaped by the destructor.
+class Hub {
+public:
+    Hub(fs::path dir, int port) : m_dir(std::move(dir)), m_port(port) {}
+    ~Hub() { stop(SIGKILL); }
+    Hub(const Hub&) = delete;
+    Hub& operator=(const Hub&) = delete;
+    bool start() {
+        m_proc = spawn({KIOSK_HUB_BIN, "--data", m_dir.string(), "serve", "--listen", fmt::format("127.0.0.1:{}", m_port)},
+                       m_dir.parent_path() / "hub");
+        for (int i = 0; i < 400; ++i) {  // ≤ 10 s
+            if (portOpen(m_port)) return true;
+            int status = 0;
+            if (waitpid(m_proc.pid, &status, WNOHANG) == m_proc.pid) {
+                m_proc.pid = -1;
+                return false;
+            }
+            std::this_thread::sleep_for(25ms);
+        }
+        return false;
+    }
+    void stop(int sig = SIGTERM) {
+        if (m_proc.pid <= 0) return;
+        kill(m_proc.pid, sig);
+        int status = 0;
+        waitpid(m_proc.pid, &status, 0);
+        m_proc.pid = -1;
+    }
+    std::string log() const { return slurp(m_dir.parent_path() / "hub.err"); }
+    std::string cli(const std::vector<std::string>& args, int* code = nullptr) const {
+        std::vector<std::string> all{KIOSK_HUB_BIN, "--data", m_dir.string()};
+        all.insert(all.end(), args.begin(), args.end());
+        const Ran r = run(all, m_dir.parent_path() / "hub-cli");
+        if (code) *code = r.code;
+        return r.out + r.err;
+    }
+    const fs::path& dir() const { return m_dir; }
+    int port() const { return m_port; }
+
+private:
+    fs::path m_dir;
+    int m_port;
+    Proc m_proc;
+};
+
+Ran kioskctl(const fs::path& kioskData, const std::vector<std::string>& args, const fs::path& logBase,
+             std::chrono::milliseconds timeout = 120s) {
+    std::vector<std::string> all{KIOSKCTL_BIN, "--data", kioskData.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return run(all, logBase, timeout);
+}
+
+void provision(const Hub& hub, const fs::path& kioskData, const fs::path& work) {
+    int code = 0;
+    const std::string out = hub.cli({"provision-file", "--site", "青浦区行政服务中心", "--out", (work / "prov.json").string(),
+                                     "--url", fmt::format("https://127.0.0.1:{}", hub.port())},
+                                    &code);
+    ASSERT_EQ(code, 0) << out;
+    const Ran r = kioskctl(kioskData, {"provision", "--file", (work / "prov.json").string()}, work / "provision");
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    ASSERT_NE(r.out.find("enrolled as KS"), std::string::npos) << r.out;
+}
+
+// ── content helpers ──
+
+// The build's demo content database (${PROJECT_BINARY_DIR}/demo-content.db,
+// made by the demo_content target). e2e_tests gets no KIOSK_DEMO_CONTENT
+// definition, so it is found from kioskctl's place: PROJECT_BINARY_DIR/kiosk/kioskctl.
+fs::path demoContent() { return fs::path(KIOSKCTL_BIN).parent_path().parent_path() / "demo-content.db"; }
+
+// A second, different content database: the demo content with one more
+// meta row. Still a valid bundle (rollback-journal mode, same user_version).
+void makeEdition(const fs::path& out, const std::string& edition) {
+    fs::copy_file(demoContent(), out, fs::copy_options::overwrite_existing);
+    auto db = sql::Database::open(out.string(), SQLITE_OPEN_READWRITE);
+    ASSERT_TRUE(db.has_value()) << db.error().message;
+    auto r = db->exec(fmt::format("INSERT INTO meta(key, value) VALUES('e2e_edition', '{}')", edition));
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+}
+
+void publish(const Hub& hub, const fs::path& db, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args{"content", "publish", db.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    int code = 0;
+    const std::string out = hub.cli(args, &code);
+    ASSERT_EQ(code, 0) << out;
+    ASSERT_NE(out.find("published content version"), std::string::npos) << out;
+}
+
+struct SyncResult {
+    int code = -1;
+    nlohmann::json report;
+    std::string err;
+};
+
+SyncResult syncContent(const fs::path& kioskData, const fs::path& target, const fs::path& logBase) {
+    const Ran r = kioskctl(kioskData, {"sync", "--once", "--json", "--content", target.string()}, logBase);
+    SyncResult s{r.code, nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false), r.err};
+    if (s.report.is_discarded()) {
+        ADD_FAILURE() << "sync printed no JSON: " << r.out << r.err;
+        s.report = nlohmann::json::object();
+    }
+    return s;
+}
+
+std::string contentError(const SyncResult& s) { return s.report.value("content_error", std::string()); }
+
+// Changes the hub's database behind its back (SQLite WAL: a second writer is fine).
+void hubSql(const Hub& hub, const std::function<Result<void>(hubdb::Connection&)>& fn) {
+    auto db = hubdb::openDatabase((hub.dir() / "hub.db").string(), 1);
+    ASSERT_TRUE(db.has_value()) << db.error().message;
+    auto r = hubdb::transaction(**db, fn, 1);
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+}
+
+// One kiosk with the demo content installed as version 1 from a running hub.
+struct Installed {
+    fs::path dir, kiosk, target;
+    std::string v1;  // the bytes of version 1 as published
+};
+
+void installDemo(const Hub& hub, Installed& k) {
+    ASSERT_TRUE(fs::exists(demoContent())) << demoContent() << " is missing: build the demo_content target";
+    provision(hub, k.kiosk, k.dir);
+    publish(hub, demoContent());
+    k.v1 = slurp(demoContent());
+    const auto s = syncContent(k.kiosk, k.target, k.dir / "sync-v1");
+    ASSERT_EQ(s.code, 0) << s.report.dump() << s.err;
+    ASSERT_EQ(s.report["content_installed"], 1) << s.report.dump();
+    ASSERT_EQ(slurp(k.target), k.v1);
+}
+
+// The old content is still what the kiosk serves, and its record says so.
+void expectStillVersion(const Installed& k, std::int64_t version, const std::string& bytes) {
+    EXPECT_TRUE(slurp(k.target) == bytes) << "the installed content changed";
+    auto v = bundle::readInstalledVersion(k.target);
+    ASSERT_TRUE(v.has_value()) << v.error().message;
+    EXPECT_EQ(*v, version);
+}
+
+}  // namespace
+
+TEST(Content, TheDemoContentArrivesByteForByte) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+    installDemo(hub, k);
+    expectStillVersion(k, 1, k.v1);
+    EXPECT_FALSE(fs::exists(bundle::stagingPathFor(k.target))) << "the staging file became the content";
+    // Nothing newer: the next cycle leaves it alone and says nothing.
+    const auto again = syncContent(k.kiosk, k.target, dir / "sync-again");
+    EXPECT_EQ(again.code, 0);
+    EXPECT_EQ(again.report["content_installed"], 0) << again.report.dump();
+    EXPECT_EQ(again.report["content_offered"], 1) << again.report.dump();
+    EXPECT_EQ(contentError(again), "") << again.report.dump();
+    expectStillVersion(k, 1, k.v1);
+}
+
+TEST(Content, ABundleTamperedAtTheHubIsRefusedAndTheOldContentStays) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+    installDemo(hub, k);
+    makeEdition(dir / "v2.db", "2");
+    publish(hub, dir / "v2.db");
+    // Flip one byte in the middle of the first stored chunk of version 2.
+    hubSql(hub, [](hubdb::Connection& c) -> Result<void> {
+        auto rows = c.query("SELECT data FROM bundle_chunk WHERE version = 2 AND idx = 0");
+        if (!rows) return std::unexpected(rows.error());
+        if (rows->empty() || !(*rows)[0][0]) return fail(ErrorCode::NotFound, "version 2 has no chunk 0");
+        std::string data = *(*rows)[0][0];
+        data[data.size() / 2] = char(data[data.size() / 2] ^ 0x20);
+        auto w = c.query("UPDATE bundle_chunk SET data = $1 WHERE version = 2 AND idx = 0", {hubdb::Blob{data}});
+        if (!w) return std::unexpected(w.error());
+        return {};
+    });
+    const auto s = syncContent(k.kiosk, k.target, dir / "sync-tampered");
+    EXPECT_EQ(s.report["content_installed"], 0) << s.report.dump();
+    EXPECT_EQ(s.report["content_offered"], 2) << s.report.dump();
+    EXPECT_NE(contentError(s).find("sha256 mismatch"), std::string::npos) << s.report.dump();
+    expectStillVersion(k, 1, k.v1);
+    EXPECT_FALSE(fs::exists(bundle::stagingPathFor(k.target))) << "a refused download is discarded, not resumed";
+}
+
+TEST(Content, ARollbackToAnOlderSignedManifestIsRefusedAndTheNewerContentStays) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+    installDemo(hub, k);
+    makeEdition(dir / "v2.db", "2");
+    const std::string v2 = slurp(dir / "v2.db");
+    publish(hub, dir / "v2.db");
+    const auto up = syncContent(k.kiosk, k.target, dir / "sync-v2");
+    ASSERT_EQ(up.report["content_installed"], 2) << up.report.dump();
+    expectStillVersion(k, 2, v2);
+    // The hub (or someone between it and the kiosk) now offers version 1's
+    // genuine, still valid signed manifest as the latest.
+    hubSql(hub, [](hubdb::Connection& c) -> Result<void> {
+        for (const char* sqlText : {"DELETE FROM bundle_chunk WHERE version >= 2", "DELETE FROM content_bundle WHERE version >= 2"})
+            if (auto q = c.query(sqlText); !q) return std::unexpected(q.error());
+        return {};
+    });
+    const auto s = syncContent(k.kiosk, k.target, dir / "sync-rollback");
+    EXPECT_EQ(s.code, 0) << s.report.dump();
+    EXPECT_EQ(s.report["content_offered"], 1) << s.report.dump();
+    EXPECT_EQ(s.report["content_installed"], 0) << s.report.dump();
+    expectStillVersion(k, 2, v2);
+    // Issue 5: a refusal says why. An offer older than what is installed is a
+    // rollback attempt, not "nothing to do".
+    const std::string why = contentError(s);
+    EXPECT_TRUE(why.find("rollback") != std::string::npos || why.find("not newer") != std::string::npos)
+        << "the kiosk refused version 1 but did not say so: " << s.report.dump();
+}
+
+TEST(Content, AnExpiredManifestIsRefusedAndTheOldContentStays) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+    installDemo(hub, k);
+    makeEdition(dir / "v2.db", "2");
+    publish(hub, dir / "v2.db", {"--ttl", "1s"});
+    std::this_thread::sleep_for(2100ms);  // the hub's Date (the kiosk's trusted time) is now past "expires"
+    const auto s = syncContent(k.kiosk, k.target, dir / "sync-expired");
+    EXPECT_EQ(s.report["content_offered"], 2) << s.report.dump();
+    EXPECT_EQ(s.report["content_installed"], 0) << s.report.dump();
+    EXPECT_NE(contentError(s).find("expired"), std::string::npos) << s.report.dump();
+    expectStillVersion(k, 1, k.v1);
+}
+
+TEST(Content, AManifestSignedByAnotherKeyIsRefusedAndTheOldContentStays) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+    installDemo(hub, k);
+    // The hub's content key is replaced; the kiosk keeps the provisioned public key.
+    auto other = crypto::generateEd25519();
+    ASSERT_TRUE(other.has_value()) << other.error().message;
+    ASSERT_TRUE(crypto::writeFileAtomic(hub.dir() / "content.key", other->privatePem, 0600).has_value());
+    ASSERT_TRUE(crypto::writeFileAtomic(hub.dir() / "content.pub", other->publicPem, 0644).has_value());
+    makeEdition(dir / "v2.db", "2");
+    publish(hub, dir / "v2.db");
+    const auto s = syncContent(k.kiosk, k.target, dir / "sync-wrong-key");
+    EXPECT_EQ(s.report["content_installed"], 0) << s.report.dump();
+    EXPECT_NE(contentError(s).find("bad signature"), std::string::npos) << s.report.dump();
+    expectStillVersion(k, 1, k.v1);
+    EXPECT_FALSE(fs::exists(bundle::stagingPathFor(k.target))) << "nothing is downloaded for an unverified manifest";
+}
+
+TEST(Content, AnInterruptedDownloadIsResumedAndInstalled) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    ASSERT_TRUE(fs::exists(demoContent())) << demoContent() << " is missing: build the demo_content target";
+    const fs::path kiosk = dir / "kiosk", target = kiosk / "content.db";
+    provision(hub, kiosk, dir);
+    publish(hub, demoContent());
+    const std::string bytes = slurp(demoContent());
+    ASSERT_GT(bytes.size(), std::size_t(1) << 20) << "the demo content spans more than one stored chunk";
+    // What a download cut off half-way leaves: the first half in TARGET.staging
+    // and the sha256 of the bundle it belongs to in TARGET.staging.sha256.
+    const fs::path staging = bundle::stagingPathFor(target);
+    const std::string sha = crypto::sha256Hex(bytes);
+    ASSERT_TRUE(crypto::writeFileAtomic(staging, std::string_view(bytes).substr(0, bytes.size() / 2), 0644).has_value());
+    ASSERT_TRUE(crypto::writeFileAtomic(staging.string() + ".sha256", sha, 0644).has_value());
+    // A second name for the partial file: if the client resumes, it appends
+    // to this very file and renames it into place; if it started over, it
+    // would remove it and write a new one.
+    fs::create_hard_link(staging, dir / "partial-witness");
+
+    const auto s = syncContent(kiosk, target, dir / "sync-resume");
+    EXPECT_EQ(s.code, 0) << s.report.dump() << s.err;
+    EXPECT_EQ(s.report["content_installed"], 1) << s.report.dump();
+    EXPECT_EQ(contentError(s), "") << s.report.dump();
+    EXPECT_TRUE(slurp(target) == bytes) << "installed content differs from the published bundle";
+    EXPECT_TRUE(fs::equivalent(dir / "partial-witness", target)) << "the download started over instead of resuming";
+    EXPECT_FALSE(fs::exists(staging.string() + ".sha256"));
+}
+
+TEST(Content, APartialDownloadOfAnotherBundleIsStartedAfresh) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    ASSERT_TRUE(fs::exists(demoContent())) << demoContent() << " is missing: build the demo_content target";
+    const fs::path kiosk = dir / "kiosk", target = kiosk / "content.db";
+    provision(hub, kiosk, dir);
+    publish(hub, demoContent());
+    const std::string bytes = slurp(demoContent());
+    // Half of some other bundle, marked as such: appending to it would only
+    // make a file that fails its hash.
+    const fs::path staging = bundle::stagingPathFor(target);
+    ASSERT_TRUE(crypto::writeFileAtomic(staging, std::string(bytes.size() / 2, 'x'), 0644).has_value());
+    ASSERT_TRUE(crypto::writeFileAtomic(staging.string() + ".sha256", std::string(64, '0'), 0644).has_value());
+    const auto s = syncContent(kiosk, target, dir / "sync-fresh");
+    EXPECT_EQ(s.code, 0) << s.report.dump() << s.err;
+    EXPECT_EQ(s.report["content_installed"], 1) << s.report.dump();
+    EXPECT_TRUE(slurp(target) == bytes) << "installed content differs from the published bundle";
+}
