@@ -627,7 +627,7 @@ int App::runInteractive() {
     wo.heartbeatS = m_config.heartbeatS;
     wo.stallAlertMin = m_config.stallAlertMin;
     wo.appVersion = KIOSK_APP_VERSION;
-    wo.printerState = [] { return std::string("ok"); };
+    wo.printerState = [this] { return m_printer ? m_printer->state() : std::string("no printer configured"); };
     m_worker = std::make_unique<sync::SyncWorker>(wo, [this](const sync::WorkerStatus& st) {
         {
             std::lock_guard lock(m_syncMutex);

@@ -39,6 +39,18 @@ public:
         return path;
     }
     std::string name() const override { return "file:" + m_dir; }
+    std::string state() const override {
+        // The spool folder must exist (or be creatable) and take a file.
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        fs::create_directories(m_dir, ec);
+        const std::string probe = m_dir + "/.state-probe";
+        std::ofstream out(probe, std::ios::binary);
+        if (!out || !(out << "ok").flush()) return "spool folder not writable: " + m_dir;
+        out.close();
+        fs::remove(probe, ec);
+        return "ok";
+    }
 
 private:
     std::string m_dir;

@@ -24,6 +24,10 @@ public:
     virtual ~Printer() = default;
     [[nodiscard]] virtual kiosk::Result<std::string> print(const PrintJob& job) = 0;  // returns where it went
     virtual std::string name() const = 0;
+    // "ok", or what is wrong ("no paper", "offline", "spool folder not
+    // writable: …"): reported in the kiosk's heartbeat. Safe to call from
+    // another thread.
+    virtual std::string state() const = 0;
 };
 
 // Writes job N as DIR/job-NNNNNN.txt (created with the folder if needed).

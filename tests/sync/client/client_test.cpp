@@ -9,7 +9,12 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <ctime>
+#include <thread>
 
 #include <filesystem>
 
@@ -132,4 +137,46 @@ TEST(Protocol, MalformedMessagesNameTheField) {
                                                                 {"expires_at", 1}});
     ASSERT_FALSE(insecure.has_value());
     EXPECT_NE(insecure.error().message.find("https://"), std::string::npos) << insecure.error().message;
+}
+
+// A transfer that starts and then stalls is cut off by curl's low-speed
+// limit and reported as a timeout (the sync cycle then retries with backoff).
+TEST(HubClient, AStalledTransferIsDetected) {
+    const std::int64_t now = std::time(nullptr);
+    auto caKey = crypto::generateEcKey();
+    auto ca = crypto::makeCaCert(*caKey, "CA", {now - 3600, now + 86'400});
+    auto serverKey = crypto::generateEcKey();
+    auto cert = crypto::issueServerCert(*ca, *caKey, *serverKey, "hub", {"127.0.0.1"}, {now - 3600, now + 86'400});
+    ASSERT_TRUE(ca && serverKey && cert);
+    const fs::path d = freshDir("stall");
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.crt", *cert, 0644));
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.key", *serverKey, 0600));
+    httplib::SSLServer server((d / "server.crt").c_str(), (d / "server.key").c_str());
+    ASSERT_TRUE(server.is_valid());
+    std::atomic<bool> stop{false};
+    server.Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider("application/octet-stream", [&](std::size_t offset, httplib::DataSink& sink) {
+            if (offset == 0) return sink.write("0123456789", 10);
+            for (int i = 0; i < 200 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // ≤ 10 s
+            return false;
+        });
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread t([&] { server.listen_after_bind(); });
+    sync::HubConfig config;
+    config.hubUrl = fmt::format("https://127.0.0.1:{}", port);
+    config.caPem = *ca;
+    config.pins = {crypto::inspectCert(*cert)->pin};
+    sync::ClientOptions opt;
+    opt.lowSpeedBytesPerS = 100;
+    opt.lowSpeedTimeS = 2;
+    const auto start = std::chrono::steady_clock::now();
+    auto r = sync::HubClient(config, opt).get("/slow");
+    const auto took = std::chrono::steady_clock::now() - start;
+    stop = true;
+    server.stop();
+    t.join();
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().problem, sync::TransportProblem::Timeout) << r.error().message;
+    EXPECT_LT(took, std::chrono::seconds(8)) << "cut off by the low-speed limit, not the total timeout";
 }

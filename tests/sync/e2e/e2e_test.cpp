@@ -473,3 +473,44 @@ TEST(E2E, SiteSettingsComeDownAndABadHubConfigIsRefused) {
     EXPECT_FALSE(hub.start());
     EXPECT_NE(hub.log().find("idle_timeout_s (15–3600)"), std::string::npos) << hub.log();
 }
+
+// The kiosk app itself (windowed, SDL's offscreen driver, software renderer):
+// its sync worker delivers what is queued, installs the published content,
+// sends a heartbeat the hub lists, and stops cleanly on SIGTERM.
+TEST(E2E, TheKioskAppsWorkerSyncsInstallsContentAndSendsAHeartbeat) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    int code = 0;
+    const std::string pub = hub.cli({"content", "publish", KIOSK_DEMO_CONTENT}, &code);
+    ASSERT_EQ(code, 0) << pub;
+    enqueue(dir / "kiosk", 3);
+    setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    Proc kiosk = spawn({KIOSK_BIN, "--windowed", "640x480", "--renderer", "software", "--data", (dir / "kiosk").string(),
+                        "--content", (dir / "kiosk/content.db").string(), "--printer-output", (dir / "print").string()},
+                       dir / "kiosk-app");
+    unsetenv("SDL_VIDEODRIVER");
+    nlohmann::json device;
+    for (int i = 0; i < 120; ++i) {  // ≤ 30 s
+        const std::string out = hub.cli({"devices", "--json"}, &code);
+        auto d = nlohmann::json::parse(out.substr(0, out.find('\n')), nullptr, false);
+        if (!d.is_discarded() && d["heartbeat"].value("content_version", 0) == 1 &&
+            d["heartbeat"]["outbox"].value("acked", 0) == 3) {
+            device = d;
+            break;
+        }
+        std::this_thread::sleep_for(250ms);
+    }
+    kill(kiosk.pid, SIGTERM);
+    EXPECT_EQ(waitFor(kiosk, 15s), 0) << slurp(kiosk.err);
+    ASSERT_FALSE(device.is_null()) << "no heartbeat with the delivered records and the content: " << slurp(kiosk.err);
+    EXPECT_EQ(hub.records(), 3);
+    const auto& hb = device["heartbeat"];
+    EXPECT_EQ(hb["printer"], "ok");
+    EXPECT_EQ(hb["outbox"]["pending"], 0);
+    EXPECT_GT(hb["last_sync"].get<std::int64_t>(), 0);
+    EXPECT_EQ(hb["app_version"], "0.1.0");
+    EXPECT_EQ(device["outbox_growing"], false);
+    EXPECT_NE(slurp(kiosk.err).find("content version 1 in use"), std::string::npos) << slurp(kiosk.err);
+}
