@@ -314,6 +314,12 @@ Result<int> HubServer::bind() {
     m->server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) -> bool {
         SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
         SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+        // A kiosk resumes its TLS session on a new connection (httplib closes
+        // a keep-alive connection after a few requests). With client
+        // certificates OpenSSL refuses resumption — an "internal error"
+        // alert — unless the sessions carry this context.
+        static const unsigned char kSessionContext[] = "kiosk-hub";
+        SSL_CTX_set_session_id_context(&ctx, kSessionContext, sizeof kSessionContext - 1);
         auto loadPem = [](const std::string& pem) { return BIO_new_mem_buf(pem.data(), int(pem.size())); };
         BIO* cb = loadPem(k.serverCert);
         X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);

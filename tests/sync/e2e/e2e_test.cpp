@@ -514,3 +514,20 @@ TEST(E2E, TheKioskAppsWorkerSyncsInstallsContentAndSendsAHeartbeat) {
     EXPECT_EQ(device["outbox_growing"], false);
     EXPECT_NE(slurp(kiosk.err).find("content version 1 in use"), std::string::npos) << slurp(kiosk.err);
 }
+
+// More batches than the hub serves on one keep-alive connection: the client
+// reconnects and resumes its TLS session, which the hub must accept (with
+// client certificates OpenSSL needs a session id context for that).
+TEST(E2E, ManyBatchesInOneCycleAcrossReconnects) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    enqueue(dir / "kiosk", 2400);  // 12 batches of 200
+    int code = 0;
+    const auto r = syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_EQ(code, 0) << r.dump();
+    EXPECT_EQ(r["stored"], 2400) << r.dump();
+    EXPECT_EQ(r["batches"], 12);
+    EXPECT_EQ(hub.records(), 2400);
+}
