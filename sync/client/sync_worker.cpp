@@ -111,7 +111,8 @@ struct SyncWorker::Impl {
         status.rejected = st.rejected;
         // Online but not draining: answers come back, yet nothing pending moves.
         if (status.pending == 0 || r.stored + r.duplicates > 0) lastProgressS = now;
-        const bool stalled = status.online && status.pending > 0 && now - lastProgressS >= opt.stallAlertMin * 60;
+        const std::int64_t stallS = opt.stallAlertS > 0 ? opt.stallAlertS : std::int64_t(opt.stallAlertMin) * 60;
+        const bool stalled = status.online && status.pending > 0 && now - lastProgressS >= stallS;
         if (stalled && !status.stalled)
             logger()->error("online but not draining: {} records pending for {} min without a delivery ({})", status.pending,
                             (now - lastProgressS) / 60, r.error.empty() ? "no error reported" : r.error);

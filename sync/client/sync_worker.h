@@ -25,6 +25,7 @@ struct WorkerOptions {
     int intervalS = 30;
     int heartbeatS = 300;
     int stallAlertMin = 10;
+    std::int64_t stallAlertS = 0;       // > 0: use these seconds instead of stallAlertMin (tests)
     int renewBeforeDays = 30;
     std::string appVersion;
     std::function<std::string()> printerState;  // "ok", "no paper", … (called on the worker thread)

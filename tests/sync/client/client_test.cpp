@@ -3,6 +3,8 @@
 // surviving a crash at each step, and strict parsing of what the hub sends.
 #include "client/backoff.h"
 #include "client/hub_client.h"
+#include "client/sync_worker.h"
+#include "outbox/outbox.h"
 #include "crypto/crypto.h"
 #include "crypto/x509.h"
 #include "protocol/protocol.h"
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <ctime>
 #include <thread>
 
@@ -179,4 +182,74 @@ TEST(HubClient, AStalledTransferIsDetected) {
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().problem, sync::TransportProblem::Timeout) << r.error().message;
     EXPECT_LT(took, std::chrono::seconds(8)) << "cut off by the low-speed limit, not the total timeout";
+}
+
+// "Online but not draining": the hub answers, but every upload is refused
+// (here 503), so records stay pending. The worker must say so in its status
+// (and log it) once the threshold passes, and keep retrying with backoff.
+TEST(SyncWorker, ReportsOnlineButNotDraining) {
+    const std::int64_t now = std::time(nullptr);
+    auto caKey = crypto::generateEcKey();
+    auto ca = crypto::makeCaCert(*caKey, "CA", {now - 3600, now + 86'400});
+    auto serverKey = crypto::generateEcKey();
+    auto cert = crypto::issueServerCert(*ca, *caKey, *serverKey, "hub", {"127.0.0.1"}, {now - 3600, now + 86'400});
+    ASSERT_TRUE(ca && serverKey && cert);
+    const fs::path d = freshDir("stalled");
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.crt", *cert, 0644));
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.key", *serverKey, 0600));
+    httplib::SSLServer server((d / "server.crt").c_str(), (d / "server.key").c_str());
+    ASSERT_TRUE(server.is_valid());
+    std::atomic<int> uploads{0};
+    server.Post("/v1/upload", [&](const httplib::Request&, httplib::Response& res) {
+        ++uploads;
+        res.status = 503;
+        res.set_content(R"({"error":"database unavailable"})", "application/json");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    std::thread t([&] { server.listen_after_bind(); });
+    // An enrolled kiosk with one record queued.
+    const fs::path data = d / "kiosk";
+    const Identity id = makeIdentity(*caKey, *ca);
+    enrolledDir(data, id);
+    const nlohmann::json hub = {{"hub_url", fmt::format("https://127.0.0.1:{}", port)},
+                                {"pins", {crypto::inspectCert(*cert)->pin}},
+                                {"ca", *ca},
+                                {"device_id", "KS0001"}};
+    ASSERT_TRUE(crypto::writeFileAtomic(data / "hub.json", hub.dump(), 0644));
+    {
+        auto box = outbox::Outbox::open(data.string(), "KS0001");
+        ASSERT_TRUE(box.has_value());
+        outbox::Submission s;
+        s.kind = "case";
+        std::tm day{};
+        day.tm_year = 126;
+        day.tm_mday = 1;
+        ASSERT_TRUE(box->enqueue(s, now * 1000, day).has_value());
+    }
+    std::mutex m;
+    std::vector<sync::WorkerStatus> seen;
+    sync::WorkerOptions opt;
+    opt.dataDir = data;
+    opt.stallAlertS = 2;
+    sync::SyncWorker worker(opt, [&](const sync::WorkerStatus& st) {
+        std::lock_guard lock(m);
+        seen.push_back(st);
+    });
+    worker.start();
+    bool stalled = false;
+    for (int i = 0; i < 100 && !stalled; ++i) {  // ≤ 10 s
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::lock_guard lock(m);
+        stalled = !seen.empty() && seen.back().stalled;
+    }
+    worker.stop();
+    server.stop();
+    t.join();
+    EXPECT_TRUE(stalled) << "no stalled status after " << uploads << " refused uploads";
+    std::lock_guard lock(m);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_TRUE(seen.back().online) << "the hub answered: online";
+    EXPECT_EQ(seen.back().pending, 1);
+    EXPECT_GE(uploads.load(), 2) << "it kept retrying";
+    EXPECT_FALSE(seen.front().stalled) << "not before the threshold";
 }
