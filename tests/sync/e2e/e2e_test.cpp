@@ -9,6 +9,7 @@
 #include "client/hub_client.h"
 #include "hubdb/store.h"
 #include "outbox/outbox.h"
+#include "backends.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -128,12 +129,14 @@ bool portOpen(int port) {
 // A kiosk-hub serving DIR on a fixed port (so kiosks find it again after a restart).
 class Hub {
 public:
-    Hub(fs::path dir, int port, std::vector<std::string> extra = {})
-        : m_dir(std::move(dir)), m_port(port), m_extra(std::move(extra)) {}
+    // `db`: the --db spec ("" = SQLite in the data folder).
+    Hub(fs::path dir, int port, std::vector<std::string> extra = {}, std::string db = {})
+        : m_dir(std::move(dir)), m_port(port), m_extra(std::move(extra)), m_db(std::move(db)) {}
     ~Hub() { stop(SIGKILL); }
     bool start() {
-        std::vector<std::string> args{KIOSK_HUB_BIN, "--data", m_dir.string(), "serve", "--listen",
-                                      fmt::format("127.0.0.1:{}", m_port)};
+        std::vector<std::string> args{KIOSK_HUB_BIN, "--data", m_dir.string()};
+        if (!m_db.empty()) args.insert(args.end(), {"--db", m_db});
+        args.insert(args.end(), {"serve", "--listen", fmt::format("127.0.0.1:{}", m_port)});
         args.insert(args.end(), m_extra.begin(), m_extra.end());
         m_proc = spawn(args, m_dir.parent_path() / "hub");
         for (int i = 0; i < 400; ++i) {  // ≤ 10 s
@@ -157,13 +160,14 @@ public:
     std::string log() const { return slurp(m_dir.parent_path() / "hub.err"); }
     std::string cli(const std::vector<std::string>& args, int* code = nullptr) const {
         std::vector<std::string> all{KIOSK_HUB_BIN, "--data", m_dir.string()};
+        if (!m_db.empty()) all.insert(all.end(), {"--db", m_db});
         all.insert(all.end(), args.begin(), args.end());
         const Ran r = run(all, m_dir.parent_path() / "hub-cli");
         if (code) *code = r.code;
         return r.out + r.err;
     }
     long records() const {
-        auto db = hubdb::openDatabase((m_dir / "hub.db").string(), 1);
+        auto db = hubdb::openDatabase(m_db.empty() ? (m_dir / "hub.db").string() : m_db, 1);
         if (!db) return -1;
         hubdb::HubStore store(**db);
         return store.recordCount().value_or(-1);
@@ -175,6 +179,7 @@ private:
     fs::path m_dir;
     int m_port;
     std::vector<std::string> m_extra;
+    std::string m_db;
     Proc m_proc;
 };
 
@@ -531,3 +536,44 @@ TEST(E2E, ManyBatchesInOneCycleAcrossReconnects) {
     EXPECT_EQ(r["batches"], 12);
     EXPECT_EQ(hub.records(), 2400);
 }
+
+// The same hub behaviour on both storage backends (SQLite file, PostgreSQL
+// test server): records queued while the hub is down arrive once, a hub
+// killed mid-upload loses and duplicates nothing, a status change comes down.
+class E2EBackend : public ::testing::TestWithParam<hubdb::hubtest::Backend> {};
+
+TEST_P(E2EBackend, DownUpKilledMidUploadAndAStatusComesDown) {
+    if (auto why = GetParam().skipReason(); !why.empty()) GTEST_SKIP() << why;
+    auto scratch = GetParam().fresh(hubdb::hubtest::currentTestName());
+    ASSERT_TRUE(scratch);
+    const fs::path dir = testDir();
+    {
+        Hub hub(dir / "hub", freePort(), {}, scratch->spec());
+        ASSERT_TRUE(hub.start()) << hub.log();
+        provision(hub, dir / "kiosk", dir);
+        hub.stop();
+        const auto numbers = enqueue(dir / "kiosk", 1500);
+        int code = 0;
+        EXPECT_EQ(syncOnce(dir / "kiosk", dir, &code)["problem"], "offline");
+        ASSERT_TRUE(hub.start()) << hub.log();
+        Proc sync = spawn({KIOSKCTL_BIN, "--data", (dir / "kiosk").string(), "sync", "--once", "--json"}, dir / "killed");
+        std::this_thread::sleep_for(150ms);
+        hub.stop(SIGKILL);
+        (void)waitFor(sync, 60s);
+        ASSERT_TRUE(hub.start()) << hub.log();
+        for (int i = 0; i < 5 && outboxStatus(dir / "kiosk").acked < 1500; ++i) (void)syncOnce(dir / "kiosk", dir);
+        EXPECT_EQ(outboxStatus(dir / "kiosk").acked, 1500);
+        EXPECT_EQ(hub.records(), 1500);
+        const std::string out = hub.cli({"cases", "update-status", numbers[0], "accepted"}, &code);
+        ASSERT_EQ(code, 0) << out;
+        (void)syncOnce(dir / "kiosk", dir);
+        auto box = outbox::Outbox::open((dir / "kiosk").string(), "KS0001");
+        ASSERT_TRUE(box.has_value());
+        auto st = box->statusesOf(numbers[0]);
+        ASSERT_TRUE(st.has_value());
+        ASSERT_FALSE(st->empty());
+        EXPECT_EQ(st->back().status, "accepted");
+    }  // the hub stops before its database is dropped
+}
+INSTANTIATE_TEST_SUITE_P(Backends, E2EBackend, ::testing::ValuesIn(hubdb::hubtest::backends()),
+                         [](const auto& p) { return std::string(p.param.name); });
