@@ -70,10 +70,8 @@ std::function<int()> addSyncCommands(CLI::App& app, const std::string& dataDir) 
             const sync::SyncReport r = engine.runOnce();
             bool renewed = false;
             if (r.ok) {
-                const auto nowS = std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count();
-                auto rn = sync::renewIfDue(dataDir, *config, 30, nowS);
+                // Trusted time (raised by this cycle's hub answers), not the system clock.
+                auto rn = sync::renewIfDue(dataDir, *config, 30, clock.nowS());
                 if (!rn) fmt::print(stderr, "kioskctl: {}\n", rn.error().message);
                 renewed = rn.value_or(false);
             }

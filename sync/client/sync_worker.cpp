@@ -120,7 +120,9 @@ struct SyncWorker::Impl {
         if (r.ok) {
             backoff.reset();
             if (now - lastHeartbeatS >= opt.heartbeatS) heartbeat(client, *box, *config, clock);
-            if (auto rn = renewIfDue(opt.dataDir, *config, opt.renewBeforeDays, now); !rn)
+            // Judged by trusted time: a clock set years ahead must not renew
+            // every cycle, one set in the past must not miss the window.
+            if (auto rn = renewIfDue(opt.dataDir, *config, opt.renewBeforeDays, clock.nowS()); !rn)
                 logger()->warn("{}", rn.error().message);
             else if (*rn)
                 logger()->info("device certificate renewed");
