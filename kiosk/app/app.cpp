@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <cfloat>
 
@@ -619,7 +620,10 @@ void App::takeSyncStatus() {
     }
 }
 
-int App::runInteractive() {
+void App::startWorkerIfProvisioned() {
+    // An unprovisioned kiosk does nothing in the background (it stays truly
+    // idle); the worker starts once kioskctl provision has written hub.json.
+    if (m_worker || !std::filesystem::exists(std::filesystem::path(m_config.dataDir) / "hub.json")) return;
     sync::WorkerOptions wo;
     wo.dataDir = m_config.dataDir;
     wo.contentDb = m_config.contentDatabase;
@@ -636,6 +640,10 @@ int App::runInteractive() {
         m_display->wake();
     });
     m_worker->start();
+}
+
+int App::runInteractive() {
+    startWorkerIfProvisioned();
     bool quit = false;
     while (!quit) {
         std::int64_t now = m_clock->monotonicMs();
@@ -648,6 +656,7 @@ int App::runInteractive() {
         const platform::EventSummary ev = m_display->waitEvents(timeout);
         if (ev.quit) break;
         takeSyncStatus();
+        startWorkerIfProvisioned();
         if (ev.input || ev.resized) m_framesPending = std::max(m_framesPending, 3);
         now = m_clock->monotonicMs();
         tick(now);
@@ -660,7 +669,7 @@ int App::runInteractive() {
         if (ev.input) dispatch(state::UserActivity{});
     }
     logger()->info("stopping: {} frames drawn", m_stats.framesDrawn);
-    m_worker->stop();
+    if (m_worker) m_worker->stop();
     return 0;
 }
 

@@ -113,6 +113,7 @@ private:
     std::mutex m_syncMutex;
     std::optional<sync::WorkerStatus> m_syncInbox;
     void takeSyncStatus();
+    void startWorkerIfProvisioned();
     void applySiteConfig();
     void saveCase(const state::SaveCase& request);
     void saveRating(const state::SaveRating& request);
