@@ -1,6 +1,4 @@
-// Small helpers shared by kiosk-hub's command files (ratings_cmd.cpp; main.cpp
-// keeps its own copies in its anonymous namespace for now and should switch to
-// these when it is next reworked): open the hub database the way every
+// Small helpers shared by kiosk-hub's command files (main.cpp, ratings_cmd.cpp): open the hub database the way every
 // subcommand does — DATA/hub.db unless --db names one, schema migrated — and
 // turn an Error into kiosk-hub's message and exit code. Never prints personal
 // data: Error messages carry none (base/error.h).

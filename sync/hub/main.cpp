@@ -18,6 +18,7 @@
 #include "sqlite/sqlite.h"
 #include "hubdb/store.h"
 #include "lifecycle.h"
+#include "hub_cli.h"
 #include "keys.h"
 #include "protocol/protocol.h"
 #include "ratings_cmd.h"
@@ -60,21 +61,13 @@ struct Opened {
     std::unique_ptr<hubdb::HubStore> store;
 };
 
+// The database every subcommand opens (hub_cli.h), with a store over it.
 Result<Opened> openStore(const std::string& dataDir, const std::string& dbSpec, int pool) {
-    std::error_code ec;
-    fs::create_directories(dataDir, ec);
-    const std::string spec = dbSpec.empty() ? (fs::path(dataDir) / "hub.db").string() : dbSpec;
-    auto db = hubdb::openDatabase(spec, pool);
+    auto db = hub::openHubDatabase(dataDir, dbSpec, pool);
     if (!db) return std::unexpected(db.error());
     Opened o{std::move(*db), nullptr};
     o.store = std::make_unique<hubdb::HubStore>(*o.db);
-    if (auto m = o.store->migrate(); !m) return std::unexpected(m.error());
     return o;
-}
-
-int failWith(const Error& e) {
-    fmt::print(stderr, "kiosk-hub: {}\n", e.message);
-    return e.code == ErrorCode::InvalidArgument || e.code == ErrorCode::Config || e.code == ErrorCode::Parse ? 2 : 1;
 }
 
 }  // namespace
@@ -158,27 +151,27 @@ int main(int argc, char** argv) {
 
     if (publish->parsed()) {
         const std::int64_t ttlS = parseDuration(contentTtl);
-        if (ttlS <= 0) return failWith({ErrorCode::InvalidArgument, fmt::format("--ttl {}: use 7d or 30d", contentTtl)});
+        if (ttlS <= 0) return hub::cliFailure({ErrorCode::InvalidArgument, fmt::format("--ttl {}: use 7d or 30d", contentTtl)});
         auto keys = hub::loadOrCreateKeys(dataDir, {"127.0.0.1", "localhost"}, unixNow());
-        if (!keys) return failWith(keys.error());
+        if (!keys) return hub::cliFailure(keys.error());
         auto st = openStore(dataDir, dbSpec, 1);
-        if (!st) return failWith(st.error());
+        if (!st) return hub::cliFailure(st.error());
         std::int64_t schema = 0;
         {
             auto file = sql::Database::open(contentDb, SQLITE_OPEN_READONLY);
-            if (!file) return failWith({ErrorCode::InvalidArgument, fmt::format("{} is not a SQLite database", contentDb)});
+            if (!file) return hub::cliFailure({ErrorCode::InvalidArgument, fmt::format("{} is not a SQLite database", contentDb)});
             schema = file->scalarInt("PRAGMA user_version").value_or(0);
         }
         auto version = hubdb::nextBundleVersion(*st->db);
-        if (!version) return failWith(version.error());
+        if (!version) return hub::cliFailure(version.error());
         const std::int64_t now = unixNow();
         auto manifest = bundle::makeManifest(contentDb, *version, now, ttlS, int(schema));
-        if (!manifest) return failWith(manifest.error());
+        if (!manifest) return hub::cliFailure(manifest.error());
         auto signedM = bundle::signManifest(*manifest, keys->contentKey);
-        if (!signedM) return failWith(signedM.error());
+        if (!signedM) return hub::cliFailure(signedM.error());
         hubdb::PublishedBundle meta{*version, (*manifest)["size"].get<std::int64_t>(), now,
                                     (*manifest)["sha256"].get<std::string>(), bundle::serializeSignedManifest(*signedM)};
-        if (auto w = hubdb::storeBundle(*st->db, meta, contentDb); !w) return failWith(w.error());
+        if (auto w = hubdb::storeBundle(*st->db, meta, contentDb); !w) return hub::cliFailure(w.error());
         fmt::print("published content version {} ({} bytes, sha256 {}, expires {})\n", *version, meta.size, meta.sha256,
                    (*manifest)["expires"].get<std::string>());
         return 0;
@@ -186,12 +179,12 @@ int main(int argc, char** argv) {
 
     if (casesList->parsed() || casesShow->parsed() || casesUpdate->parsed()) {
         auto st = openStore(dataDir, dbSpec, 1);
-        if (!st) return failWith(st.error());
+        if (!st) return hub::cliFailure(st.error());
         if (casesList->parsed()) {
             auto config = hub::loadHubConfig(dataDir);
-            if (!config) return failWith(config.error());
+            if (!config) return hub::cliFailure(config.error());
             auto list = hubdb::listCases(*st->db, statusFilter, limit);
-            if (!list) return failWith(list.error());
+            if (!list) return hub::cliFailure(list.error());
             const std::int64_t now = unixNow();
             auto day = [](std::int64_t t) {
                 std::tm tm{};
@@ -219,8 +212,8 @@ int main(int argc, char** argv) {
         }
         if (casesShow->parsed()) {
             auto d = hubdb::showCase(*st->db, number);
-            if (!d) return failWith(d.error());
-            if (!*d) return failWith({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
+            if (!d) return hub::cliFailure(d.error());
+            if (!*d) return hub::cliFailure({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
             nlohmann::json history = nlohmann::json::array();
             for (const auto& e : (*d)->history)
                 history.push_back({{"status", e.status}, {"at", e.at}, {"actor", e.actor}, {"note", e.note}});
@@ -231,24 +224,24 @@ int main(int argc, char** argv) {
             return 0;
         }
         auto d = hubdb::showCase(*st->db, number);
-        if (!d) return failWith(d.error());
-        if (!*d) return failWith({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
+        if (!d) return hub::cliFailure(d.error());
+        if (!*d) return hub::cliFailure({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
         const std::string from = (*d)->summary.status;
         if (!hub::transitionAllowed(from, newStatus)) {
             std::string allowed;
             for (const auto& s : hub::nextStatuses(from)) allowed += (allowed.empty() ? "" : ", ") + s;
-            return failWith({ErrorCode::InvalidArgument,
+            return hub::cliFailure({ErrorCode::InvalidArgument,
                              fmt::format("case {} is {} ({}); it can move to: {}", number, from, hub::statusLabel(from),
                                          allowed.empty() ? "nothing (final)" : allowed)});
         }
-        if (auto r = st->store->addCaseEvent(number, newStatus, note, actor, unixNow()); !r) return failWith(r.error());
+        if (auto r = st->store->addCaseEvent(number, newStatus, note, actor, unixNow()); !r) return hub::cliFailure(r.error());
         fmt::print("case {}: {} → {} ({})\n", number, from, newStatus, hub::statusLabel(newStatus));
         return 0;
     }
 
     if (serve->parsed()) {
         const auto colon = listen.rfind(':');
-        if (colon == std::string::npos) return failWith({ErrorCode::InvalidArgument, "--listen must be HOST:PORT"});
+        if (colon == std::string::npos) return hub::cliFailure({ErrorCode::InvalidArgument, "--listen must be HOST:PORT"});
         hub::ServerOptions opt;
         opt.deviceCertDays = certDays;
         opt.host = listen.substr(0, colon);
@@ -257,15 +250,15 @@ int main(int argc, char** argv) {
         hosts.insert(hosts.end(), names.begin(), names.end());
         bool created = false;
         auto keys = hub::loadOrCreateKeys(dataDir, hosts, unixNow(), &created);
-        if (!keys) return failWith(keys.error());
+        if (!keys) return hub::cliFailure(keys.error());
         if (created) log::channel("hub")->info("made the CA, server certificate and content-signing key in {}", dataDir);
         if (auto cert = crypto::inspectCert(keys->serverCert); cert && cert->validity.notAfter < unixNow())
             log::channel("hub")->error("the server certificate in {} expired; kiosks will refuse this hub", dataDir);
         auto config = hub::loadHubConfig(dataDir);
-        if (!config) return failWith(config.error());
+        if (!config) return hub::cliFailure(config.error());
         opt.config = *config;
         auto st = openStore(dataDir, dbSpec, pool);
-        if (!st) return failWith(st.error());
+        if (!st) return hub::cliFailure(st.error());
         // Signals are taken by a thread, so stopping is not done in a handler.
         sigset_t set;
         sigemptyset(&set);
@@ -274,9 +267,9 @@ int main(int argc, char** argv) {
         pthread_sigmask(SIG_BLOCK, &set, nullptr);
         hub::HubServer server(opt, *st->store, *keys, unixNow);
         auto port = server.bind();
-        if (!port) return failWith(port.error());
+        if (!port) return hub::cliFailure(port.error());
         const std::string hubUrl = fmt::format("https://{}:{}", opt.host, *port);
-        if (auto w = crypto::writeFileAtomic(fs::path(dataDir) / "hub.url", hubUrl + "\n", 0644); !w) return failWith(w.error());
+        if (auto w = crypto::writeFileAtomic(fs::path(dataDir) / "hub.url", hubUrl + "\n", 0644); !w) return hub::cliFailure(w.error());
         log::channel("hub")->info("kiosk-hub serving {} with {} ({})", hubUrl, st->db->describe(), st->db->dialect());
         std::thread signals([&] {
             int sig = 0;
@@ -291,18 +284,18 @@ int main(int argc, char** argv) {
     }
     if (prov->parsed()) {
         const std::int64_t ttlS = parseDuration(ttl);
-        if (ttlS <= 0) return failWith({ErrorCode::InvalidArgument, fmt::format("--ttl {}: use 90s, 30m, 24h or 7d", ttl)});
+        if (ttlS <= 0) return hub::cliFailure({ErrorCode::InvalidArgument, fmt::format("--ttl {}: use 90s, 30m, 24h or 7d", ttl)});
         if (url.empty()) {
             auto saved = crypto::readFile(fs::path(dataDir) / "hub.url");
             if (!saved)
-                return failWith({ErrorCode::InvalidArgument,
+                return hub::cliFailure({ErrorCode::InvalidArgument,
                                  "no --url given and no DATA/hub.url yet: start kiosk-hub serve once or pass --url"});
             url = saved->substr(0, saved->find_first_of("\r\n"));
         }
         auto keys = hub::loadOrCreateKeys(dataDir, {"127.0.0.1", "localhost"}, unixNow());
-        if (!keys) return failWith(keys.error());
+        if (!keys) return hub::cliFailure(keys.error());
         auto st = openStore(dataDir, dbSpec, 1);
-        if (!st) return failWith(st.error());
+        if (!st) return hub::cliFailure(st.error());
         protocol::ProvisionFile p;
         p.hubUrl = url;
         p.pins = keys->pins();
@@ -311,19 +304,19 @@ int main(int argc, char** argv) {
         p.site = site;
         p.token = crypto::randomToken(24);
         p.expiresAt = unixNow() + ttlS;
-        if (auto r = st->store->addToken(p.token, site, unixNow(), p.expiresAt); !r) return failWith(r.error());
-        if (auto w = crypto::writeFileAtomic(out, protocol::toJson(p).dump(2) + "\n", 0600); !w) return failWith(w.error());
+        if (auto r = st->store->addToken(p.token, site, unixNow(), p.expiresAt); !r) return hub::cliFailure(r.error());
+        if (auto w = crypto::writeFileAtomic(out, protocol::toJson(p).dump(2) + "\n", 0600); !w) return hub::cliFailure(w.error());
         fmt::print("wrote {} for site {} (token valid for {}, until {})\n", out, site, ttl, p.expiresAt);
         return 0;
     }
     if (revoke->parsed()) {
         auto st = openStore(dataDir, dbSpec, 1);
-        if (!st) return failWith(st.error());
+        if (!st) return hub::cliFailure(st.error());
         auto r = st->store->revoke(deviceId, unixNow());
-        if (!r) return failWith(r.error());
+        if (!r) return hub::cliFailure(r.error());
         if (!*r) {
             auto d = st->store->device(deviceId);
-            if (d && !d->has_value()) return failWith({ErrorCode::NotFound, fmt::format("no device {}", deviceId)});
+            if (d && !d->has_value()) return hub::cliFailure({ErrorCode::NotFound, fmt::format("no device {}", deviceId)});
             fmt::print("device {} was already revoked\n", deviceId);
             return 0;
         }
@@ -332,9 +325,9 @@ int main(int argc, char** argv) {
     }
     if (devices->parsed()) {
         auto st = openStore(dataDir, dbSpec, 1);
-        if (!st) return failWith(st.error());
+        if (!st) return hub::cliFailure(st.error());
         auto list = st->store->devices();
-        if (!list) return failWith(list.error());
+        if (!list) return hub::cliFailure(list.error());
         for (const auto& d : *list) {
             // An outbox that grows: records pending for over an hour, or the
             // kiosk itself reporting "online but not draining".

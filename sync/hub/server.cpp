@@ -252,13 +252,8 @@ struct HubServer::Impl {
             logger()->warn("upload from {} refused: {}", dev->id, items.error().message);
             return refuse(res, 400, items.error().message);
         }
-        std::vector<hubdb::UploadRecord> records;
-        records.reserve(items->size());
-        for (auto& i : *items)
-            records.push_back(hubdb::UploadRecord{std::move(i.uuid), i.seq, std::move(i.kind), std::move(i.number),
-                                                  i.createdMs, std::move(i.publicData), std::move(i.personalData)});
         const std::int64_t t = now();
-        auto answers = store.storeBatch(dev->id, records, t);
+        auto answers = store.storeBatch(dev->id, *items, t);
         if (!answers) {
             logger()->error("upload from {} not stored: {}", dev->id, answers.error().message);
             res.set_header("Retry-After", "5");

@@ -6,6 +6,7 @@
 // and heartbeats. Every method is one transaction.
 #pragma once
 
+#include "protocol/protocol.h"
 #include "sql.h"
 
 #include <nlohmann/json.hpp>
@@ -19,15 +20,8 @@ namespace kiosk::hubdb {
 
 inline constexpr int kHubSchemaVersion = 3;
 
-struct UploadRecord {
-    std::string uuid;
-    std::int64_t seq = 0;
-    std::string kind;          // case | rating
-    std::string number;        // case number printed on the receipt
-    std::int64_t createdMs = 0;
-    nlohmann::json publicData = nlohmann::json::object();
-    nlohmann::json personalData = nlohmann::json::object();
-};
+// One uploaded outbox record: the protocol's item, stored as received.
+using UploadRecord = protocol::UploadItem;
 // The SHA-256 the hub compares replays by (canonical JSON of every field).
 std::string payloadHash(const UploadRecord& r);
 

@@ -13,18 +13,6 @@ namespace {
 const char* const kKindKeys[] = {"case.kind_question", "case.kind_help",       "case.kind_complaint",
                                  "case.kind_report",   "case.kind_suggestion", "case.kind_failed"};
 
-std::string errorText(const Ctx& c, const state::CaseForm& f, const char* field) {
-    auto it = f.errors.find(field);
-    if (it == f.errors.end()) return {};
-    return c.lang == i18n::Lang::En ? it->second.en : it->second.zh;
-}
-
-void errorLine(const Ctx& c, const std::string& text, float width) {
-    if (text.empty()) return;
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
-    paragraph(c, FontRole::Small, text, c.p.danger, width);
-}
-
 }  // namespace
 
 void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
@@ -43,10 +31,10 @@ void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
         const std::string id = fmt::format("case.kind.{}", i);
         if (chip(c, id.c_str(), c.tr(kKindKeys[i]), f.kind == i, w)) out.emplace_back(state::CaseSetKind{i});
     }
-    errorLine(c, errorText(c, f, "kind"), width);
+    errorLine(c, errorText(c, f.errors, "kind"), width);
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
 
-    const std::string descErr = errorText(c, f, "description");
+    const std::string descErr = errorText(c, f.errors, "description");
     textField(c, {"case.description", c.tr("case.description"), c.tr("case.description_hint"), 40000, false, false, descErr, 5,
                   false, state::kDescriptionMax},
               f.description, width);
@@ -56,7 +44,7 @@ void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
     const float half = pairs ? (width - c.m.gap) * 0.5f : width;
     auto field = [&](const char* id, const char* label, const char* hint, std::string& value, std::size_t max,
                      const char* errField, bool numeric = false) {
-        const std::string err = errorText(c, f, errField);
+        const std::string err = errorText(c, f.errors, errField);
         ImGui::BeginGroup();
         textField(c, {id, c.tr(label), c.tr(hint), max, false, false, err, 1, numeric}, value, half);
         ImGui::EndGroup();
@@ -109,7 +97,7 @@ void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
     paragraph(c, FontRole::Small, c.tr("case.privacy"), c.p.textMuted, inner);
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
     if (chip(c, "case.accept", c.tr("case.accept"), f.accepted)) out.emplace_back(state::CaseToggleAccept{});
-    errorLine(c, errorText(c, f, "accept"), inner);
+    errorLine(c, errorText(c, f.errors, "accept"), inner);
     endCard(c);
     if (f.saveFailed) paragraph(c, FontRole::Body, c.tr("case.err_save"), c.p.danger, width);
     if (button(c, "case.submit", c.tr("case.submit"), ImVec2(std::min(width, c.m.target * 5), 0), ButtonStyle::Primary))

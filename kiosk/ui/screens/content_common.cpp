@@ -104,6 +104,18 @@ void endPage(const Ctx& c, state::ScrollState& scroll) {
     endScroll(c, scroll);
 }
 
+std::string errorText(const Ctx& c, const std::map<std::string, state::FieldError>& errors, const char* field) {
+    auto it = errors.find(field);
+    if (it == errors.end()) return {};
+    return c.lang == i18n::Lang::En ? it->second.en : it->second.zh;
+}
+
+void errorLine(const Ctx& c, const std::string& text, float width) {
+    if (text.empty()) return;
+    ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
+    paragraph(c, FontRole::Small, text, c.p.danger, width);
+}
+
 int chipFlow(const Ctx& c, std::string_view idPrefix, const std::vector<std::string>& labels,
              const std::vector<bool>& selected, float width) {
     int tapped = -1;

@@ -6,6 +6,7 @@
 #include "screens.h"
 #include "ui/format.h"
 
+#include <map>
 #include <string>
 
 namespace kiosk::ui {
@@ -39,6 +40,11 @@ std::string themeLabel(const Ctx& c, const std::string& theme);
 // draws its content and calls endPage().
 float beginPage(const Ctx& c, const char* id, state::ScrollState& scroll);
 void endPage(const Ctx& c, state::ScrollState& scroll);
+
+// The message a form recorded for `field`, in the visitor's language ("" = none).
+std::string errorText(const Ctx& c, const std::map<std::string, state::FieldError>& errors, const char* field);
+// A red line under a field; nothing when `text` is empty.
+void errorLine(const Ctx& c, const std::string& text, float width);
 
 // Chips laid out left to right, wrapping onto a new line when the next one
 // would not fit in `width`. Ids are "PREFIX.N". Returns the index tapped, or -1.

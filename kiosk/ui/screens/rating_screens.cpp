@@ -16,18 +16,6 @@ constexpr ImU32 kLevelColors[content::kRatingLevels] = {IM_COL32(46, 125, 50, 25
                                                         IM_COL32(191, 134, 0, 255), IM_COL32(230, 81, 0, 255),
                                                         IM_COL32(198, 40, 40, 255)};
 
-std::string errorText(const Ctx& c, const state::RatingForm& f, const char* field) {
-    auto it = f.errors.find(field);
-    if (it == f.errors.end()) return {};
-    return c.lang == i18n::Lang::En ? it->second.en : it->second.zh;
-}
-
-void errorLine(const Ctx& c, const std::string& text, float width) {
-    if (text.empty()) return;
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
-    paragraph(c, FontRole::Small, text, c.p.danger, width);
-}
-
 std::string levelLabel(const Ctx& c, int level) { return c.tr(fmt::format("rating.level_{}", level)); }
 
 }  // namespace
@@ -119,7 +107,7 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
         if (faceButton(c, id.c_str(), i, levelLabel(c, i), f.level == i, faceSize, kLevelColors[i]))
             out.emplace_back(state::RatingSetLevel{i});
     }
-    errorLine(c, errorText(c, f, "level"), width);
+    errorLine(c, errorText(c, f.errors, "level"), width);
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
 
     if (f.level >= 0) {
@@ -135,7 +123,7 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
         }
         if (const int t = chipFlow(c, "rating.reason", labels, ticked, width); t >= 0)
             out.emplace_back(state::RatingToggleReason{reasons[std::size_t(t)].code});
-        errorLine(c, errorText(c, f, "reasons"), width);
+        errorLine(c, errorText(c, f.errors, "reasons"), width);
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
 
         if (bad) {
@@ -149,14 +137,14 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
                 const ImVec2 start = ImGui::GetCursorScreenPos();
                 ImGui::BeginGroup();
                 textField(c, {"rating.contact", c.tr("case.contact"), c.tr("case.contact_hint"), 200, false, false,
-                              errorText(c, f, "contact")},
+                              errorText(c, f.errors, "contact")},
                           f.contact, half);
                 ImGui::EndGroup();
                 const float leftBottom = ImGui::GetCursorScreenPos().y;
                 if (pairs) ImGui::SetCursorScreenPos(ImVec2(start.x + half + c.m.gap, start.y));
                 ImGui::BeginGroup();
                 textField(c, {"rating.mobile", c.tr("case.mobile"), c.tr("case.mobile_hint"), 20, false, false,
-                              errorText(c, f, "mobile"), 1, true},
+                              errorText(c, f.errors, "mobile"), 1, true},
                           f.mobile, half);
                 ImGui::EndGroup();
                 ImGui::SetCursorScreenPos(ImVec2(start.x, std::max(leftBottom, ImGui::GetCursorScreenPos().y)));

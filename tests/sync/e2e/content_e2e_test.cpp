@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "harness.h"
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
@@ -37,162 +39,12 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using namespace kiosk;
 
+using namespace e2e;
+
 namespace {
 
 // ── helpers copied from e2e_test.cpp (kept private to this file) ──
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-fs::path testDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    fs::path dir = fs::path(KIOSK_TEST_OUT) / (std::string(info->test_suite_name()) + "." + info->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-struct Proc {
-    pid_t pid = -1;
-    fs::path out, err;
-};
-
-Proc spawn(const std::vector<std::string>& args, const fs::path& logBase) {
-    Proc p{-1, logBase.string() + ".out", logBase.string() + ".err"};
-    p.pid = fork();
-    if (p.pid == 0) {
-        const int o = open(p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int e = open(p.err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    return p;
-}
-
-// Exit code, or -1 when it did not end in time (it is killed then).
-int waitFor(Proc& p, std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        int status = 0;
-        const pid_t r = waitpid(p.pid, &status, WNOHANG);
-        if (r == p.pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (std::chrono::steady_clock::now() > end) {
-            kill(p.pid, SIGKILL);
-            waitpid(p.pid, &status, 0);
-            return -1;
-        }
-        std::this_thread::sleep_for(5ms);
-    }
-}
-
-struct Ran {
-    int code = -1;
-    std::string out, err;
-};
-
-Ran run(const std::vector<std::string>& args, const fs::path& logBase, std::chrono::milliseconds timeout = 60s) {
-    Proc p = spawn(args, logBase);
-    Ran r;
-    r.code = waitFor(p, timeout);
-    r.out = slurp(p.out);
-    r.err = slurp(p.err);
-    return r;
-}
-
-int freePort() {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    close(s);
-    return ntohs(a.sin_port);
-}
-
-bool portOpen(int port) {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(std::uint16_t(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    close(s);
-    return ok;
-}
-
-// A kiosk-hub serving DIR on 127.0.0.1; killed and reaped by the destructor.
-class Hub {
-public:
-    Hub(fs::path dir, int port) : m_dir(std::move(dir)), m_port(port) {}
-    ~Hub() { stop(SIGKILL); }
-    Hub(const Hub&) = delete;
-    Hub& operator=(const Hub&) = delete;
-    bool start() {
-        m_proc = spawn({KIOSK_HUB_BIN, "--data", m_dir.string(), "serve", "--listen", fmt::format("127.0.0.1:{}", m_port)},
-                       m_dir.parent_path() / "hub");
-        for (int i = 0; i < 400; ++i) {  // ≤ 10 s
-            if (portOpen(m_port)) return true;
-            int status = 0;
-            if (waitpid(m_proc.pid, &status, WNOHANG) == m_proc.pid) {
-                m_proc.pid = -1;
-                return false;
-            }
-            std::this_thread::sleep_for(25ms);
-        }
-        return false;
-    }
-    void stop(int sig = SIGTERM) {
-        if (m_proc.pid <= 0) return;
-        kill(m_proc.pid, sig);
-        int status = 0;
-        waitpid(m_proc.pid, &status, 0);
-        m_proc.pid = -1;
-    }
-    std::string log() const { return slurp(m_dir.parent_path() / "hub.err"); }
-    std::string cli(const std::vector<std::string>& args, int* code = nullptr) const {
-        std::vector<std::string> all{KIOSK_HUB_BIN, "--data", m_dir.string()};
-        all.insert(all.end(), args.begin(), args.end());
-        const Ran r = run(all, m_dir.parent_path() / "hub-cli");
-        if (code) *code = r.code;
-        return r.out + r.err;
-    }
-    const fs::path& dir() const { return m_dir; }
-    int port() const { return m_port; }
-
-private:
-    fs::path m_dir;
-    int m_port;
-    Proc m_proc;
-};
-
-Ran kioskctl(const fs::path& kioskData, const std::vector<std::string>& args, const fs::path& logBase,
-             std::chrono::milliseconds timeout = 120s) {
-    std::vector<std::string> all{KIOSKCTL_BIN, "--data", kioskData.string()};
-    all.insert(all.end(), args.begin(), args.end());
-    return run(all, logBase, timeout);
-}
-
-void provision(const Hub& hub, const fs::path& kioskData, const fs::path& work) {
-    int code = 0;
-    const std::string out = hub.cli({"provision-file", "--site", "青浦区行政服务中心", "--out", (work / "prov.json").string(),
-                                     "--url", fmt::format("https://127.0.0.1:{}", hub.port())},
-                                    &code);
-    ASSERT_EQ(code, 0) << out;
-    const Ran r = kioskctl(kioskData, {"provision", "--file", (work / "prov.json").string()}, work / "provision");
-    ASSERT_EQ(r.code, 0) << r.out << r.err;
-    ASSERT_NE(r.out.find("enrolled as KS"), std::string::npos) << r.out;
-}
 
 // ── content helpers ──
 

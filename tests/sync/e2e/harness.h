@@ -1,0 +1,199 @@
+// What the end-to-end tests share: the real programs started as child
+// processes (kiosk-hub on a free loopback port, kioskctl), their logs in the
+// test's own folder, bounded waits, and provisioning a kiosk against a hub.
+#pragma once
+
+#include "hubdb/store.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace e2e {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace kiosk;
+
+inline std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+inline fs::path testDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    fs::path dir = fs::path(KIOSK_TEST_OUT) / (std::string(info->test_suite_name()) + "." + info->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+struct Proc {
+    pid_t pid = -1;
+    fs::path out, err;
+};
+
+inline Proc spawn(const std::vector<std::string>& args, const fs::path& logBase) {
+    Proc p{-1, logBase.string() + ".out", logBase.string() + ".err"};
+    p.pid = fork();
+    if (p.pid == 0) {
+        const int o = open(p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = open(p.err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        dup2(o, 1);
+        dup2(e, 2);
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return p;
+}
+
+// Exit code, or -1 when it did not end in time (it is killed then).
+inline int waitFor(Proc& p, std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        int status = 0;
+        const pid_t r = waitpid(p.pid, &status, WNOHANG);
+        if (r == p.pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (std::chrono::steady_clock::now() > end) {
+            kill(p.pid, SIGKILL);
+            waitpid(p.pid, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+struct Ran {
+    int code = -1;
+    std::string out, err;
+};
+
+inline Ran run(const std::vector<std::string>& args, const fs::path& logBase, std::chrono::milliseconds timeout = 60s) {
+    Proc p = spawn(args, logBase);
+    Ran r;
+    r.code = waitFor(p, timeout);
+    r.out = slurp(p.out);
+    r.err = slurp(p.err);
+    return r;
+}
+
+inline int freePort() {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    close(s);
+    return ntohs(a.sin_port);
+}
+
+inline bool portOpen(int port) {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(std::uint16_t(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(s);
+    return ok;
+}
+
+// A kiosk-hub serving DIR on a fixed port (so kiosks find it again after a restart).
+class Hub {
+public:
+    // `db`: the --db spec ("" = SQLite in the data folder).
+    Hub(fs::path dir, int port, std::vector<std::string> extra = {}, std::string db = {})
+        : m_dir(std::move(dir)), m_port(port), m_extra(std::move(extra)), m_db(std::move(db)) {}
+    ~Hub() { stop(SIGKILL); }
+    bool start() {
+        std::vector<std::string> args{KIOSK_HUB_BIN, "--data", m_dir.string()};
+        if (!m_db.empty()) args.insert(args.end(), {"--db", m_db});
+        args.insert(args.end(), {"serve", "--listen", fmt::format("127.0.0.1:{}", m_port)});
+        args.insert(args.end(), m_extra.begin(), m_extra.end());
+        m_proc = spawn(args, m_dir.parent_path() / "hub");
+        for (int i = 0; i < 400; ++i) {  // ≤ 10 s
+            if (portOpen(m_port)) return true;
+            int status = 0;
+            if (waitpid(m_proc.pid, &status, WNOHANG) == m_proc.pid) {
+                m_proc.pid = -1;
+                return false;
+            }
+            std::this_thread::sleep_for(25ms);
+        }
+        return false;
+    }
+    void stop(int sig = SIGTERM) {
+        if (m_proc.pid <= 0) return;
+        kill(m_proc.pid, sig);
+        int status = 0;
+        waitpid(m_proc.pid, &status, 0);
+        m_proc.pid = -1;
+    }
+    std::string log() const { return slurp(m_dir.parent_path() / "hub.err"); }
+    std::string cli(const std::vector<std::string>& args, int* code = nullptr) const {
+        std::vector<std::string> all{KIOSK_HUB_BIN, "--data", m_dir.string()};
+        if (!m_db.empty()) all.insert(all.end(), {"--db", m_db});
+        all.insert(all.end(), args.begin(), args.end());
+        const Ran r = run(all, m_dir.parent_path() / "hub-cli");
+        if (code) *code = r.code;
+        return r.out + r.err;
+    }
+    long records() const {
+        auto db = hubdb::openDatabase(m_db.empty() ? (m_dir / "hub.db").string() : m_db, 1);
+        if (!db) return -1;
+        hubdb::HubStore store(**db);
+        return store.recordCount().value_or(-1);
+    }
+    const fs::path& dir() const { return m_dir; }
+    int port() const { return m_port; }
+
+private:
+    fs::path m_dir;
+    int m_port;
+    std::vector<std::string> m_extra;
+    std::string m_db;
+    Proc m_proc;
+};
+
+inline Ran kioskctl(const fs::path& kioskData, const std::vector<std::string>& args, const fs::path& logBase,
+             std::chrono::milliseconds timeout = 120s) {
+    std::vector<std::string> all{KIOSKCTL_BIN, "--data", kioskData.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return run(all, logBase, timeout);
+}
+
+// Provisions a kiosk in `kioskData` against a running hub.
+inline void provision(const Hub& hub, const fs::path& kioskData, const fs::path& work) {
+    int code = 0;
+    const std::string out = hub.cli({"provision-file", "--site", "青浦区行政服务中心", "--out", (work / "prov.json").string(),
+                                     "--url", fmt::format("https://127.0.0.1:{}", hub.port())},
+                                    &code);
+    ASSERT_EQ(code, 0) << out;
+    const Ran r = kioskctl(kioskData, {"provision", "--file", (work / "prov.json").string()}, work / "provision");
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    ASSERT_NE(r.out.find("enrolled as KS"), std::string::npos) << r.out;
+}
+
+}  // namespace e2e
