@@ -18,6 +18,8 @@ PACKAGES=(
   libsqlite3-dev libopencc-dev libqrencode-dev rime-data-luna-pinyin
   # submissions: personal data sealed at rest; pinyin input
   libssl-dev librime-dev
+  # platform: systemd watchdog notify, the scanner's input device
+  libsystemd-dev libevdev-dev
   # hub and sync: HTTPS server and client, PostgreSQL backend (and a server for its tests)
   libcpp-httplib-dev libcurl4-openssl-dev libpqxx-dev libpq-dev postgresql
   # tests (Xvfb + Mesa's software OpenGL for the windowed/GL path)
