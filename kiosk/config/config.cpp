@@ -3,12 +3,14 @@
 #include "config.h"
 
 #include "assets_embedded.h"
+#include "base/atomic_file.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <span>
 #include <sstream>
@@ -44,11 +46,23 @@ const std::vector<KeySpec>& schema() {
         {"display.width", Kind::Int, 320, 7680},
         {"display.height", Kind::Int, 240, 4320},
         {"display.renderer", Kind::Choice, 0, 0, {"auto", "gl", "software"}},
+        {"display.rotation", Kind::Int, 0, 270},
+        {"display.on_at", Kind::String},
+        {"display.off_at", Kind::String},
+        {"display.backlight", Kind::String},
+        {"display.brightness", Kind::Int, 5, 100},
         {"fonts.regular", Kind::String},
         {"fonts.bold", Kind::String},
         {"fonts.face", Kind::Int, 0, 4},
         {"content.database", Kind::String},
         {"printer.output", Kind::String},
+        {"printer.kind", Kind::Choice, 0, 0, {"file", "escpos"}},
+        {"printer.device", Kind::String},
+        {"printer.text_mode", Kind::Choice, 0, 0, {"gb18030", "raster"}},
+        {"printer.width_dots", Kind::Int, 384, 832},
+        {"scanner.device", Kind::String},
+        {"scanner.burst_gap_ms", Kind::Int, 5, 200},
+        {"maintenance.idle_exit_s", Kind::Int, 30, 3600},
     };
     return specs;
 }
@@ -159,11 +173,23 @@ void apply(const toml::table& t, Config& c) {
     integer("display.width", c.windowWidth);
     integer("display.height", c.windowHeight);
     str("display.renderer", c.renderer);
+    integer("display.rotation", c.rotation);
+    str("display.on_at", c.screenOnAt);
+    str("display.off_at", c.screenOffAt);
+    str("display.backlight", c.backlight);
+    integer("display.brightness", c.brightness);
     str("fonts.regular", c.fontRegular);
     str("fonts.bold", c.fontBold);
     integer("fonts.face", c.fontFace);
     str("content.database", c.contentDatabase);
     str("printer.output", c.printerOutput);
+    str("printer.kind", c.printerKind);
+    str("printer.device", c.printerDevice);
+    str("printer.text_mode", c.printerTextMode);
+    integer("printer.width_dots", c.printerWidthDots);
+    str("scanner.device", c.scannerDevice);
+    integer("scanner.burst_gap_ms", c.scannerBurstGapMs);
+    integer("maintenance.idle_exit_s", c.maintenanceIdleExitS);
 }
 
 Result<toml::table> parseToml(std::string_view text, std::string_view origin) {
@@ -186,6 +212,25 @@ Result<Config> overlay(Config base, std::string_view text, std::string_view orig
     if (!codeOk)
         return fail(ErrorCode::Config, fmt::format("{}: 'site.terminal_code' = \"{}\" must be 2 to 6 capital letters or digits",
                                                    origin, code));
+    if (base.rotation % 90 != 0)
+        return fail(ErrorCode::Config,
+                    fmt::format("{}: 'display.rotation' = {} must be 0, 90, 180 or 270", origin, base.rotation));
+    auto clockOk = [](const std::string& t) {
+        return t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0])) &&
+               std::isdigit(static_cast<unsigned char>(t[1])) && std::isdigit(static_cast<unsigned char>(t[3])) &&
+               std::isdigit(static_cast<unsigned char>(t[4])) && std::stoi(t.substr(0, 2)) < 24 &&
+               std::stoi(t.substr(3, 2)) < 60;
+    };
+    for (const auto& [key, value] : {std::pair{"display.on_at", &base.screenOnAt}, std::pair{"display.off_at", &base.screenOffAt}})
+        if (!value->empty() && !clockOk(*value))
+            return fail(ErrorCode::Config,
+                        fmt::format("{}: '{}' = \"{}\" must be a time of day as HH:MM (00:00–23:59)", origin, key, *value));
+    if (base.screenOnAt.empty() != base.screenOffAt.empty())
+        return fail(ErrorCode::Config,
+                    fmt::format("{}: set both 'display.on_at' and 'display.off_at' (or neither, for always on)", origin));
+    if (!base.screenOnAt.empty() && base.screenOnAt == base.screenOffAt)
+        return fail(ErrorCode::Config, fmt::format("{}: 'display.on_at' and 'display.off_at' are both {}", origin,
+                                                   base.screenOnAt));
     return base;
 }
 
@@ -210,6 +255,62 @@ Result<Config> load(const std::optional<std::filesystem::path>& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     return parse(ss.str(), path->string());
+}
+
+Result<Config> overlayFile(Config base, const std::filesystem::path& file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
+        return fail(ErrorCode::NotFound, fmt::format("no settings file {}", file.string()));
+    auto text = fileio::readAll(file);
+    if (!text) return std::unexpected(text.error());
+    return overlay(std::move(base), *text, file.string());
+}
+
+Result<void> writeDeviceSettings(const std::filesystem::path& dataDir,
+                                 const std::vector<std::pair<std::string, std::string>>& keyValues) {
+    const std::filesystem::path file = dataDir / kDeviceSettingsFile;
+    const std::string origin = file.string();
+    toml::table table;
+    if (std::error_code ec; std::filesystem::exists(file, ec)) {
+        auto text = fileio::readAll(file);
+        if (!text) return std::unexpected(text.error());
+        auto parsed = parseToml(*text, origin);
+        if (!parsed)
+            return fail(ErrorCode::Parse, fmt::format("{} (fix or remove the file, then set the values again)",
+                                                      parsed.error().message));
+        table = std::move(*parsed);
+    }
+    for (const auto& [key, valueText] : keyValues) {
+        if (!findSpec(key) || key == "data.dir")
+            return fail(ErrorCode::Config, fmt::format("{}: '{}' is not a device setting", origin, key));
+        auto value = parseToml("v = " + valueText, origin);
+        const toml::node* node = value ? value->get("v") : nullptr;
+        if (!node || !(node->is_string() || node->is_integer() || node->is_boolean()))
+            return fail(ErrorCode::Config,
+                        fmt::format("{}: '{}' = {} is not a TOML string (in quotes), whole number or true/false",
+                                    origin, key, valueText));
+        // Walk (and make) the sections of the dotted key.
+        toml::table* section = &table;
+        std::string_view rest = key;
+        for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+            const std::string name(rest.substr(0, dot));
+            if (!section->contains(name)) section->insert(name, toml::table{});
+            section = section->get(name) ? section->get(name)->as_table() : nullptr;
+            if (!section) return fail(ErrorCode::Config, fmt::format("{}: '{}' is a value, not a section", origin, name));
+            rest.remove_prefix(dot + 1);
+        }
+        const std::string leaf(rest);
+        if (node->is_string()) section->insert_or_assign(leaf, node->as_string()->get());
+        else if (node->is_integer()) section->insert_or_assign(leaf, node->as_integer()->get());
+        else section->insert_or_assign(leaf, node->as_boolean()->get());
+    }
+    std::ostringstream out;
+    out << "# Settings of this kiosk (screen rotation, printer …), written by kioskctl provision\n"
+           "# and the maintenance screen; they override the site config. Keys as in kiosk.toml.\n\n"
+        << table << "\n";
+    const std::string text = out.str();
+    if (auto check = parse(text, origin); !check) return std::unexpected(check.error());
+    return fileio::writeAtomic(file, text, 0644);
 }
 
 }  // namespace kiosk::config

@@ -3,10 +3,16 @@
 // Human output by default; exit codes: 0 ok, 1 failure, 2 bad usage or input.
 //
 // Commands: `config check|defaults`, `content import|import-doc|stats|search`,
-// `check uscc|mobile`, `outbox status|list`, `provision`, `sync --once`, `version`. Outbox, provisioning and sync commands arrive with their issues.
+// `check uscc|mobile`, `outbox status|list|import`, `provision` (enrolment,
+// device settings, maintenance PIN), `sync --once`, `status`, `logs`,
+// `printer test|status`, `version`. Commands that read the kiosk's config
+// apply DATA/device.toml over the site file, as the kiosk does at start.
 #include "config/config.h"
 #include "content_cmd.h"
+#include "provision_cmd.h"
 #include "sync_cmd.h"
+#include "tech_cmd.h"
+#include "printer_cmd.h"
 #include "outbox_import.h"
 #include "client/hub_client.h"
 #include "outbox/outbox.h"
@@ -61,12 +67,18 @@ int main(int argc, char** argv) {
     mobile->add_option("NUMBER", value, "11 digits, optionally with +86 or 0086")->required();
 
     auto runContent = kiosk::ctl::addContentCommands(cli);
+    auto runProvision = kiosk::ctl::addProvisionCommand(cli, dataDir);
     auto runSync = kiosk::ctl::addSyncCommands(cli, dataDir);
+    auto runTech = kiosk::ctl::addTechCommands(cli, dataDir);
+    auto runPrinter = kiosk::ctl::addPrinterCommands(cli);
 
     CLI11_PARSE(cli, argc, argv);
 
     if (const int rc = runContent(); rc >= 0) return rc;
+    if (const int rc = runProvision(); rc >= 0) return rc;
     if (const int rc = runSync(); rc >= 0) return rc;
+    if (const int rc = runTech(); rc >= 0) return rc;
+    if (const int rc = runPrinter(); rc >= 0) return rc;
     if (outboxImport->parsed()) {
         if (importExample) {
             fmt::print("{}", kiosk::ctl::importExample());
@@ -165,6 +177,18 @@ int main(int argc, char** argv) {
         }
         fmt::print("ok: {} (site \"{}\", language {}, idle {} s + {} s countdown, {} display, renderer {})\n", file,
                    c->siteName, c->language, c->idleTimeoutS, c->idleCountdownS, c->displayMode, c->renderer);
+        // The kiosk applies DATA/device.toml over the site file: check it the same way.
+        const auto* dataOpt = cli.get_option_no_throw("--data");
+        const std::filesystem::path device =
+            std::filesystem::path(dataOpt && dataOpt->count() > 0 ? dataDir : c->dataDir) / kiosk::config::kDeviceSettingsFile;
+        if (std::error_code ec; std::filesystem::exists(device, ec)) {
+            auto d = kiosk::config::overlayFile(*c, device);
+            if (!d) {
+                fmt::print(stderr, "{}\n", d.error().message);
+                return 2;
+            }
+            fmt::print("ok: {} over it (rotation {}, printer {})\n", device.string(), d->rotation, d->printerKind);
+        }
         return 0;
     }
     return 2;

@@ -1,7 +1,6 @@
-// kioskctl provision / sync (sync_cmd.h).
+// kioskctl sync (sync_cmd.h).
 #include "sync_cmd.h"
 
-#include "crypto/crypto.h"
 #include "outbox/outbox.h"
 #include "client/hub_client.h"
 #include "client/sync_engine.h"
@@ -31,14 +30,10 @@ const char* problemName(sync::TransportProblem p) {
 
 std::function<int()> addSyncCommands(CLI::App& app, const std::string& dataDir) {
     struct Opts {
-        std::string file;
-        bool force = false, once = false, json = false;
+        bool once = false, json = false;
         std::string content;
     };
     auto o = std::make_shared<Opts>();
-    auto* prov = app.add_subcommand("provision", "Enroll this terminal with the hub using a provisioning file");
-    prov->add_option("--file", o->file, "The file kiosk-hub provision-file wrote")->required();
-    prov->add_flag("--force", o->force, "Enroll again even if this kiosk is already enrolled (keeps the outbox)");
     auto* sync = app.add_subcommand("sync", "Exchange data with the hub: upload the outbox, fetch case statuses");
     sync->add_flag("--once", o->once, "Run one cycle and exit (required: the kiosk app runs the continuous worker)")
         ->required();
@@ -47,18 +42,6 @@ std::function<int()> addSyncCommands(CLI::App& app, const std::string& dataDir) 
                      "Content database to keep up to date from the hub (as in the kiosk config); omit to leave content alone");
 
     return [=, &dataDir]() -> int {
-        if (prov->parsed()) {
-            auto text = crypto::readFile(o->file);
-            if (!text) return fmt::print(stderr, "kioskctl: {}\n", text.error().message), 2;
-            auto j = nlohmann::json::parse(*text, nullptr, false);
-            if (j.is_discarded()) return fmt::print(stderr, "kioskctl: {} is not JSON\n", o->file), 2;
-            auto file = protocol::parseProvisionFile(j);
-            if (!file) return fmt::print(stderr, "kioskctl: {}\n", file.error().message), 2;
-            auto c = sync::provision(dataDir, *file, o->force);
-            if (!c) return fmt::print(stderr, "kioskctl: {}\n", c.error().message), 1;
-            fmt::print("enrolled as {} for site {} with hub {}\n", c->deviceId, c->site, c->hubUrl);
-            return 0;
-        }
         if (sync->parsed()) {
             auto config = sync::loadHubConfig(dataDir);
             if (!config) return fmt::print(stderr, "kioskctl: {}\n", config.error().message), 1;

@@ -1,5 +1,5 @@
-// `kioskctl provision` and `kioskctl sync`: enroll this terminal with the hub
-// from a technician's provisioning file, and run one sync cycle by hand.
+// `kioskctl sync`: run one sync cycle by hand (upload, case statuses, site
+// settings, content). Enrolling is `kioskctl provision` (provision_cmd.h).
 #pragma once
 
 #include <CLI/CLI.hpp>

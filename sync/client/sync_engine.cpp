@@ -4,9 +4,11 @@
 #include "base/log.h"
 #include "bundle/install.h"
 #include "crypto/crypto.h"
+#include "maint/action_log.h"
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <map>
 
 namespace kiosk::sync {
@@ -21,7 +23,49 @@ std::string refusal(const HttpResponse& res) {
     return fmt::format("the hub answered {}", res.status);
 }
 
+constexpr const char* kLastSyncFile = "last-sync.json";
+
+// For `kioskctl status`: at most one small write a minute, to spare the flash.
+void noteLastSync(const std::filesystem::path& dataDir) {
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (auto last = lastSyncS(dataDir); last && now >= *last && now - *last < 60) return;
+    if (auto w = crypto::writeFileAtomic(dataDir / kLastSyncFile, nlohmann::json{{"last_sync", now}}.dump() + "\n", 0644); !w)
+        logger()->warn("{}", w.error().message);
+}
+
 }  // namespace
+
+std::optional<std::int64_t> lastSyncS(const std::filesystem::path& dataDir) {
+    auto text = crypto::readFile(dataDir / kLastSyncFile);
+    if (!text) return std::nullopt;
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("last_sync") || !j["last_sync"].is_number_integer())
+        return std::nullopt;
+    return j["last_sync"].get<std::int64_t>();
+}
+
+std::expected<HttpResponse, TransportError> sendHeartbeat(const HubClient& client, const std::filesystem::path& dataDir,
+                                                          nlohmann::json body) {
+    auto actions = maint::unreportedActions(dataDir);
+    if (!actions) logger()->warn("maintenance actions not sent: {}", actions.error().message);
+    nlohmann::json list = nlohmann::json::array();
+    std::int64_t upTo = 0;
+    if (actions) {
+        for (const auto& a : *actions) {
+            if (list.size() >= maint::kHeartbeatActionsMax) break;
+            list.push_back({{"id", a.id}, {"at", a.at}, {"action", a.action}, {"detail", a.detail}});
+            upTo = a.id;
+        }
+    }
+    body["maintenance"] = std::move(list);
+    auto res = client.post("/v1/heartbeat", body.dump());
+    if (res && res->status >= 200 && res->status < 300 && upTo > 0) {
+        if (auto m = maint::markReported(dataDir, upTo); !m)
+            logger()->warn("maintenance actions sent but not marked (they go again): {}", m.error().message);
+    }
+    return res;
+}
 
 SyncReport SyncEngine::runOnce(int batchSize, int maxBatches) {
     SyncReport r;
@@ -30,6 +74,7 @@ SyncReport SyncEngine::runOnce(int batchSize, int maxBatches) {
         if (!m_content.database.empty()) fetchContent(r);
     }
     if (r.hubTimeS && m_content.time) (void)m_content.time->observeAuthenticated(*r.hubTimeS);
+    if (r.ok) noteLastSync(m_box.dataDir());
     return r;
 }
 
@@ -201,7 +246,10 @@ void SyncEngine::fetchContent(SyncReport& r) {
         logger()->error("{}", r.contentError);
         return;
     }
-    if (fields->version == *installed) return;
+    if (fields->version == *installed && !m_content.reinstall) return;
+    // Reinstalling the same version: the install checks treat the present
+    // copy as one version older, so it may be replaced by the same one.
+    const std::int64_t replacing = fields->version == *installed ? *installed - 1 : *installed;
     // Known refusals before spending the download (installBundle checks again).
     if (m_content.time && fields->expiresS <= m_content.time->nowS()) {
         r.contentError = fmt::format("content version {} refused: its manifest has expired (a frozen or replayed "
@@ -238,7 +286,7 @@ void SyncEngine::fetchContent(SyncReport& r) {
     req.staging = staging;
     req.signedManifest = *sm;
     req.contentPublicKeyPem = m_client.config().contentPublicKeyPem;
-    req.installedVersion = *installed;
+    req.installedVersion = replacing;
     req.trustedNowS = m_content.time ? m_content.time->nowS() : 0;
     req.target = target;
     auto done = bundle::installBundle(req);

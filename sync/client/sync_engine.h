@@ -46,6 +46,7 @@ struct SyncReport {
 struct ContentTarget {
     std::filesystem::path database;          // "" = do not fetch content
     bundle::TrustedTime* time = nullptr;
+    bool reinstall = false;                  // fetch and install the installed version again
 };
 
 class SyncEngine {
@@ -63,5 +64,18 @@ private:
     const HubClient& m_client;
     ContentTarget m_content;
 };
+
+// Sends one heartbeat: `body` (the kiosk's state, docs/PROTOCOL.md) plus
+// "maintenance", the technician actions the hub has not confirmed yet
+// (kiosk/maint/action_log.h; at most kHeartbeatActionsMax, oldest first).
+// After a 2xx answer they are marked reported, so none is sent twice; after
+// any other outcome they go again with the next heartbeat.
+std::expected<HttpResponse, TransportError> sendHeartbeat(const HubClient& client, const std::filesystem::path& dataDir,
+                                                          nlohmann::json body);
+
+// When the last complete sync cycle ended (Unix s), as runOnce() records it in
+// DATA/last-sync.json (to the minute: it is rewritten at most once a minute);
+// nothing when this kiosk never completed one.
+std::optional<std::int64_t> lastSyncS(const std::filesystem::path& dataDir);
 
 }  // namespace kiosk::sync

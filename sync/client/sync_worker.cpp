@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace kiosk::sync {
 namespace {
@@ -43,6 +44,7 @@ struct SyncWorker::Impl {
     std::mutex mutex;
     std::condition_variable cv;
     bool stopping = false, kicked = false;
+    bool reinstall = false;  // the next cycle downloads the installed content version again
     WorkerStatus status;
     Backoff backoff;
     std::int64_t lastHeartbeatS = 0;
@@ -76,8 +78,9 @@ struct SyncWorker::Impl {
             {"printer", opt.printerState ? opt.printerState() : "unknown"},
             {"trusted_time", clock.nowS()},
         };
-        auto res = client.post("/v1/heartbeat", hb.dump());
-        if (res && res->status == 200) lastHeartbeatS = unixNow();
+        // sendHeartbeat adds the unreported maintenance actions ("maintenance").
+        auto res = sendHeartbeat(client, opt.dataDir, hb);
+        if (res && res->status >= 200 && res->status < 300) lastHeartbeatS = unixNow();
     }
 
     void cycle() {
@@ -95,7 +98,12 @@ struct SyncWorker::Impl {
         }
         bundle::TrustedTime clock(opt.dataDir / "trusted-time.json", bundle::buildEpochS());
         HubClient client(*config);
-        SyncEngine engine(*box, client, ContentTarget{opt.contentDb, &clock});
+        bool again = false;
+        {
+            std::lock_guard lock(mutex);
+            again = std::exchange(reinstall, false);
+        }
+        SyncEngine engine(*box, client, ContentTarget{opt.contentDb, &clock, again});
         const SyncReport r = engine.runOnce();
         const std::int64_t now = unixNow();
         status.online = r.ok || r.httpStatus != 0;  // an answer, even a refusal, means the network works
@@ -134,6 +142,7 @@ struct SyncWorker::Impl {
     void loop() {
         lastProgressS = unixNow();
         for (;;) {
+            if (opt.beat) opt.beat(0);
             cycle();
             publish();
             std::int64_t waitMs = std::int64_t(opt.intervalS) * 1000;
@@ -142,7 +151,11 @@ struct SyncWorker::Impl {
                 waitMs = backoff.next(m_lastReport.retryAfterS);
                 logger()->info("sync failed ({}); next attempt in {} ms", m_lastReport.error, waitMs);
             }
-            if (sleepFor(waitMs)) return;
+            if (opt.beat) opt.beat(waitMs);
+            if (sleepFor(waitMs)) {
+                if (opt.stopped) opt.stopped();
+                return;
+            }
         }
     }
 
@@ -170,6 +183,15 @@ void SyncWorker::stop() {
     }
     m->cv.notify_all();
     if (m->thread.joinable()) m->thread.join();
+}
+
+void SyncWorker::redownloadContent() {
+    {
+        std::lock_guard lock(m->mutex);
+        m->reinstall = true;
+        m->kicked = true;
+    }
+    m->cv.notify_all();
 }
 
 void SyncWorker::kick() {

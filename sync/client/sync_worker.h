@@ -29,6 +29,11 @@ struct WorkerOptions {
     int renewBeforeDays = 30;
     std::string appVersion;
     std::function<std::string()> printerState;  // "ok", "no paper", … (called on the worker thread)
+    // Liveness for the service watchdog (called on the worker thread):
+    // beat(0) as a cycle starts, beat(ms) before sleeping that long, and
+    // stopped() as the thread ends.
+    std::function<void(std::int64_t sleepMs)> beat;
+    std::function<void()> stopped;
 };
 
 struct WorkerStatus {
@@ -53,6 +58,9 @@ public:
     void start();
     void stop();
     void kick();  // sync soon: something was just submitted
+    // Sync soon and download the installed content version again (a
+    // technician repairing a damaged catalog); checked like any bundle.
+    void redownloadContent();
 
 private:
     struct Impl;

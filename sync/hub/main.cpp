@@ -334,6 +334,8 @@ int main(int argc, char** argv) {
             const auto& ob = d.heartbeat.value("outbox", nlohmann::json::object());
             const bool growing = d.heartbeat.value("stalled", false) ||
                                  (ob.value("pending", 0) > 0 && ob.value("oldest_pending_age_s", 0) > 3600);
+            // The newest technician action the kiosk reported (server.cpp keeps it).
+            const nlohmann::json lastMaint = d.heartbeat.value("last_maintenance", nlohmann::json());
             if (json) {
                 nlohmann::json j = {{"id", d.id},
                                     {"site", d.site},
@@ -342,12 +344,23 @@ int main(int argc, char** argv) {
                                     {"last_seen", d.lastSeen ? nlohmann::json(*d.lastSeen) : nlohmann::json(nullptr)},
                                     {"revoked", d.revokedAt.has_value()},
                                     {"outbox_growing", growing},
+                                    {"last_maintenance", lastMaint.is_object() ? lastMaint : nlohmann::json(nullptr)},
                                     {"heartbeat", d.heartbeat}};
                 fmt::print("{}\n", j.dump());
             } else {
-                fmt::print("{}  {}  last seen {}  certificate until {}  pending {}{}{}\n", d.id, d.site,
+                std::string maint;
+                if (lastMaint.is_object() && lastMaint.value("action", nlohmann::json()).is_string()) {
+                    const std::string detail = lastMaint.value("detail", nlohmann::json()).is_string()
+                                                   ? lastMaint["detail"].get<std::string>()
+                                                   : std::string();
+                    const auto at = lastMaint.value("at", nlohmann::json());
+                    maint = fmt::format("  last maintenance {}{}{}", lastMaint["action"].get<std::string>(),
+                                        detail.empty() ? "" : " (" + detail + ")",
+                                        at.is_number_integer() ? " at " + bundle::formatIsoUtc(at.get<std::int64_t>() / 1000) : "");
+                }
+                fmt::print("{}  {}  last seen {}  certificate until {}  pending {}{}{}{}\n", d.id, d.site,
                            d.lastSeen ? std::to_string(*d.lastSeen) : "never", d.certNotAfter, ob.value("pending", 0),
-                           growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "");
+                           growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "", maint);
             }
         }
         return 0;

@@ -182,12 +182,40 @@ struct HubServer::Impl {
                    auto j = body(req, res);
                    if (!j) return;
                    if (!j->is_object()) return refuse(res, 400, "a heartbeat is a JSON object");
+                   keepLastMaintenance(*dev, *j);
                    if (auto r = store.seen(dev->id, now(), &*j); !r) return refuse(res, 503, "database unavailable");
                    reply(res, 200, {{"ok", true}});
                }));
         s.Post("/v1/renew", timed("/v1/renew", [this](const httplib::Request& req, httplib::Response& res) {
                    renew(req, res);
                }));
+    }
+
+    // The heartbeat is stored whole and replaced by the next one, whose
+    // "maintenance" list holds only actions the kiosk had not reported yet
+    // (usually none). So the newest technician action is carried forward as
+    // "last_maintenance" for `kiosk-hub devices`, and each new one is logged
+    // (action words and details only; kiosks never put personal data there).
+    static void keepLastMaintenance(const hubdb::Device& dev, nlohmann::json& hb) {
+        const auto m = hb.find("maintenance");
+        if (m != hb.end() && m->is_array()) {
+            for (const auto& a : *m) {
+                if (!a.is_object() || !a.contains("action") || !a["action"].is_string()) continue;
+                // One log line per action, whatever a faulty kiosk sent: no control characters, bounded.
+                auto clean = [](std::string text) {
+                    if (text.size() > 200) text.resize(200);
+                    for (char& c : text)
+                        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+                    return text;
+                };
+                const auto detail = a.find("detail");
+                logger()->info("device {} maintenance: {} {}", dev.id, clean(a["action"].get<std::string>()),
+                               detail != a.end() && detail->is_string() ? clean(detail->get<std::string>()) : "");
+                hb["last_maintenance"] = a;
+            }
+        }
+        if (!hb.contains("last_maintenance") && dev.heartbeat.contains("last_maintenance"))
+            hb["last_maintenance"] = dev.heartbeat["last_maintenance"];
     }
 
     static std::optional<nlohmann::json> body(const httplib::Request& req, httplib::Response& res) {

@@ -38,9 +38,9 @@ TEST(Config, UnknownKeyIsNamedWithTheAllowedOnes) {
 }
 
 TEST(Config, UnknownSectionIsRefused) {
-    auto c = config::parse("[scanner]\nport = 9100\n", "site.toml");
+    auto c = config::parse("[camera]\nport = 9100\n", "site.toml");
     ASSERT_FALSE(c.has_value());
-    EXPECT_NE(c.error().message.find("unknown section [scanner]"), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find("unknown section [camera]"), std::string::npos) << c.error().message;
 }
 
 TEST(Config, OutOfRangeSaysTheRange) {

@@ -7,7 +7,9 @@
 #include "crypto/crypto.h"
 #include "crypto/x509.h"
 #include "client/hub_client.h"
+#include "client/sync_engine.h"
 #include "hubdb/store.h"
+#include "maint/action_log.h"
 #include "outbox/outbox.h"
 #include "backends.h"
 
@@ -329,6 +331,8 @@ TEST(E2E, TheKioskAppsWorkerSyncsInstallsContentAndSendsAHeartbeat) {
     const std::string pub = hub.cli({"content", "publish", KIOSK_DEMO_CONTENT}, &code);
     ASSERT_EQ(code, 0) << pub;
     enqueue(dir / "kiosk", 3);
+    // A technician was here before the kiosk went online: the first heartbeat carries it.
+    ASSERT_TRUE(maint::recordAction(dir / "kiosk", maint::action::kRotation, "rotation 90", 1'795'250'000'000));
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
     // As for the windowed kiosk under Xvfb (tests/ui/interactive_test.cpp):
     // the video driver's dlopen'ed libraries keep allocations LeakSanitizer
@@ -365,6 +369,111 @@ TEST(E2E, TheKioskAppsWorkerSyncsInstallsContentAndSendsAHeartbeat) {
     EXPECT_EQ(hb["app_version"], "0.1.0");
     EXPECT_EQ(device["outbox_growing"], false);
     EXPECT_NE(slurp(kiosk.err).find("content version 1 in use"), std::string::npos) << slurp(kiosk.err);
+    ASSERT_EQ(hb["maintenance"].size(), 2u) << hb.dump();
+    EXPECT_EQ(hb["maintenance"][0]["action"], "provisioned") << "kioskctl provision recorded the enrolment";
+    EXPECT_EQ(hb["maintenance"][1]["action"], "rotation_changed");
+    EXPECT_EQ(device["last_maintenance"]["detail"], "rotation 90");
+    EXPECT_TRUE(maint::unreportedActions(dir / "kiosk")->empty()) << "marked reported once the hub took it";
+}
+
+// A technician sets up a kiosk in one command: enrolment, device settings,
+// the maintenance PIN from stdin and the first content, each step reported.
+TEST(E2E, ProvisionSetsUpTheWholeKioskInOneGo) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    int code = 0;
+    std::string out = hub.cli({"content", "publish", KIOSK_DEMO_CONTENT}, &code);
+    ASSERT_EQ(code, 0) << out;
+    out = hub.cli({"provision-file", "--site", "青浦区行政服务中心", "--out", (dir / "prov.json").string(), "--url",
+                   fmt::format("https://127.0.0.1:{}", hub.port())},
+                  &code);
+    ASSERT_EQ(code, 0) << out;
+    std::ofstream(dir / "pin.txt") << "30571964\n";
+    const fs::path kiosk = dir / "kiosk";
+    const Ran r = run({"/bin/sh", "-c",
+                       fmt::format("exec {} --data {} provision --file {} --rotation 90 --printer escpos --pin-stdin "
+                                   "--content {} < {}",
+                                   KIOSKCTL_BIN, kiosk.string(), (dir / "prov.json").string(),
+                                   (kiosk / "content.db").string(), (dir / "pin.txt").string())},
+                      dir / "provision");
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("enrolled as KS0001"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("installed content version 1"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("[1/4] enrolling with https://127.0.0.1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[4/4] first sync and content download"), std::string::npos) << r.err;
+    EXPECT_EQ((r.out + r.err).find("30571964"), std::string::npos) << "the PIN is never printed";
+    EXPECT_NE(slurp(kiosk / "device.toml").find("rotation = 90"), std::string::npos);
+    EXPECT_TRUE(fs::exists(kiosk / "maintenance-pin.json"));
+    EXPECT_TRUE(fs::exists(kiosk / "last-sync.json"));
+    const Ran status = kioskctl(kiosk, {"status", "--json"}, dir / "status");
+    ASSERT_EQ(status.code, 0) << status.err;
+    const auto st = nlohmann::json::parse(status.out);
+    EXPECT_EQ(st["device_id"], "KS0001");
+    EXPECT_EQ(st["pin_set"], true);
+    EXPECT_GE(st["certificate"]["days_left"].get<int>(), 300);
+    EXPECT_LE(st["last_sync_age_s"].get<int>(), 60);
+}
+
+// Technician actions ride on the heartbeat: each reaches the hub once, the
+// hub keeps the newest for `kiosk-hub devices`, and actions recorded while
+// the hub is down wait for the next heartbeat that gets through.
+TEST(E2E, MaintenanceActionsReachTheHubOnceWithTheHeartbeat) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    const fs::path kiosk = dir / "kiosk";
+    auto config = sync::loadHubConfig(kiosk);
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    sync::HubClient client(*config);
+    auto beat = [&] { return sync::sendHeartbeat(client, kiosk, {{"app_version", "0.1.0"}}); };
+    auto listed = [&] {
+        int code = 0;
+        const std::string out = hub.cli({"devices", "--json"}, &code);
+        EXPECT_EQ(code, 0) << out;
+        return nlohmann::json::parse(out.substr(0, out.find('\n')), nullptr, false);
+    };
+
+    // `kioskctl provision` recorded the enrolment itself.
+    ASSERT_EQ(maint::unreportedActions(kiosk)->size(), 1u);
+    ASSERT_TRUE(maint::recordAction(kiosk, maint::action::kSyncNow, "", 1'795'250'000'000));
+    ASSERT_TRUE(maint::recordAction(kiosk, maint::action::kRotation, "rotation 90", 1'795'250'001'000));
+    auto r = beat();
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    auto d = listed();
+    ASSERT_EQ(d["heartbeat"]["maintenance"].size(), 3u) << d.dump();
+    EXPECT_EQ(d["heartbeat"]["maintenance"][0]["action"], "provisioned");
+    EXPECT_EQ(d["last_maintenance"]["action"], "rotation_changed");
+    EXPECT_EQ(d["last_maintenance"]["at"], 1'795'250'001'000);
+    EXPECT_TRUE(maint::unreportedActions(kiosk)->empty());
+    int code = 0;
+    const std::string text = hub.cli({"devices"}, &code);
+    EXPECT_NE(text.find("last maintenance rotation_changed (rotation 90) at 2026-11-21T"), std::string::npos) << text;
+
+    // Not sent twice: the next heartbeat has none, the hub still shows the newest.
+    r = beat();
+    ASSERT_TRUE(r.has_value());
+    d = listed();
+    EXPECT_TRUE(d["heartbeat"]["maintenance"].empty()) << d.dump();
+    EXPECT_EQ(d["last_maintenance"]["action"], "rotation_changed");
+    std::size_t logged = 0;
+    for (std::size_t at = 0; (at = hub.log().find("KS0001 maintenance: rotation_changed", at)) != std::string::npos; ++at)
+        ++logged;
+    EXPECT_EQ(logged, 1u) << hub.log();
+
+    // Hub down: the action waits, then goes with the next heartbeat that gets through.
+    hub.stop();
+    ASSERT_TRUE(maint::recordAction(kiosk, maint::action::kLeft, "", 1'795'250'002'000));
+    EXPECT_FALSE(beat().has_value());
+    EXPECT_EQ(maint::unreportedActions(kiosk)->size(), 1u);
+    ASSERT_TRUE(hub.start()) << hub.log();
+    sync::HubClient again(*config);
+    r = sync::sendHeartbeat(again, kiosk, {{"app_version", "0.1.0"}});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_EQ(listed()["last_maintenance"]["action"], "left");
+    EXPECT_TRUE(maint::unreportedActions(kiosk)->empty());
 }
 
 // More batches than the hub serves on one keep-alive connection: the client
