@@ -4,6 +4,9 @@
 
 #include "base/log.h"
 #include "checklist.h"
+#include "maint/pin.h"
+#include "rotation.h"
+#include "screen_schedule.h"
 #include "client/hub_client.h"
 #include "crypto/crypto.h"
 #include "validate/mobile.h"
@@ -42,6 +45,7 @@ state::Settings settingsFrom(const config::Config& c) {
     // Tells this run's visits apart in rating instances (not a secret).
     std::random_device rd;
     s.runId = fmt::format("{:08x}", rd());
+    s.maintIdleExitMs = std::int64_t(c.maintenanceIdleExitS) * 1000;
     return s;
 }
 
@@ -124,7 +128,15 @@ Result<void> App::start() {
     } else {
         logger()->warn("no content: {}", store.error().message);
     }
-    m_printer = platform::makeFilePrinter(m_config.printerOutput);
+    platform::PrinterOptions po;
+    po.kind = m_config.printerKind;
+    po.output = m_config.printerOutput;
+    po.device = m_config.printerDevice;
+    po.textMode = m_config.printerTextMode;
+    po.widthDots = m_config.printerWidthDots;
+    po.fontPath = m_config.fontRegular;
+    po.fontFace = m_config.fontFace;
+    m_printer = platform::makePrinter(po);
     // A provisioned kiosk numbers its cases with the terminal code the hub
     // gave it at enrollment (unique in the fleet); before that, the config's.
     std::string terminal = m_config.terminalCode;
@@ -160,6 +172,7 @@ Result<void> App::start() {
         logger()->error("outbox unavailable, submissions are off: {}", box.error().message);
     }
 
+    m_displayOptions.rotation = m_config.rotation;
     auto display = platform::openDisplay(m_displayOptions);
     if (!display) return std::unexpected(display.error());
     m_display = std::move(*display);
@@ -194,9 +207,14 @@ void App::dispatch(const state::Action& action) {
 }
 
 std::int64_t App::nextWakeMs(std::int64_t nowMs) const {
-    // The next state deadline, or the clock's next minute, whichever is first.
+    // The next state deadline, or the clock's next minute, whichever is first;
+    // a corner hold completing and the watchdog's next keep-alive too.
     const std::tm t = m_clock->localTime();
-    return std::min(state::nextDeadlineMs(m_state), nowMs + std::int64_t(60 - t.tm_sec) * 1000);
+    std::int64_t next = std::min(state::nextDeadlineMs(m_state), nowMs + std::int64_t(60 - t.tm_sec) * 1000);
+    if (const auto g = m_gesture.deadlineMs(); g >= 0) next = std::min(next, g);
+    if (m_watchdog)
+        if (const auto w = m_watchdog->nextDeadlineMs()) next = std::min(next, *w);
+    return next;
 }
 
 void App::tick(std::int64_t nowMs) {
@@ -248,6 +266,14 @@ void App::runEffects(const state::Effects& effects) {
             dispatch(state::RatingChecked{check->instance, previous});
         } else if (const auto* rate = std::get_if<state::SaveRating>(&e)) {
             saveRating(*rate);
+        } else if (const auto* pin = std::get_if<state::CheckPin>(&e)) {
+            checkPin(*pin);
+        } else if (std::holds_alternative<state::LoadMaintInfo>(e)) {
+            loadMaintInfo();
+        } else if (const auto* run = std::get_if<state::RunMaint>(&e)) {
+            runMaint(*run);
+        } else if (const auto* newPin = std::get_if<state::SavePin>(&e)) {
+            savePin(*newPin);
         }
     }
 }
@@ -529,7 +555,10 @@ void App::drawFrame(std::int64_t dtMs) {
         ImGuiIO& io = ImGui::GetIO();
         if (m_displayOptions.mode == platform::DisplayMode::Headless)
             io.DeltaTime = attempt ? 0.001f : float(std::max<std::int64_t>(dtMs, 1)) / 1000.0f;
-        if (attempt == 0) interceptKeyboardTouch();
+        if (attempt == 0) {
+            trackGesture();
+            interceptKeyboardTouch();
+        }
         ImGui::NewFrame();
         ui::registryBeginFrame();
         ui::applyStyle(m_metrics);
@@ -573,7 +602,17 @@ void App::drawFrame(std::int64_t dtMs) {
     }
     m_framesPending = std::max(0, m_framesPending - 1);
     m_animating = ui::takeAnimationRequest();
-    for (const auto& a : actions) dispatch(a);
+    for (auto& a : actions) {
+        // The touch test shows where the panel saw a touch, too.
+        if (auto* m = std::get_if<state::Maint>(&a))
+            if (auto* t = std::get_if<state::maint::Touch>(&m->event)) {
+                const platform::SizeF panel{float(m_display->physicalWidth()), float(m_display->physicalHeight())};
+                const auto p = platform::logicalToPhysical({t->mark.x, t->mark.y}, m_display->rotation(), panel);
+                t->mark.physX = p.x;
+                t->mark.physY = p.y;
+            }
+        dispatch(a);
+    }
 }
 
 // --- interactive ------------------------------------------------------------
@@ -600,6 +639,7 @@ void App::takeSyncStatus() {
         st.swap(m_syncInbox);
     }
     if (!st) return;
+    m_lastWorker = *st;
     std::string at;
     if (st->lastSyncS > 0) {
         std::tm t{};
@@ -632,6 +672,14 @@ void App::startWorkerIfProvisioned() {
     wo.stallAlertMin = m_config.stallAlertMin;
     wo.appVersion = KIOSK_APP_VERSION;
     wo.printerState = [this] { return m_printer ? m_printer->state() : std::string("no printer configured"); };
+    if (m_watchdog) {
+        wo.beat = [this](std::int64_t sleepMs) {
+            const std::int64_t now = m_clock->monotonicMs();
+            if (sleepMs == 0) m_watchdog->workerAlive(now);
+            else m_watchdog->workerWaiting(now, now + sleepMs);
+        };
+        wo.stopped = [this] { m_watchdog->workerStopped(); };
+    }
     m_worker = std::make_unique<sync::SyncWorker>(wo, [this](const sync::WorkerStatus& st) {
         {
             std::lock_guard lock(m_syncMutex);
@@ -643,9 +691,31 @@ void App::startWorkerIfProvisioned() {
 }
 
 int App::runInteractive() {
+    if (auto r = log::addFileSink(log::logFileIn(m_config.dataDir)); !r)
+        logger()->warn("log file not written: {}", r.error().message);
+    m_watchdog = std::make_unique<platform::Watchdog>();
     startWorkerIfProvisioned();
+    startScanner();
+    if (m_forceSetup || setupWanted())
+        dispatch(state::Maint{state::maint::SetupStart{maint::pinIsSet(m_config.dataDir)}});
+    // Screen schedule and backlight (display.on_at/off_at/backlight/brightness).
+    if (auto sched = platform::ScreenSchedule::parse(m_config.screenOnAt, m_config.screenOffAt); sched)
+        m_power = platform::ScreenPower(*sched, m_state.settings.idleTimeoutMs);
+    else
+        logger()->error("screen schedule ignored: {}", sched.error().message);
+    if (auto bl = platform::Backlight::open(m_config.backlight); bl) {
+        m_backlight = std::move(*bl);
+        if (auto b = m_backlight.setBrightness(m_config.brightness); !b)
+            logger()->warn("brightness not set: {}", b.error().message);
+    } else {
+        logger()->warn("no backlight control: {}", bl.error().message);
+    }
+    m_watchdog->ready();
+    m_watchdog->status("serving");
     bool quit = false;
-    while (!quit) {
+    while (!quit && !m_exitRequested) {
+        m_watchdog->frame(m_clock->monotonicMs());
+        m_watchdog->tick(m_clock->monotonicMs());
         std::int64_t now = m_clock->monotonicMs();
         int timeout = 0;
         if (needsFrame()) {
@@ -653,28 +723,46 @@ int App::runInteractive() {
         } else {
             timeout = int(std::clamp<std::int64_t>(nextWakeMs(now) - now, 0, 3'600'000));
         }
+        if (const auto p = m_power.msUntilNextChange(now, m_clock->localTime()); p >= 0)
+            timeout = int(std::min<std::int64_t>(timeout, std::max<std::int64_t>(p, 0)));
         const platform::EventSummary ev = m_display->waitEvents(timeout);
         if (ev.quit) break;
+        // Dark outside opening hours; a touch wakes it (and presses nothing).
+        bool woke = false;
+        if (ev.input) woke = m_power.activity(m_clock->monotonicMs());
+        const bool lit = m_power.update(m_clock->monotonicMs(), m_clock->localTime());
+        if (lit != m_display->screenPower()) {
+            m_display->setScreenPower(lit);
+            if (auto r = m_backlight.setPower(lit); !r) logger()->warn("backlight: {}", r.error().message);
+            logger()->info("screen {}", lit ? "on" : "off");
+            if (lit) m_framesPending = std::max(m_framesPending, 3);
+        }
         takeSyncStatus();
+        takeMaintInbox();
+        takeScans();
         startWorkerIfProvisioned();
         if (ev.input || ev.resized) m_framesPending = std::max(m_framesPending, 3);
         now = m_clock->monotonicMs();
         tick(now);
-        if (needsFrame()) {
+        if (lit && needsFrame()) {
             drawFrame(now - m_lastFrameMs);
             m_lastFrameMs = now;
         }
         // The touch that ends an idle warning is eaten by the overlay drawn
         // above; only afterwards does it count as activity.
-        if (ev.input) dispatch(state::UserActivity{});
+        if (ev.input && !woke) dispatch(state::UserActivity{});
     }
-    logger()->info("stopping: {} frames drawn", m_stats.framesDrawn);
+    logger()->info("stopping: {} frames drawn{}", m_stats.framesDrawn, m_exitRequested ? " (restart asked)" : "");
+    m_watchdog->stopping();
+    stopScanner();
+    if (m_background.joinable()) m_background.join();
     if (m_worker) m_worker->stop();
-    return 0;
+    return m_exitCode;
 }
 
 // --- scripted -----------------------------------------------------------------
 void App::scriptFrame() {
+    takeMaintInbox();
     m_fixedClock->advance(kFrameMs);
     tick(m_fixedClock->monotonicMs());
     drawFrame(kFrameMs);
@@ -733,6 +821,7 @@ Result<void> App::runScript(const std::vector<Step>& steps) {
     if (!m_fixedClock) return fail(ErrorCode::Internal, "scripts need the fixed clock");
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    if (m_forceSetup) dispatch(state::Maint{state::maint::SetupStart{maint::pinIsSet(m_config.dataDir)}});
     settle();
     for (const Step& s : steps) {
         switch (s.kind) {
@@ -760,6 +849,24 @@ Result<void> App::runScript(const std::vector<Step>& steps) {
                 break;
             }
             case Step::Kind::Drag: drag(s.x, s.y, s.x2, s.y2, s.ms); break;
+            case Step::Kind::Hold: {
+                pressAt(s.x, s.y);
+                const std::int64_t until = m_fixedClock->monotonicMs() + s.ms;
+                while (m_fixedClock->monotonicMs() < until) {
+                    io.MousePos = ImVec2(s.x, s.y);
+                    io.MouseDown[0] = true;  // the gesture may have hidden the press from ImGui
+                    m_framesPending = std::max(m_framesPending, 1);
+                    scriptFrame();
+                }
+                io.MousePos = ImVec2(s.x, s.y);
+                io.MouseDown[0] = true;
+                release();
+                break;
+            }
+            case Step::Kind::Scan:
+                dispatch(state::ScanArrived{s.text});
+                settle();
+                break;
             case Step::Kind::Type:
                 io.AddInputCharactersUTF8(s.text.c_str());
                 m_framesPending = std::max(m_framesPending, 1);
@@ -797,6 +904,10 @@ Result<void> App::runScript(const std::vector<Step>& steps) {
 RunStats App::stats() const {
     RunStats s = m_stats;
     s.wipes = long(m_state.wipes);
+    static constexpr const char* kModes[] = {"off", "pin", "open", "setup"};
+    s.maintMode = kModes[static_cast<int>(m_state.maint.mode)];
+    s.maintPage = static_cast<int>(m_state.maint.page);
+    s.screen = std::to_string(static_cast<int>(state::currentScreen(m_state)));
     s.glyphsMissingFromFont = m_fonts.missingFromFont();
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);

@@ -20,6 +20,11 @@
 #include "outbox/outbox.h"
 #include "printer.h"
 #include "store/content_store.h"
+#include "backlight.h"
+#include "gesture.h"
+#include "screen_schedule.h"
+#include "scanner.h"
+#include "watchdog.h"
 #include "script.h"
 #include "state/reducer.h"
 #include "ui/fonts.h"
@@ -27,10 +32,20 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <atomic>
 #include <optional>
 #include <string>
+#include <thread>
+
+namespace kiosk::maint {
+class PinGuard;
+}
 
 namespace kiosk::app {
+
+// Exit status asking the service manager for a restart (maintenance
+// "restart app"); the unit restarts the kiosk on any exit anyway.
+inline constexpr int kExitRestart = 75;
 
 struct RunStats {
     double firstFrameMs = -1;        // process start → first frame presented
@@ -49,6 +64,9 @@ struct RunStats {
     double maxFrameMs = 0;           // slowest frame after the first (atlas rebuilds included)
     std::string renderer;
     int width = 0, height = 0;
+    std::string maintMode;           // "off" | "pin" | "open" | "setup" at the end of the run
+    int maintPage = 0;               // MaintPage shown (when open)
+    std::string screen;              // the visitor screen shown at the end (ScreenId number)
 };
 
 // Answers a case-status lookup from what this kiosk knows: its outbox and
@@ -75,6 +93,9 @@ public:
 
     RunStats stats() const;
     const state::AppState& state() const { return m_state; }
+    // Opens the setup screen at start when the kiosk is not provisioned yet
+    // (interactive runs do by themselves; scripts ask with --setup).
+    void setForceSetup(bool force) { m_forceSetup = force; }
     void setCaseLookup(CaseLookupFn fn) { m_lookup = std::move(fn); }
 
 private:
@@ -113,6 +134,35 @@ private:
     std::mutex m_syncMutex;
     std::optional<sync::WorkerStatus> m_syncInbox;
     void takeSyncStatus();
+    // Technician side (maintenance.cpp).
+    void trackGesture();
+    void recordMaint(std::string_view action, std::string_view detail);
+    void checkPin(const state::CheckPin& request);
+    void savePin(const state::SavePin& request);
+    void loadMaintInfo();
+    void runMaint(const state::RunMaint& request);
+    std::vector<std::string> findProvisioningFiles() const;
+    void provisionFrom(const std::string& text, const std::string& origin);
+    void takeMaintInbox();
+    void startScanner();
+    void stopScanner();
+    void takeScans();
+    bool setupWanted() const;
+    CornerGesture m_gesture;
+    std::unique_ptr<maint::PinGuard> m_pinGuard;
+    sync::WorkerStatus m_lastWorker;                 // what the maintenance pages show of the worker
+    std::vector<state::maint::Done> m_maintInbox;    // answers from m_background (under m_syncMutex)
+    std::thread m_background;                        // enrolment from the setup screen
+    std::unique_ptr<platform::Scanner> m_scanner;
+    std::thread m_scanThread;
+    std::atomic<bool> m_scanStop{false};
+    std::vector<std::string> m_scanInbox;            // scans from m_scanThread (under m_syncMutex)
+    std::unique_ptr<platform::Watchdog> m_watchdog;
+    platform::ScreenPower m_power;                   // schedule + wake on touch (always lit by default)
+    platform::Backlight m_backlight;                 // no-op unless the hardware has one
+    bool m_forceSetup = false;
+    bool m_exitRequested = false;
+    int m_exitCode = 0;
     void startWorkerIfProvisioned();
     void applySiteConfig();
     void saveCase(const state::SaveCase& request);

@@ -4,12 +4,14 @@
 // configuration.
 #include "app.h"
 #include "base/log.h"
+#include "config/config.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -48,6 +50,9 @@ int writeStats(const std::string& path, const kiosk::app::RunStats& s) {
         {"renderer", s.renderer},
         {"width", s.width},
         {"height", s.height},
+        {"maint_mode", s.maintMode},
+        {"maint_page", s.maintPage},
+        {"screen", s.screen},
     };
     std::ofstream out(path);
     if (!out) {
@@ -67,7 +72,8 @@ int main(int argc, char** argv) {
     CLI::App cli{"kiosk: self-service government services terminal for enterprises"};
     std::string configPath, windowed, size = "1920x1080", renderer, script, statsPath, screenshot, lang, content,
         printerOutput, dataDir;
-    bool headless = false, elder = false;
+    bool headless = false, elder = false, setup = false;
+    int rotation = -1;
     cli.add_option("--config", configPath, "TOML configuration file (defaults are built in; see assets/config/kiosk.toml)")
         ->check(CLI::ExistingFile);
     cli.add_option("--windowed", windowed, "Run in a desktop window of WxH pixels instead of full screen");
@@ -81,6 +87,11 @@ int main(int argc, char** argv) {
     cli.add_option("--lang", lang, "Language a visitor session starts in (overrides ui.language)")
         ->check(CLI::IsMember({"zh-CN", "en"}));
     cli.add_flag("--elder", elder, "Start visitor sessions in elder mode (overrides ui.elder_mode)");
+    cli.add_option("--rotation", rotation, "How the screen is mounted, degrees clockwise (overrides display.rotation)")
+        ->check(CLI::IsMember({0, 90, 180, 270}));
+    cli.add_flag("--setup", setup,
+                 "Open the technician setup screen at start (an unprovisioned kiosk does by itself when run "
+                 "interactively)");
     cli.add_option("--content", content, "Content database (overrides content.database)");
     cli.add_option("--printer-output", printerOutput, "Folder the file printer writes to (overrides printer.output)");
     cli.add_option("--data", dataDir, "Data folder: outbox and device key (overrides data.dir)");
@@ -92,8 +103,19 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "kiosk: configuration refused: {}\n", config.error().message);
         return 2;
     }
+    // Per-device settings (rotation, printer) saved by provisioning and the
+    // maintenance screen override the site file; command-line options win over
+    // both. A bad device.toml is reported and skipped rather than stopping the
+    // kiosk: the maintenance screen, which can rewrite it, must stay reachable.
+    const std::filesystem::path deviceSettings =
+        std::filesystem::path(dataDir.empty() ? config->dataDir : dataDir) / kiosk::config::kDeviceSettingsFile;
+    if (std::error_code ec; std::filesystem::exists(deviceSettings, ec)) {
+        if (auto overlaid = kiosk::config::overlayFile(*config, deviceSettings)) config = std::move(*overlaid);
+        else fmt::print(stderr, "kiosk: device settings ignored: {}\n", overlaid.error().message);
+    }
     if (!lang.empty()) config->language = lang;
     if (elder) config->elderMode = true;
+    if (rotation >= 0) config->rotation = rotation;
     if (!renderer.empty()) config->renderer = renderer;
     if (!content.empty()) config->contentDatabase = content;
     if (!printerOutput.empty()) config->printerOutput = printerOutput;
@@ -143,6 +165,7 @@ int main(int argc, char** argv) {
     else clock = platform::makeSystemClock();
 
     kiosk::app::App app(*config, display, std::move(clock));
+    app.setForceSetup(setup);
     if (auto r = app.start(); !r) {
         fmt::print(stderr, "kiosk: cannot start: {}\n", r.error().message);
         return 1;

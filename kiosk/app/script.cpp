@@ -73,6 +73,15 @@ Result<std::vector<Step>> parseScript(std::string_view text, std::string_view or
                 (w.size() == 5 && !integer(w[4], s.ms)))
                 return bad("drag-id WIDGET_ID DX DY [MS]");
             s.text = std::string(w[1]);
+        } else if (cmd == "hold") {
+            s.kind = Step::Kind::Hold;
+            if (w.size() != 4 || !number(w[1], s.x) || !number(w[2], s.y) || !integer(w[3], s.ms))
+                return bad("hold X Y MS");
+        } else if (cmd == "scan") {
+            s.kind = Step::Kind::Scan;
+            const auto at = line.find("scan") + 4;
+            s.text = std::string(line.substr(std::min(line.size(), at + 1)));
+            if (s.text.empty()) return bad("scan TEXT");
         } else if (cmd == "type") {
             s.kind = Step::Kind::Type;
             const auto at = line.find("type") + 4;
@@ -98,8 +107,8 @@ Result<std::vector<Step>> parseScript(std::string_view text, std::string_view or
             s.text = std::string(w[1]);
         } else {
             return fail(ErrorCode::Parse,
-                        fmt::format("{}:{}: unknown step '{}'; steps are tap, tap-id, drag, drag-id, type, key, wait, idle, "
-                                    "screenshot",
+                        fmt::format("{}:{}: unknown step '{}'; steps are tap, tap-id, hold, drag, drag-id, type, key, scan, "
+                                    "wait, idle, screenshot",
                                     origin, lineNo, cmd));
         }
         steps.push_back(std::move(s));

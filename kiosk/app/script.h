@@ -3,9 +3,11 @@
 //
 //   tap X Y                 touch and release at (X, Y) px
 //   tap-id WIDGET_ID        touch the centre of a widget drawn in the last frame
+//   hold X Y MS             touch at (X, Y), keep the finger there MS, release
 //   drag X1 Y1 X2 Y2 [MS]   press, move in a straight line over MS (default 300), release
 //   drag-id WIDGET DX DY [MS]  the same, starting at a widget's centre, moving by (DX, DY)
 //   type TEXT               text typed on a keyboard (the rest of the line, UTF-8)
+//   scan TEXT               the QR/barcode scanner reads TEXT (the rest of the line)
 //   key NAME                Backspace Delete Enter Tab Escape Left Right Home End
 //   wait MS                 let MS pass (animations and timers run)
 //   idle MS                 like wait, and frames drawn meanwhile count as idle frames
@@ -22,7 +24,7 @@
 namespace kiosk::app {
 
 struct Step {
-    enum class Kind { Tap, TapId, Drag, DragId, Type, Key, Wait, Idle, Screenshot };
+    enum class Kind { Tap, TapId, Hold, Drag, DragId, Type, Key, Scan, Wait, Idle, Screenshot };
     Kind kind = Kind::Wait;
     int line = 0;              // 1-based line in the script, for messages
     float x = 0, y = 0, x2 = 0, y2 = 0;

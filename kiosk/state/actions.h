@@ -82,13 +82,39 @@ struct RatingSubmit {};
 struct RatingSaved {};
 struct RatingSaveFailed {};
 
+// The QR/barcode scanner read something; the reducer routes it to whatever
+// wants it (see classifyScan in reducer.h).
+struct ScanArrived { std::string text; };
+
+// Maintenance mode and the setup screen (maintenance.h). One alternative of
+// Action holds them all; reduceMaintenance() handles them.
+enum class PinResult : std::uint8_t { Ok, Wrong, Locked, NotSet };
+namespace maint {
+struct Open {};                                      // the hidden gesture was made
+struct PinKey { char key; };                         // '0'–'9', 'B' backspace, 'E' enter, 'C' cancel
+struct PinAnswered { PinResult result; int attemptsLeft = 0; std::int64_t lockedUntilEpochMs = 0; };
+struct ShowPage { MaintPage page; };
+struct InfoLoaded { MaintInfo info; };
+struct Do { MaintCommand command; int arg = 0; std::string text = {}; };
+struct Done { std::string messageKey; std::string detail = {}; bool ok = true; };
+struct Touch { TouchMark mark; };
+struct Scanned { ScanLine line; };
+struct SetupStart { bool pinSet; };                  // first start of an unprovisioned kiosk
+struct SetupFiles { std::vector<std::string> files, labels; };
+struct SetupGo { SetupStep step; };
+}  // namespace maint
+using MaintEvent = std::variant<maint::Open, maint::PinKey, maint::PinAnswered, maint::ShowPage, maint::InfoLoaded,
+                                maint::Do, maint::Done, maint::Touch, maint::Scanned, maint::SetupStart,
+                                maint::SetupFiles, maint::SetupGo>;
+struct Maint { MaintEvent event; };
+
 using Action = std::variant<Navigate, Back, GoHome, ConfirmLeave, ToggleLanguage, ToggleElderMode, UserActivity, Tick,
                             SubmitLookup, ClearLookup, LookupAnswered, SetOnline, PageLoaded, PageFailed, SetGuideTab,
                             SearchEdited, SearchAnswered, SetPolicyFilter, CheckAnswered, CheckStep, Print, CaseSetKind,
                             CaseSetReply, CaseToggleAccept, CaseReview, CaseConfirm, CaseSaved, CaseSaveFailed,
                             CaseClearService, PickService, ServicePicked, StartRating, RatingChecked, RatingSetLevel,
                             RatingToggleReason, RatingToggleCallback, RatingSubmit, RatingSaved, RatingSaveFailed,
-                            ApplySiteSettings>;
+                            ApplySiteSettings, Maint, ScanArrived>;
 using Actions = std::vector<Action>;
 
 // --- effects -------------------------------------------------------------
@@ -107,9 +133,13 @@ struct PrintChecklist { std::string kind; std::string id; };
 struct SaveCase { CaseForm form; i18n::Lang lang; };       // to the outbox
 struct CheckRatings { std::string instance; };             // count the ratings saved for an instance
 struct SaveRating { RatingForm form; std::string reasonsVersion; i18n::Lang lang; };  // to the outbox
+struct CheckPin { std::string pin; };                      // against the stored hash; answers maint::PinAnswered
+struct LoadMaintInfo {};                                   // answers maint::InfoLoaded
+struct RunMaint { MaintCommand command; int arg = 0; std::string text = {}; };  // carry out, log, report; answers maint::Done
+struct SavePin { std::string pin; bool rulesOnly = false; };  // setup: check the rules (first entry) or store it; answers maint::Done
 
 using Effect = std::variant<ResetUiState, RebuildFonts, LookupCase, LoadPage, RunSearch, PrintChecklist, SaveCase,
-                            CheckRatings, SaveRating>;
+                            CheckRatings, SaveRating, CheckPin, LoadMaintInfo, RunMaint, SavePin>;
 using Effects = std::vector<Effect>;
 
 }  // namespace kiosk::state

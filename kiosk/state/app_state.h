@@ -8,6 +8,7 @@
 
 #include "content/policy_check.h"
 #include "i18n/strings.h"
+#include "maintenance.h"
 #include "store/content_views.h"
 
 #include <array>
@@ -233,6 +234,7 @@ struct Settings {
     std::string siteName;
     std::string siteNameEn;
     std::string runId;               // random per kiosk start: tells visits apart in rating instances
+    std::int64_t maintIdleExitMs = 120'000;  // maintenance mode leaves by itself after this long untouched
 };
 
 struct IdleState {
@@ -249,6 +251,8 @@ struct AppState {
     VisitorSession session;
     IdleState idle;
     std::uint64_t wipes = 0;         // sessions wiped since start (for stats/tests)
+    MaintenanceState maint;          // technician mode; Off for visitors
+    ScrollState maintScroll;         // the maintenance page's scroll position
 };
 
 // A fresh state for these settings at time `nowMs`.

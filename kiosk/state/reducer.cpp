@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 namespace kiosk::state {
 
@@ -139,12 +140,6 @@ std::string checkMobileLast4(const std::string& digits) {
     return {};
 }
 
-namespace {
-
-void showToast(AppState& s, std::string key) {
-    s.session.toasts.push_back(Toast{std::move(key), s.nowMs + s.settings.toastMs});
-}
-
 Effects wipeSession(AppState& s) {
     const bool elderBefore = s.session.elderMode;
     s.session = freshSession(s.settings);
@@ -154,6 +149,13 @@ Effects wipeSession(AppState& s) {
     if (elderBefore != s.session.elderMode) fx.emplace_back(RebuildFonts{});
     return fx;  // home needs no data: nothing to load
 }
+
+namespace {
+
+void showToast(AppState& s, std::string key) {
+    s.session.toasts.push_back(Toast{std::move(key), s.nowMs + s.settings.toastMs});
+}
+
 
 bool needsData(ScreenId id) {
     switch (id) {
@@ -407,6 +409,10 @@ struct Reducer {
         return {RebuildFonts{}};
     }
     Effects operator()(const UserActivity&) {
+        if (s.maint.mode != MaintMode::Off) {  // a technician's touch is no visitor's
+            s.maint.lastActivityMs = s.nowMs;
+            return {};
+        }
         s.session.active = true;
         s.idle.lastActivityMs = s.nowMs;
         s.idle.warning = false;
@@ -414,6 +420,7 @@ struct Reducer {
     }
     Effects operator()(const Tick& a) {
         s.nowMs = std::max(s.nowMs, a.nowMs);
+        if (s.maint.mode != MaintMode::Off) return maintenanceTick(s);
         std::erase_if(s.session.toasts, [&](const Toast& t) { return t.expiresMs <= s.nowMs; });
         if (s.session.thanksUntilMs > 0 && s.nowMs >= s.session.thanksUntilMs) {
             s.session.thanksUntilMs = 0;
@@ -467,6 +474,45 @@ struct Reducer {
         if (a.idleTimeoutMs > 0) s.settings.idleTimeoutMs = a.idleTimeoutMs;
         return {};
     }
+    Effects operator()(const Maint& a) { return reduceMaintenance(s, a.event); }
+    Effects operator()(const ScanArrived& a) {
+        const ScanClass scan = classifyScan(a.text);
+        auto& m = s.maint;
+        if (m.mode == MaintMode::Open) return reduceMaintenance(s, maint::Scanned{describeScan(a.text)});
+        if (m.mode == MaintMode::Setup) {
+            if (scan.kind == ScanKind::Provisioning && m.setup.step == SetupStep::Connect)
+                return reduceMaintenance(s, maint::Do{MaintCommand::SetupProvision, -1, a.text});
+            return {};
+        }
+        if (m.mode != MaintMode::Off) return {};
+        s.session.active = true;
+        s.idle.lastActivityMs = s.nowMs;
+        s.idle.warning = false;
+        switch (scan.kind) {
+            case ScanKind::Uscc:
+                if (currentScreen(s) == ScreenId::Feedback) {
+                    s.session.caseForm.uscc = scan.value;
+                    s.session.caseForm.errors.erase("uscc");
+                    showToast(s, i18n::Key{"scan.uscc_filled"}.id);
+                    return {ResetUiState{}};
+                }
+                showToast(s, i18n::Key{"scan.uscc_where"}.id);
+                return {};
+            case ScanKind::Inspection:
+                return startRating(RatingTarget{"inspection", scan.value, "涉企检查 " + scan.value,
+                                                "Inspection " + scan.value, {}});
+            case ScanKind::CaseNo: {
+                if (currentScreen(s) != ScreenId::CaseLookup) s.session.nav.push_back(NavEntry{ScreenId::CaseLookup, {}, {}, {}});
+                s.session.lookup = CaseLookupForm{};
+                s.session.lookup.caseNo = scan.value;
+                Effects fx = showTop(s);
+                return fx;
+            }
+            case ScanKind::Provisioning:
+            case ScanKind::Other: showToast(s, i18n::Key{"scan.unknown"}.id); return {};
+        }
+        return {};
+    }
     Effects operator()(const SetOnline& a) {
         s.online = a.online;
         if (!a.lastSync.empty()) s.lastSync = a.lastSync;
@@ -489,13 +535,64 @@ const char* actionName(const Action& action) {
                                              "CaseClearService", "PickService", "ServicePicked", "StartRating",
                                              "RatingChecked", "RatingSetLevel", "RatingToggleReason",
                                              "RatingToggleCallback", "RatingSubmit", "RatingSaved",
-                                             "RatingSaveFailed", "ApplySiteSettings"};
+                                             "RatingSaveFailed", "ApplySiteSettings", "Maint", "ScanArrived"};
     static_assert(std::size(kNames) == std::variant_size_v<Action>);
     return kNames[action.index()];
 }
 
+ScanClass classifyScan(std::string_view text) {
+    auto alnum = [](std::string_view t) {
+        return !t.empty() && std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
+    };
+    auto digits = [](std::string_view t) {
+        return std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+    };
+    if (text.starts_with("{") && text.find("\"hub_url\"") != std::string_view::npos)
+        return {ScanKind::Provisioning, std::string(text)};
+    if (text.starts_with("JCM:") && text.size() > 4 && text.size() <= 44 && alnum(text.substr(4)))
+        return {ScanKind::Inspection, std::string(text.substr(4))};
+    if (text.starts_with("JC") && text.size() >= 16 && text.size() <= 32 && digits(text.substr(2)))
+        return {ScanKind::Inspection, std::string(text)};
+    if (text.size() == 18 && validate::checkUscc(text).valid) return {ScanKind::Uscc, std::string(text)};
+    // Case numbers: terminal code, date, six digits, check character
+    // (QP0120260115000001X), in either case.
+    static const std::regex kCaseNo("[A-Za-z0-9]{2,6}20[0-9]{6}[0-9]{6}[0-9A-Za-z]");
+    if (alnum(text) && std::regex_match(text.begin(), text.end(), kCaseNo)) {
+        std::string upper(text);
+        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return {ScanKind::CaseNo, upper};
+    }
+    return {ScanKind::Other, std::string(text)};
+}
+
+ScanLine describeScan(std::string_view text) {
+    const ScanClass c = classifyScan(text);
+    ScanLine line;
+    switch (c.kind) {
+        case ScanKind::Uscc: line.kindKey = i18n::Key{"maint.scan_uscc"}.id; break;
+        case ScanKind::Inspection: line.kindKey = i18n::Key{"maint.scan_inspection"}.id; break;
+        case ScanKind::CaseNo: line.kindKey = i18n::Key{"maint.scan_case"}.id; break;
+        case ScanKind::Provisioning: line.kindKey = i18n::Key{"maint.scan_provision"}.id; break;
+        case ScanKind::Other: line.kindKey = i18n::Key{"maint.scan_other"}.id; break;
+    }
+    // First and last four characters (ASCII only shown; anything else is a
+    // dot), the rest hidden: enough to match a label, not to read it off.
+    std::string shown;
+    auto safe = [](char ch) { return (ch >= 0x21 && ch <= 0x7e) ? ch : '.'; };
+    if (text.size() <= 8) shown.assign(text.size(), '*');
+    else {
+        for (std::size_t i = 0; i < 4; ++i) shown += safe(text[i]);
+        shown += "****";
+        for (std::size_t i = text.size() - 4; i < text.size(); ++i) shown += safe(text[i]);
+    }
+    line.shown = fmt::format("{} ({})", shown, text.size());
+    return line;
+}
+
 std::int64_t nextDeadlineMs(const AppState& s) {
     std::int64_t next = kNever;
+    if (s.maint.mode == MaintMode::Pin || s.maint.mode == MaintMode::Open)
+        return s.maint.lastActivityMs + s.settings.maintIdleExitMs;
     for (const auto& t : s.session.toasts) next = std::min(next, t.expiresMs);
     if (s.session.thanksUntilMs > 0) next = std::min(next, s.session.thanksUntilMs);
     if (s.session.active) {

@@ -22,6 +22,26 @@ namespace kiosk::state {
 
 [[nodiscard]] Effects reduce(AppState& state, const Action& action);
 
+// Maintenance mode and setup (maintenance_reducer.cpp). wipeSession() is
+// shared: entering maintenance wipes the visitor's session.
+[[nodiscard]] Effects reduceMaintenance(AppState& state, const MaintEvent& event);
+// Leaves maintenance mode when it has been untouched too long (on Tick).
+[[nodiscard]] Effects maintenanceTick(AppState& state);
+[[nodiscard]] Effects wipeSession(AppState& state);
+
+// What a scan holds. A 检查码 (the code on an enterprise-inspection notice)
+// is "JCM:" followed by the code, or "JC" and 14–30 digits; a case number is
+// what 办件查询 accepts; provisioning data is the JSON `kiosk-hub
+// provision-file` writes.
+enum class ScanKind : std::uint8_t { Uscc, Inspection, CaseNo, Provisioning, Other };
+struct ScanClass {
+    ScanKind kind = ScanKind::Other;
+    std::string value;  // the code itself (prefix removed)
+};
+ScanClass classifyScan(std::string_view text);
+// The scan for the technician's scanner test: kind and a masked form.
+ScanLine describeScan(std::string_view text);
+
 // The action's type name, for trace logs (never its contents).
 const char* actionName(const Action& action);
 

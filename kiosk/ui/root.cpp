@@ -38,6 +38,12 @@ void drawApp(const Ctx& c, state::AppState& s, const std::tm& now, state::Action
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                      ImGuiWindowFlags_NoBackground);  // the display fills the background
+    if (s.maint.mode != state::MaintMode::Off) {
+        if (s.maint.mode == state::MaintMode::Setup) drawSetup(c, s.maint, out);
+        else drawMaintenance(c, s.maint, s.maintScroll, out);
+        ImGui::End();
+        return;
+    }
     auto& session = s.session;
     const state::ScreenId screen = state::currentScreen(s);
     auto& scroll = session.nav.back().scroll;

@@ -605,3 +605,189 @@ TEST(BadInput, TypedControlCharactersAndOverlongTextAreRefused) {
               0);
     expectSameImage(dir / "typed.png", dir / "expected.png");
 }
+
+// --- maintenance mode and setup -----------------------------------------------
+// The machine's own facts (uptime, disk, addresses, log lines) come from a
+// fixture in these runs so the screenshots match on every machine.
+namespace {
+
+struct Orientation {
+    const char* name;
+    std::vector<std::string> args;  // kiosk arguments
+    int w, h;                       // the logical screen the script taps on
+};
+const Orientation kLandscape{"landscape", {"--size", "1280x800"}, 1280, 800};
+const Orientation kPortrait{"portrait", {"--size", "1280x800", "--rotation", "90"}, 800, 1280};
+
+void useMachineFacts() { setenv("KIOSK_MACHINE_FACTS", (kSource / "tests/ui/fixtures/machine-facts.json").c_str(), 1); }
+
+// Sets the maintenance PIN the way a technician does: kioskctl, PIN on stdin.
+void setPin(const fs::path& dir, const std::string& pin) {
+    const std::string cmd = "echo " + pin + " | " + std::string(KIOSKCTL_BIN) + " --data " + (dir / "data").string() +
+                            " provision --pin-stdin >/dev/null 2>&1";
+    ASSERT_EQ(system(cmd.c_str()), 0) << cmd;
+}
+
+std::string openMaintenance(const Orientation& o) {
+    return "hold 20 20 1100\nhold " + std::to_string(o.w - 20) + " " + std::to_string(o.h - 20) + " 1100\n";
+}
+
+std::string typePin(const std::string& pin) {
+    std::string s;
+    for (char ch : pin) s += std::string("tap-id pin.") + ch + "\n";
+    return s + "tap-id pin.enter\n";
+}
+
+std::vector<std::string> withArgs(const Orientation& o, const std::string& lang) {
+    std::vector<std::string> a = o.args;
+    a.insert(a.end(), {"--lang", lang, "--content", "no-content.db", "--printer-output", "print"});
+    return a;
+}
+
+}  // namespace
+
+class MaintenanceGolden : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
+
+TEST_P(MaintenanceGolden, EveryPageAfterTheGestureAndThePin) {
+    const auto dir = testDir();
+    const auto& [lang, orient] = GetParam();
+    const Orientation& o = orient ? kPortrait : kLandscape;
+    const std::string suffix = std::string("_") + (lang == "en" ? "en" : "zh") + "_" + o.name;
+    useMachineFacts();
+    setPin(dir, "246810");
+    const std::string script = openMaintenance(o) + typePin("1111") + "screenshot pin.png\n" + typePin("246810") +
+                               "screenshot device.png\n"
+                               "tap-id maint.nav.network\nscreenshot network.png\n"
+                               "tap-id maint.nav.sync\nscreenshot sync.png\n"
+                               "tap-id maint.nav.printer\ntap-id maint.print_test\nscreenshot printer.png\n"
+                               "tap-id maint.nav.scanner\nscan 914403001922038216\nscan JCM:SH2026110001\n"
+                               "scan QP0120260115000001X\nscreenshot scanner.png\n"
+                               "tap-id maint.nav.touch\ntap 300 400\ntap-id maint.touch.canvas\nscreenshot touch.png\n"
+                               "tap-id maint.nav.logs\nscreenshot logs.png\n";
+    const KioskRun r = inlineScript(dir, script, withArgs(o, lang));
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["glyphs_missing_from_font"], 0);
+    EXPECT_EQ(r.stats["maint_mode"], "open");
+    EXPECT_EQ(r.stats["print_jobs"], 1);  // the test page
+    for (const char* page : {"pin", "device", "network", "sync", "printer", "scanner", "touch", "logs"})
+        expectGolden(dir / (std::string(page) + ".png"), std::string("maint_") + page + suffix);
+    // The physical picture of a portrait kiosk is the panel's: 1280×800.
+    const auto img = platform::readPng(dir / "device.png");
+    ASSERT_TRUE(img.has_value());
+    EXPECT_EQ(img->width, 1280);
+    EXPECT_EQ(img->height, 800);
+}
+
+INSTANTIATE_TEST_SUITE_P(LanguagesAndOrientations, MaintenanceGolden,
+                         ::testing::Combine(::testing::Values("zh-CN", "en"), ::testing::Values(0, 1)),
+                         [](const auto& p) {
+                             return std::string(std::get<0>(p.param) == "en" ? "en" : "zh") +
+                                    (std::get<1>(p.param) ? "_portrait" : "_landscape");
+                         });
+
+TEST(Maintenance, FiveWrongPinsLockEvenTheRightOneAndEveryAttemptIsLogged) {
+    const auto dir = testDir();
+    setPin(dir, "246810");
+    std::string script = openMaintenance(kLandscape);
+    for (int i = 0; i < 5; ++i) script += typePin("135799");
+    script += typePin("246810") + "screenshot locked.png\n";
+    const KioskRun r = inlineScript(dir, script, withArgs(kLandscape, "zh-CN"));
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["maint_mode"], "pin") << "the right PIN must not open a locked pad";
+    const std::string log = slurp(dir / "data" / "maintenance-log.jsonl");
+    EXPECT_NE(log.find("\"lockout\""), std::string::npos) << log;
+    EXPECT_EQ(log.find("\"entered\""), std::string::npos) << log;
+    EXPECT_EQ(log.find("135799"), std::string::npos) << "a PIN must never be logged";
+    expectGolden(dir / "locked.png", "maint_pin_locked_zh_landscape");
+}
+
+TEST(Maintenance, LeavesByItselfWhenUntouchedAndTheGestureNeedsBothCorners) {
+    const auto dir = testDir();
+    setPin(dir, "246810");
+    // Only the first corner: nothing happens, and the back button under it
+    // did not fire either (still home).
+    KioskRun r = inlineScript(dir, "hold 20 20 1100\nwait 4500\nhold 1260 780 1100\n", withArgs(kLandscape, "zh-CN"));
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["maint_mode"], "off") << "the second hold came too late";
+    r = inlineScript(dir, openMaintenance(kLandscape) + typePin("246810") + "idle 130000\n", withArgs(kLandscape, "zh-CN"));
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["maint_mode"], "off");
+    const std::string log = slurp(dir / "data" / "maintenance-log.jsonl");
+    EXPECT_NE(log.find("\"entered\""), std::string::npos) << log;
+    EXPECT_NE(log.find("\"left\""), std::string::npos) << log;
+    EXPECT_NE(log.find("idle"), std::string::npos) << log;
+}
+
+TEST(Maintenance, RotationChangeTurnsTheScreenAndIsSavedForTheNextStart) {
+    const auto dir = testDir();
+    setPin(dir, "246810");
+    const KioskRun r = inlineScript(dir,
+                                    openMaintenance(kLandscape) + typePin("246810") +
+                                        "tap-id maint.rotate.90\nscreenshot turned.png\n",
+                                    withArgs(kLandscape, "zh-CN"));
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["width"], 800) << "the app lays out in portrait now";
+    EXPECT_NE(slurp(dir / "data" / "device.toml").find("rotation = 90"), std::string::npos);
+    EXPECT_NE(slurp(dir / "data" / "maintenance-log.jsonl").find("rotation_changed"), std::string::npos);
+    // The next start reads it back from DATA/device.toml.
+    const KioskRun again = inlineScript(dir, "wait 10\n", {"--size", "1280x800"});
+    ASSERT_EQ(again.exitCode, 0) << again.stderrText;
+    EXPECT_EQ(again.stats["width"], 800);
+    EXPECT_EQ(again.stats["height"], 1280);
+}
+
+class SetupGolden : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
+
+TEST_P(SetupGolden, EveryStepOfTheFirstStart) {
+    const auto dir = testDir();
+    const auto& [lang, orient] = GetParam();
+    const Orientation& o = orient ? kPortrait : kLandscape;
+    const std::string suffix = std::string("_") + (lang == "en" ? "en" : "zh") + "_" + o.name;
+    useMachineFacts();
+    // A provisioning file whose hub is not there: the technician sees why.
+    fs::create_directories(dir / "data");
+    std::ofstream(dir / "data" / "provision.json")
+        << R"({"hub_url":"https://127.0.0.1:9","pins":["sha256//AAAA"],"ca_pem":"x","content_public_key_pem":"y",)"
+        << R"("site":"SH-PD","token":"t","expires_at":1})";
+    std::vector<std::string> args = withArgs(o, lang);
+    args.push_back("--setup");
+    const KioskRun r = inlineScript(dir,
+                                    "screenshot connect.png\ntap-id setup.file.0\nscreenshot connect_failed.png\n"
+                                    "tap-id setup.go.1\ntap-id maint.print_test\nscreenshot printer.png\n"
+                                    "tap-id setup.go.2\nscreenshot rotation.png\n"
+                                    "tap-id setup.go.3\n" +
+                                        typePin("123456") + "screenshot pin_weak.png\n" + typePin("482910") +
+                                        typePin("482910") + "screenshot done.png\ntap-id setup.next\n",
+                                    args);
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["glyphs_missing_from_font"], 0);
+    EXPECT_EQ(r.stats["maint_mode"], "off") << "finishing the setup serves visitors";
+    EXPECT_TRUE(fs::exists(dir / "data" / "setup-done"));
+    EXPECT_TRUE(fs::exists(dir / "data" / "maintenance-pin.json"));
+    for (const char* step : {"connect", "connect_failed", "printer", "rotation", "pin_weak", "done"})
+        expectGolden(dir / (std::string(step) + ".png"), std::string("setup_") + step + suffix);
+}
+
+INSTANTIATE_TEST_SUITE_P(LanguagesAndOrientations, SetupGolden,
+                         ::testing::Combine(::testing::Values("zh-CN", "en"), ::testing::Values(0, 1)),
+                         [](const auto& p) {
+                             return std::string(std::get<0>(p.param) == "en" ? "en" : "zh") +
+                                    (std::get<1>(p.param) ? "_portrait" : "_landscape");
+                         });
+
+TEST(Scanner, ACreditCodeFillsTheCaseFormAndAnInspectionCodeOpensItsRating) {
+    const auto dir = testDir();
+    const std::vector<std::string> args{"--size", "1280x800", "--content", KIOSK_DEMO_CONTENT};
+    KioskRun r = inlineScript(dir, "tap-id home.tile.feedback\nscan 914403001922038216\nscreenshot form.png\n", args);
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    expectGolden(dir / "form.png", "scan_uscc_filled_zh");
+    r = inlineScript(dir, "scan JCM:SH2026110001\nscreenshot rating.png\n", args);
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["screen"], std::to_string(int(14))) << "RatingForm";
+    expectGolden(dir / "rating.png", "scan_inspection_rating_zh");
+    // A case number opens 办件查询 with it filled in; anything else is said.
+    r = inlineScript(dir, "scan QP0120260115000001X\nscreenshot lookup.png\nscan hello-world\nscreenshot unknown.png\n",
+                     args);
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["screen"], std::to_string(int(6))) << "CaseLookup";
+}

@@ -57,6 +57,11 @@ struct OverlayView {
 };
 void drawOverlays(const Ctx& c, const OverlayView& v, state::Actions& out);
 
+// The technician's screens (maintenance mode and first-start setup); they
+// take the whole screen, without the visitors' top bar.
+void drawMaintenance(const Ctx& c, state::MaintenanceState& m, state::ScrollState& scroll, state::Actions& out);
+void drawSetup(const Ctx& c, state::MaintenanceState& m, state::Actions& out);
+
 // Content area below the top bar (screen coordinates).
 ImVec2 contentMin(const Ctx& c);
 ImVec2 contentSize(const Ctx& c);
