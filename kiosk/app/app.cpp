@@ -221,6 +221,8 @@ void App::tick(std::int64_t nowMs) {
     // Time alone changes the screen only at a deadline (idle warning, a
     // countdown second, a toast expiring) or when the clock's minute turns.
     const bool due = nowMs >= state::nextDeadlineMs(m_state);
+    // A corner hold completes with the finger still: look at it then.
+    if (const auto g = m_gesture.deadlineMs(); g >= 0 && nowMs >= g) m_framesPending = std::max(m_framesPending, 1);
     runEffects(state::reduce(m_state, state::Tick{nowMs}));
     const std::tm t = m_clock->localTime();
     if (due) m_framesPending = std::max(m_framesPending, 2);  // state changed: let ImGui settle

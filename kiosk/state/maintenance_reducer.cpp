@@ -38,7 +38,7 @@ struct MaintReducer {
     }
     Effects operator()(const maint::PinKey& a) {
         m.lastActivityMs = s.nowMs;
-        const bool setup = m.mode == MaintMode::Setup && m.setup.step == SetupStep::Pin;
+        const bool setup = m.mode == MaintMode::Setup && m.setup.step == SetupStep::Pin && !m.pinSet;
         if (m.mode != MaintMode::Pin && !setup) return {};
         if (a.key == 'C') return setup ? Effects{} : leave(s, "cancel");
         if (a.key == 'B') {

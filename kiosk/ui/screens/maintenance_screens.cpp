@@ -509,13 +509,18 @@ void drawSetup(const Ctx& c, state::MaintenanceState& m, state::Actions& out) {
             break;
         case SetupStep::Pin: {
             sectionHeader(c, c.tr("setup.step_pin"), w);
-            paragraph(c, FontRole::Body, c.tr(m.pinSet ? "setup.pin_intro_change" : "setup.pin_intro"), c.p.textMuted, w);
+            // A PIN set before (kioskctl provision) is not replaced from the
+            // screen: whoever stands here has not proved they know it.
+            paragraph(c, FontRole::Body, c.tr(m.pinSet ? "setup.pin_already" : "setup.pin_intro"),
+                      m.pinSet && m.pinMessageKey != "setup.pin_saved" ? c.p.text : c.p.textMuted, w);
             ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
-            const float pw = std::min(w, 760.0f * c.m.scale);
-            ImGui::SetCursorScreenPos(ImVec2(x + (w - pw) * 0.5f, ImGui::GetCursorScreenPos().y));
-            ImGui::BeginGroup();
-            pinPad(c, m, pw, false, out);
-            ImGui::EndGroup();
+            if (!m.pinSet) {
+                const float pw = std::min(w, 760.0f * c.m.scale);
+                ImGui::SetCursorScreenPos(ImVec2(x + (w - pw) * 0.5f, ImGui::GetCursorScreenPos().y));
+                ImGui::BeginGroup();
+                pinPad(c, m, pw, false, out);
+                ImGui::EndGroup();
+            }
             if (m.pinSet) next(SetupStep::Done);
             break;
         }
