@@ -1,6 +1,8 @@
 // OpenSSL-backed implementations of crypto.h.
 #include "crypto.h"
 
+#include "base/atomic_file.h"
+
 #include <fmt/format.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -108,41 +110,12 @@ std::string randomToken(int bytes) {
     return b;
 }
 
+// One implementation for the kiosk and the hub (kiosk/base/atomic_file.h).
 Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view text, unsigned mode) {
-    std::error_code ec;
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-    const std::string tmp = path.string() + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) return fail(ErrorCode::Io, fmt::format("cannot write {}: check the folder exists and is writable", tmp));
-    ::fchmod(fd, mode);  // the umask must not widen or narrow it
-    std::size_t off = 0;
-    while (off < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-        if (n <= 0) {
-            ::close(fd);
-            return fail(ErrorCode::Io, fmt::format("write failed on {}", tmp));
-        }
-        off += std::size_t(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) return fail(ErrorCode::Io, fmt::format("cannot flush {}", tmp));
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(ErrorCode::Io, fmt::format("cannot replace {}", path.string()));
-    if (path.has_parent_path()) {
-        const int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            ::fsync(dfd);
-            ::close(dfd);
-        }
-    }
-    return {};
+    return fileio::writeAtomic(path, text, mode);
 }
 
-Result<std::string> readFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(ErrorCode::NotFound, fmt::format("cannot read {}", path.string()));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+Result<std::string> readFile(const std::filesystem::path& path) { return fileio::readAll(path); }
 
 Result<Ed25519Pair> generateEd25519() {
     PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
