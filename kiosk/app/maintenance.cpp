@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "client/hub_client.h"
+#include "client/sync_engine.h"
 #include "crypto/crypto.h"
 #include "crypto/x509.h"
 #include "health.h"
@@ -209,9 +210,12 @@ void App::loadMaintInfo() {
             i.rejected = int(st->rejected);
             i.oldestPendingS = st->oldestPendingAgeMs / 1000;
         }
-    if (m_lastWorker.lastSyncS > 0) {
+    // This run's worker, else what an earlier run or kioskctl recorded.
+    const std::int64_t lastSync = m_lastWorker.lastSyncS > 0 ? m_lastWorker.lastSyncS
+                                                             : sync::lastSyncS(m_config.dataDir).value_or(0);
+    if (lastSync > 0) {
         std::tm t{};
-        const std::time_t tt = std::time_t(m_lastWorker.lastSyncS);
+        const std::time_t tt = std::time_t(lastSync);
         localtime_r(&tt, &t);
         i.lastSync = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
                                  t.tm_min);

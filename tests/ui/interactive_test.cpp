@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,3 +171,67 @@ TEST_P(Windowed, OpensIdlesAtZeroCpuTakesAClickAndStopsOnSigterm) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Renderers, Windowed, ::testing::Values("gl", "software"));
+
+// The real kiosk under a systemd-like notify socket: READY=1 once up, then
+// WATCHDOG=1 keep-alives while idle (the loop wakes for them); a stopped
+// process sends none, and they resume when it runs again.
+TEST(Watchdog, TheKioskPetsSystemdWhileItsLoopRunsAndNotWhileItIsStopped) {
+    if (!haveTools()) GTEST_SKIP() << "Xvfb/xdotool not installed (scripts/install-deps.sh installs them)";
+    const fs::path dir = fs::path(KIOSK_TEST_OUT) / "Watchdog.Pets";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "data");
+    std::ofstream(dir / "data" / "setup-done") << "skipped\n";
+    XvfbDisplay x(dir);
+    ASSERT_FALSE(x.name().empty()) << slurp(dir / "xvfb.log");
+
+    const fs::path sockPath = dir / "notify.sock";
+    const int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    ASSERT_GE(sock, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    ASSERT_LT(sockPath.string().size(), sizeof addr.sun_path);
+    std::strcpy(addr.sun_path, sockPath.c_str());
+    ASSERT_EQ(bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    // Everything received within `span`, concatenated.
+    auto receive = [&](std::chrono::milliseconds span) {
+        std::string all;
+        const auto end = std::chrono::steady_clock::now() + span;
+        char buf[512];
+        while (std::chrono::steady_clock::now() < end) {
+            const ssize_t n = recv(sock, buf, sizeof buf, 0);
+            if (n > 0) all.append(buf, std::size_t(n)).push_back('\n');
+            else std::this_thread::sleep_for(10ms);
+        }
+        return all;
+    };
+    auto count = [](const std::string& text, const std::string& what) {
+        int n = 0;
+        for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+        return n;
+    };
+
+    const fs::path log = dir / "kiosk.log";
+    const pid_t kiosk = spawn({KIOSK_BIN, "--windowed", "640x480", "--renderer", "software", "--data", (dir / "data").string()},
+                              {"DISPLAY=" + x.name(), "NOTIFY_SOCKET=" + sockPath.string(), "WATCHDOG_USEC=600000",
+                               "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"},
+                              log);
+    ASSERT_TRUE(waitFor(log, "first frame", 30s)) << slurp(log);
+    const std::string running = receive(2500ms);
+    EXPECT_EQ(count(running, "READY=1"), 1) << running;  // queued on the socket since start-up
+    EXPECT_GE(count(running, "WATCHDOG=1"), 4) << running;  // every 300 ms while idle
+
+    kill(kiosk, SIGSTOP);
+    (void)receive(300ms);  // a keep-alive already in flight
+    const std::string stopped = receive(1500ms);
+    EXPECT_EQ(count(stopped, "WATCHDOG=1"), 0) << stopped;
+
+    kill(kiosk, SIGCONT);
+    const std::string resumed = receive(1500ms);
+    EXPECT_GE(count(resumed, "WATCHDOG=1"), 2) << resumed;
+
+    kill(kiosk, SIGTERM);
+    EXPECT_EQ(waitExit(kiosk, 10s), 0) << slurp(log);
+    const std::string last = receive(300ms);
+    EXPECT_GE(count(running + resumed + last, "STATUS="), 1);
+    close(sock);
+}
