@@ -330,3 +330,88 @@ TEST(Reducer, NoThirdRatingForAnInstanceAndThanksGoHomeByThemselves) {
     EXPECT_EQ(currentScreen(s), ScreenId::Home);
     EXPECT_EQ(s.session.thanksUntilMs, 0);
 }
+
+// --- maintenance mode and scans ------------------------------------------------
+TEST(Maintenance, OpeningWipesTheVisitorAndAPinAnswerOpensThePages) {
+    AppState s = makeInitialState(settings(), 0);
+    (void)reduce(s, Navigate{ScreenId::Feedback});
+    s.session.caseForm.description = "有话要说";
+    auto fx = reduce(s, Maint{maint::Open{}});
+    EXPECT_EQ(s.maint.mode, MaintMode::Pin);
+    EXPECT_TRUE(s.session.caseForm.description.empty()) << "a technician never sees what a visitor typed";
+    EXPECT_TRUE(has<CheckPin>(fx));
+    for (char k : std::string("246810")) (void)reduce(s, Maint{maint::PinKey{k}});
+    fx = reduce(s, Maint{maint::PinKey{'E'}});
+    ASSERT_TRUE(has<CheckPin>(fx));
+    EXPECT_EQ(std::get<CheckPin>(fx[0]).pin, "246810");
+    EXPECT_TRUE(s.maint.pin.empty()) << "the typed PIN is not kept";
+    (void)reduce(s, Maint{maint::PinAnswered{PinResult::Wrong, 4, 0}});
+    EXPECT_EQ(s.maint.mode, MaintMode::Pin);
+    EXPECT_EQ(s.maint.pinMessageKey, "maint.pin_wrong");
+    fx = reduce(s, Maint{maint::PinAnswered{PinResult::Ok, 5, 0}});
+    EXPECT_EQ(s.maint.mode, MaintMode::Open);
+    EXPECT_TRUE(has<LoadMaintInfo>(fx));
+}
+
+TEST(Maintenance, LeavesByItselfAfterTheIdleTimeAndReportsIt) {
+    Settings st = settings();
+    st.maintIdleExitMs = 120'000;
+    AppState s = makeInitialState(st, 0);
+    (void)reduce(s, Maint{maint::Open{}});
+    (void)reduce(s, Maint{maint::PinAnswered{PinResult::Ok, 5, 0}});
+    (void)reduce(s, Tick{60'000});
+    (void)reduce(s, UserActivity{});
+    EXPECT_EQ(nextDeadlineMs(s), 180'000);
+    (void)reduce(s, Tick{179'999});
+    EXPECT_EQ(s.maint.mode, MaintMode::Open);
+    const auto fx = reduce(s, Tick{180'000});
+    EXPECT_EQ(s.maint.mode, MaintMode::Off);
+    ASSERT_TRUE(has<RunMaint>(fx));
+    for (const auto& e : fx)
+        if (const auto* r = std::get_if<RunMaint>(&e)) {
+            EXPECT_EQ(r->command, MaintCommand::Leave);
+            EXPECT_EQ(r->arg, 1) << "left because idle";
+        }
+}
+
+TEST(Maintenance, RestartAsksForASecondPress) {
+    AppState s = makeInitialState(settings(), 0);
+    (void)reduce(s, Maint{maint::Open{}});
+    (void)reduce(s, Maint{maint::PinAnswered{PinResult::Ok, 5, 0}});
+    EXPECT_FALSE(has<RunMaint>(reduce(s, Maint{maint::Do{MaintCommand::Restart}})));
+    EXPECT_TRUE(s.maint.confirmRestart);
+    EXPECT_TRUE(has<RunMaint>(reduce(s, Maint{maint::Do{MaintCommand::Restart}})));
+    EXPECT_TRUE(s.maint.restartRequested);
+}
+
+TEST(Scans, EachKindIsRecognisedAndMasked) {
+    EXPECT_EQ(classifyScan("914403001922038216").kind, ScanKind::Uscc);
+    EXPECT_EQ(classifyScan("914403001922038217").kind, ScanKind::Other) << "wrong check character";
+    EXPECT_EQ(classifyScan("JCM:SH2026110001").kind, ScanKind::Inspection);
+    EXPECT_EQ(classifyScan("JCM:SH2026110001").value, "SH2026110001");
+    EXPECT_EQ(classifyScan("JC20261100010002").kind, ScanKind::Inspection);
+    EXPECT_EQ(classifyScan("qp0120260115000001x").kind, ScanKind::CaseNo);
+    EXPECT_EQ(classifyScan("qp0120260115000001x").value, "QP0120260115000001X");
+    EXPECT_EQ(classifyScan("6901234567892").kind, ScanKind::Other) << "a product barcode is no case number";
+    EXPECT_EQ(classifyScan(R"({"format":"kiosk-provision/1","hub_url":"https://hub"})").kind, ScanKind::Provisioning);
+    const ScanLine line = describeScan("914403001922038216");
+    EXPECT_EQ(line.shown, "9144****8216 (18)");
+    EXPECT_EQ(describeScan("1234").shown, "**** (4)");
+}
+
+TEST(Scans, ACreditCodeFillsTheOpenCaseFormOnly) {
+    AppState s = makeInitialState(settings(), 0);
+    (void)reduce(s, ScanArrived{"914403001922038216"});
+    EXPECT_TRUE(s.session.caseForm.uscc.empty());
+    ASSERT_FALSE(s.session.toasts.empty());
+    EXPECT_EQ(s.session.toasts.back().key, "scan.uscc_where");
+    (void)reduce(s, Navigate{ScreenId::Feedback});
+    s.session.caseForm.errors["uscc"] = {"错", "wrong"};
+    (void)reduce(s, ScanArrived{"914403001922038216"});
+    EXPECT_EQ(s.session.caseForm.uscc, "914403001922038216");
+    EXPECT_EQ(s.session.caseForm.errors.count("uscc"), 0u);
+    (void)reduce(s, ScanArrived{"JCM:SH2026110001"});
+    EXPECT_EQ(currentScreen(s), ScreenId::RatingForm);
+    EXPECT_EQ(s.session.rating.target.kind, "inspection");
+    EXPECT_EQ(s.session.rating.target.id, "SH2026110001");
+}
