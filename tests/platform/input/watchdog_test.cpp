@@ -364,12 +364,21 @@ TEST(WatchdogLive, SilentWorkerStopsPettingAndIsNamed) {
     Watchdog wd({.frameMaxAgeMs = 10'000, .workerGraceMs = 300});
     wd.status("serving");
     UiLoop loop(wd, true);
-    Repeater worker([&] { wd.workerAlive(nowMs()); });
+    std::atomic<bool> beaten{false};
+    Repeater worker([&] {
+        wd.workerAlive(nowMs());
+        beaten = true;
+    });
     ASSERT_TRUE(systemd.waitFor(isPet, 3000));
+    // The worker must have beaten once: a worker that never did counts as
+    // not started (healthy), and the loop's first pet can come before it.
+    for (int i = 0; i < 300 && !beaten; ++i) sleepMs(10);
+    ASSERT_TRUE(beaten);
 
     worker.on = false;  // the worker hangs (a started worker that no longer beats)
     auto seen = systemd.waitFor(statusContaining("sync worker"), 3000);
-    ASSERT_TRUE(seen) << "no STATUS naming the worker";
+    ASSERT_TRUE(seen) << "no STATUS naming the worker; withheld: '" << wd.withheldReason() << "'; then: "
+                      << joined(systemd.drain());
     sleepMs(3 * kIntervalMs + 50);
     const auto during = systemd.drain();
     EXPECT_EQ(count(during, isPet), 0) << "petted while the worker was silent: " << joined(during);
