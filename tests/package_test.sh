@@ -15,4 +15,5 @@ done
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q fonts-noto-cjk <<<"$depends" || { echo "Depends lacks fonts-noto-cjk: $depends"; exit 1; }
 grep -q libsdl2 <<<"$depends" || { echo "Depends lacks libsdl2: $depends"; exit 1; }
+grep -q rime-data-luna-pinyin <<<"$depends" || { echo "Depends lacks rime-data-luna-pinyin: $depends"; exit 1; }
 echo "ok: $(basename "$deb")"

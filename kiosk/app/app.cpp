@@ -712,8 +712,8 @@ int App::runInteractive() {
     } else {
         logger()->warn("no backlight control: {}", bl.error().message);
     }
-    m_watchdog->ready();
-    m_watchdog->status("serving");
+    m_watchdog->status("starting");
+    bool ready = false;  // READY=1 goes out once the first frame is on the screen
     bool quit = false;
     while (!quit && !m_exitRequested) {
         m_watchdog->frame(m_clock->monotonicMs());
@@ -749,6 +749,11 @@ int App::runInteractive() {
         if (lit && needsFrame()) {
             drawFrame(now - m_lastFrameMs);
             m_lastFrameMs = now;
+        }
+        if (!ready && (m_stats.framesDrawn > 0 || !lit)) {  // dark by schedule at start: up all the same
+            m_watchdog->status("serving");
+            m_watchdog->ready();
+            ready = true;
         }
         // The touch that ends an idle warning is eaten by the overlay drawn
         // above; only afterwards does it count as activity.
