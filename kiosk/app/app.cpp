@@ -712,6 +712,12 @@ int App::runInteractive() {
     } else {
         logger()->warn("no backlight control: {}", bl.error().message);
     }
+    // Started outside opening hours: dark from the first moment, no flash.
+    if (!m_power.update(m_clock->monotonicMs(), m_clock->localTime())) {
+        m_display->setScreenPower(false);
+        if (auto r = m_backlight.setPower(false); !r) logger()->warn("backlight: {}", r.error().message);
+        logger()->info("screen off");
+    }
     m_watchdog->status("starting");
     bool ready = false;  // READY=1 goes out once the first frame is on the screen
     bool quit = false;
@@ -720,7 +726,7 @@ int App::runInteractive() {
         m_watchdog->tick(m_clock->monotonicMs());
         std::int64_t now = m_clock->monotonicMs();
         int timeout = 0;
-        if (needsFrame()) {
+        if (needsFrame() && m_display->screenPower()) {  // a dark screen draws nothing: no frame pacing
             timeout = int(std::max<std::int64_t>(0, m_lastFrameMs + kFrameMs - now));
         } else {
             timeout = int(std::clamp<std::int64_t>(nextWakeMs(now) - now, 0, 3'600'000));
@@ -731,7 +737,9 @@ int App::runInteractive() {
         if (ev.quit) break;
         // Dark outside opening hours; a touch wakes it (and presses nothing).
         bool woke = false;
-        if (ev.input) woke = m_power.activity(m_clock->monotonicMs());
+        // A pointer drifting over a dark screen (or one arriving as the window
+        // opens) is no touch: only a press wakes it.
+        if (ev.press || (ev.input && m_display->screenPower())) woke = m_power.activity(m_clock->monotonicMs());
         const bool lit = m_power.update(m_clock->monotonicMs(), m_clock->localTime());
         if (lit != m_display->screenPower()) {
             m_display->setScreenPower(lit);

@@ -306,6 +306,7 @@ public:
                 case SDL_KEYUP:
                 case SDL_TEXTINPUT:
                     s.input = true;
+                    if (e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_FINGERDOWN || e.type == SDL_KEYDOWN) s.press = true;
                     // While dark, a touch only wakes the screen: it must not
                     // press whatever is under the finger.
                     if (screenPower()) ImGui_ImplSDL2_ProcessEvent(&e);

@@ -45,7 +45,8 @@ struct DisplayOptions {
 
 // What waitEvents() saw.
 struct EventSummary {
-    bool input = false;    // a touch, mouse or key event reached ImGui (screen power off: arrived and was held back)
+    bool input = false;    // a touch, mouse or key event reached ImGui
+    bool press = false;    // among them a finger down, button down or key down (what wakes a dark screen) (screen power off: arrived and was held back)
     bool quit = false;     // the process was asked to stop (SIGTERM/SIGINT, window closed when windowed)
     bool resized = false;  // the drawable size changed
 };

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -234,4 +235,47 @@ TEST(Watchdog, TheKioskPetsSystemdWhileItsLoopRunsAndNotWhileItIsStopped) {
     const std::string last = receive(300ms);
     EXPECT_GE(count(running + resumed + last, "STATUS="), 1);
     close(sock);
+}
+
+// Outside opening hours the screen is dark and the kiosk sleeps (no frame
+// pacing while nothing can be seen); a click lights it again.
+TEST(ScreenSchedule, DarkOutsideOpeningHoursUsesNoCpuAndATouchWakesIt) {
+    if (!haveTools()) GTEST_SKIP() << "Xvfb/xdotool not installed (scripts/install-deps.sh installs them)";
+    const fs::path dir = fs::path(KIOSK_TEST_OUT) / "ScreenSchedule.Dark";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "data");
+    std::ofstream(dir / "data" / "setup-done") << "skipped\n";
+    // Closed from an hour ago until an hour from now (local time).
+    const std::time_t now = std::time(nullptr);
+    std::tm before{}, after{};
+    const std::time_t b = now - 3600, a = now + 3600;
+    localtime_r(&b, &before);
+    localtime_r(&a, &after);
+    char offAt[8], onAt[8];
+    std::snprintf(offAt, sizeof offAt, "%02d:%02d", before.tm_hour, before.tm_min);
+    std::snprintf(onAt, sizeof onAt, "%02d:%02d", after.tm_hour, after.tm_min);
+    std::ofstream(dir / "kiosk.toml") << "[display]\non_at = \"" << onAt << "\"\noff_at = \"" << offAt
+                                      << "\"\nbacklight = \"none\"\n";
+    XvfbDisplay x(dir);
+    ASSERT_FALSE(x.name().empty()) << slurp(dir / "xvfb.log");
+    const std::string display = "DISPLAY=" + x.name();
+    // The pointer waits outside the window: its arrival would count as a touch.
+    ASSERT_EQ(system((display + " xdotool mousemove 1270 790").c_str()), 0);
+    const fs::path log = dir / "kiosk.log";
+    const pid_t kiosk = spawn({KIOSK_BIN, "--config", (dir / "kiosk.toml").string(), "--windowed", "640x480", "--renderer",
+                               "software", "--data", (dir / "data").string()},
+                              {display, "KIOSK_TRACE=app", "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"}, log);
+    ASSERT_TRUE(waitFor(log, "screen off", 30s)) << slurp(log);
+    std::this_thread::sleep_for(1s);
+    const long before0 = cpuTicks(kiosk);
+    std::this_thread::sleep_for(3s);
+    EXPECT_LE(cpuTicks(kiosk) - before0, 3) << "a dark kiosk must sleep (ticks of 10 ms in 3 s)";
+    EXPECT_EQ(slurp(log).find("first frame"), std::string::npos) << "nothing is drawn while dark";
+
+    const std::string click = display + " xdotool mousemove 320 240 click 1";
+    ASSERT_EQ(system(click.c_str()), 0);
+    EXPECT_TRUE(waitFor(log, "screen on", 10s)) << slurp(log);
+    EXPECT_TRUE(waitFor(log, "first frame", 10s)) << slurp(log);
+    kill(kiosk, SIGTERM);
+    EXPECT_EQ(waitExit(kiosk, 10s), 0) << slurp(log);
 }
