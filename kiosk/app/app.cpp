@@ -3,6 +3,7 @@
 #include "app.h"
 
 #include "base/log.h"
+#include "base/time_text.h"
 #include "checklist.h"
 #include "maint/pin.h"
 #include "rotation.h"
@@ -158,11 +159,7 @@ Result<void> App::start() {
                 for (const auto& e : *events) {
                     const char* key = statusKeyOf(e.status);
                     if (!key) continue;
-                    std::tm t{};
-                    const std::time_t tt = std::time_t(e.at);
-                    localtime_r(&tt, &t);
-                    a.history.push_back({key, fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", t.tm_year + 1900, t.tm_mon + 1,
-                                                          t.tm_mday, t.tm_hour, t.tm_min)});
+                    a.history.push_back({key, localDateTime(e.at)});
                     a.statusKey = key;
                 }
             return a;
@@ -642,13 +639,7 @@ void App::takeSyncStatus() {
     }
     if (!st) return;
     m_lastWorker = *st;
-    std::string at;
-    if (st->lastSyncS > 0) {
-        std::tm t{};
-        const std::time_t tt = std::time_t(st->lastSyncS);
-        localtime_r(&tt, &t);
-        at = fmt::format("{:02}:{:02}", t.tm_hour, t.tm_min);
-    }
+    const std::string at = st->lastSyncS > 0 ? localClock(st->lastSyncS) : "";
     if (st->online != m_state.online || at != m_state.lastSync) dispatch(state::SetOnline{st->online, at});
     if (st->siteConfigChanged) applySiteConfig();
     if (st->contentInstalledNow > 0) {

@@ -7,6 +7,7 @@
 #include "app.h"
 
 #include "base/log.h"
+#include "base/time_text.h"
 #include "client/hub_client.h"
 #include "client/sync_engine.h"
 #include "crypto/crypto.h"
@@ -213,13 +214,7 @@ void App::loadMaintInfo() {
     // This run's worker, else what an earlier run or kioskctl recorded.
     const std::int64_t lastSync = m_lastWorker.lastSyncS > 0 ? m_lastWorker.lastSyncS
                                                              : sync::lastSyncS(m_config.dataDir).value_or(0);
-    if (lastSync > 0) {
-        std::tm t{};
-        const std::time_t tt = std::time_t(lastSync);
-        localtime_r(&tt, &t);
-        i.lastSync = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
-                                 t.tm_min);
-    }
+    if (lastSync > 0) i.lastSync = localDateTime(lastSync);
     i.syncError = m_lastWorker.lastError;
     if (m_printer) {
         const auto st = m_printer->status();
@@ -332,11 +327,8 @@ void App::runMaint(const state::RunMaint& r) {
             return done(i18n::Key{"maint.rotated"}.id);
         }
         case MaintCommand::PrintTest: {
-            const std::tm t = m_clock->localTime();
-            const auto info = m_state.maint.info;
-            auto job = platform::testPageJob(info.deviceId, m_state.settings.siteName,
-                                             fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", t.tm_year + 1900, t.tm_mon + 1,
-                                                         t.tm_mday, t.tm_hour, t.tm_min));
+            auto job = platform::testPageJob(m_state.maint.info.deviceId, m_state.settings.siteName,
+                                             localDateTime(m_clock->epochMs() / 1000));
             auto printed = m_printer ? m_printer->print(job)
                                      : Result<std::string>(fail(ErrorCode::Unsupported, "no printer configured"));
             if (printed) ++m_stats.printJobs;

@@ -4,6 +4,8 @@
 // exactly as the kiosk does.
 #include "printer_cmd.h"
 
+#include "base/time_text.h"
+
 #include "client/hub_client.h"
 #include "config/config.h"
 #include "printer.h"
@@ -31,14 +33,6 @@ platform::PrinterOptions printerOptions(const config::Config& c) {
     o.fontPath = c.fontRegular;
     o.fontFace = c.fontFace;
     return o;
-}
-
-std::string localTimeNow() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                       tm.tm_min, tm.tm_sec);
 }
 
 nlohmann::json statusJson(const platform::PrinterStatus& s) {
@@ -114,7 +108,7 @@ std::function<int()> addPrinterCommands(CLI::App& app) {
         std::string device = c->terminalCode;
         if (auto hub = sync::loadHubConfig(dataDir); hub && !hub->deviceId.empty()) device = hub->deviceId;
         const std::string site = c->siteNameEn.empty() ? c->siteName : c->siteName + " " + c->siteNameEn;
-        const auto printed = p->print(platform::testPageJob(device, site, localTimeNow()));
+        const auto printed = p->print(platform::testPageJob(device, site, localDateTime(std::time(nullptr), true)));
         const platform::PrinterStatus s = p->status();
         if (o->json) {
             nlohmann::json out = statusJson(s);

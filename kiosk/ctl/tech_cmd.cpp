@@ -3,6 +3,8 @@
 // lock. Machine facts (device id, disk, uptime) come from platform_health.
 #include "tech_cmd.h"
 
+#include "base/time_text.h"
+
 #include "base/log.h"
 #include "bundle/install.h"
 #include "client/hub_client.h"
@@ -37,14 +39,6 @@ std::int64_t nowMs() {
         .count();
 }
 
-std::string localTime(std::int64_t epochS) {
-    std::tm tm{};
-    const std::time_t t = std::time_t(epochS);
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
 
 std::string duration(std::int64_t s) {
     if (s < 120) return fmt::format("{} s", s);
@@ -73,7 +67,7 @@ ContentInfo contentInfo(const std::string& database) {
         c.date = rec["installed_at"].get<std::string>();
     } else if (auto t = fs::last_write_time(database, ec); !ec) {
         const auto sys = std::chrono::file_clock::to_sys(t);
-        c.date = localTime(std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count());
+        c.date = localDateTime(std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count(), true);
     }
     return c;
 }
@@ -182,13 +176,13 @@ int runStatus(const StatusOpts& o, const std::string& dataDirOpt, bool dataGiven
                                    j["outbox"]["pending"].get<long>(), j["outbox"]["sending"].get<long>(),
                                    j["outbox"]["acked"].get<long>(), j["outbox"]["rejected"].get<long>(),
                                    duration(j["outbox"]["oldest_pending_age_s"].get<std::int64_t>())));
-    line("last sync", lastSync ? fmt::format("{} ({} ago)", localTime(*lastSync),
+    line("last sync", lastSync ? fmt::format("{} ({} ago)", localDateTime(*lastSync, true),
                                              duration(j["last_sync_age_s"].get<std::int64_t>()))
                                : "never");
     line("certificate", j["certificate"].is_null()
                             ? "none"
                             : fmt::format("valid until {} ({} days left)",
-                                          localTime(j["certificate"]["not_after"].get<std::int64_t>()),
+                                          localDateTime(j["certificate"]["not_after"].get<std::int64_t>(), true),
                                           j["certificate"]["days_left"].get<std::int64_t>()));
     line("disk free", j["disk_free_mb"].is_null()
                           ? "unknown"
@@ -198,12 +192,12 @@ int runStatus(const StatusOpts& o, const std::string& dataDirOpt, bool dataGiven
     line("screen", fmt::format("rotation {}", config->rotation));
     line("printer", fmt::format("{} — see kioskctl printer status", config->printerKind));
     line("PIN", j["pin_set"].get<bool>() ? "set" : "NOT SET (kioskctl provision --pin-stdin)");
-    line("maint. lock", lockedUntil > 0 ? fmt::format("LOCKED until {}", localTime(lockedUntil / 1000)) : "not locked");
+    line("maint. lock", lockedUntil > 0 ? fmt::format("LOCKED until {}", localDateTime(lockedUntil / 1000, true)) : "not locked");
     if (!j["last_maintenance"].is_null()) {
         const auto& m = j["last_maintenance"];
         line("last maint.", fmt::format("{}{} at {}", m["action"].get<std::string>(),
                                         m["detail"].get<std::string>().empty() ? "" : " (" + m["detail"].get<std::string>() + ")",
-                                        localTime(m["at"].get<std::int64_t>() / 1000)));
+                                        localDateTime(m["at"].get<std::int64_t>() / 1000, true)));
     }
     return 0;
 }

@@ -4,6 +4,8 @@
 // MaintenanceState only; every fact on them was gathered by the app loop.
 #include "screens.h"
 
+#include "base/time_text.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -52,13 +54,6 @@ std::string durationText(const Ctx& c, std::int64_t seconds) {
     if (d > 0) return fmt::format(fmt::runtime(c.tr("maint.days_hours")), d, h);
     if (h > 0) return fmt::format(fmt::runtime(c.tr("maint.hours_minutes")), h, m);
     return fmt::format(fmt::runtime(c.tr("maint.minutes")), m);
-}
-
-std::string clockText(std::int64_t epochMs) {
-    std::tm t{};
-    const std::time_t tt = std::time_t(epochMs / 1000);
-    localtime_r(&tt, &t);
-    return fmt::format("{:02}:{:02}", t.tm_hour, t.tm_min);
 }
 
 // One "label   value" line; the value wraps in the space left of the label.
@@ -297,7 +292,7 @@ void pinPad(const Ctx& c, const state::MaintenanceState& m, float width, bool wi
     std::string message;
     if (!m.pinMessageKey.empty()) {
         if (m.pinMessageKey == "maint.pin_locked")
-            message = fmt::format(fmt::runtime(c.tr(m.pinMessageKey)), clockText(m.lockedUntilEpochMs));
+            message = fmt::format(fmt::runtime(c.tr(m.pinMessageKey)), localClock(m.lockedUntilEpochMs / 1000));
         else if (m.pinMessageKey == "maint.pin_wrong")
             message = fmt::format(fmt::runtime(c.tr(m.pinMessageKey)), m.attemptsLeft);
         else
