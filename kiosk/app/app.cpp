@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "base/time_text.h"
 #include "checklist.h"
+#include "config/printer_options.h"
 #include "maint/pin.h"
 #include "rotation.h"
 #include "screen_schedule.h"
@@ -129,15 +130,7 @@ Result<void> App::start() {
     } else {
         logger()->warn("no content: {}", store.error().message);
     }
-    platform::PrinterOptions po;
-    po.kind = m_config.printerKind;
-    po.output = m_config.printerOutput;
-    po.device = m_config.printerDevice;
-    po.textMode = m_config.printerTextMode;
-    po.widthDots = m_config.printerWidthDots;
-    po.fontPath = m_config.fontRegular;
-    po.fontFace = m_config.fontFace;
-    m_printer = platform::makePrinter(po);
+    m_printer = platform::makePrinter(config::printerOptions(m_config));
     // A provisioned kiosk numbers its cases with the terminal code the hub
     // gave it at enrollment (unique in the fleet); before that, the config's.
     std::string terminal = m_config.terminalCode;

@@ -20,11 +20,7 @@
 #include "rotation.h"
 
 #include <fmt/format.h>
-#include <ifaddrs.h>
 #include <imgui.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -38,26 +34,6 @@ namespace {
 auto logger() { return log::channel("maint"); }
 
 namespace fs = std::filesystem;
-
-// IPv4 and IPv6 addresses of the interfaces that are up, loopback left out.
-std::vector<std::string> interfaceAddresses() {
-    std::vector<std::string> out;
-    ifaddrs* list = nullptr;
-    if (getifaddrs(&list) != 0) return out;
-    for (ifaddrs* a = list; a; a = a->ifa_next) {
-        if (!a->ifa_addr || !(a->ifa_flags & IFF_UP) || (a->ifa_flags & IFF_LOOPBACK)) continue;
-        char text[INET6_ADDRSTRLEN] = {};
-        if (a->ifa_addr->sa_family == AF_INET)
-            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof text);
-        else if (a->ifa_addr->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(a->ifa_addr)->sin6_addr, text, sizeof text);
-        else
-            continue;
-        out.push_back(fmt::format("{} {}", a->ifa_name, text));
-    }
-    freeifaddrs(list);
-    return out;
-}
 
 // "https://host:port/…" → host and port (443 by default).
 bool hostAndPort(const std::string& url, std::string& host, std::uint16_t& port) {
@@ -199,7 +175,7 @@ void App::loadMaintInfo() {
     i.width = m_display->width();
     i.height = m_display->height();
     i.defaultRoute = platform::hasDefaultRoute();
-    i.addresses = interfaceAddresses();
+    i.addresses = platform::interfaceAddresses();
     // The probe result stays until the technician asks again.
     i.hubReachable = m_state.maint.info.hubReachable;
     i.hubProbe = m_state.maint.info.hubProbe;

@@ -7,7 +7,7 @@
 #include "base/time_text.h"
 
 #include "client/hub_client.h"
-#include "config/config.h"
+#include "config/printer_options.h"
 #include "printer.h"
 
 #include <fmt/format.h>
@@ -23,17 +23,6 @@ namespace {
 
 constexpr const char* kSiteConfig = "/etc/kiosk/kiosk.toml";
 
-platform::PrinterOptions printerOptions(const config::Config& c) {
-    platform::PrinterOptions o;
-    o.kind = c.printerKind;
-    o.output = c.printerOutput;
-    o.device = c.printerDevice;
-    o.textMode = c.printerTextMode;
-    o.widthDots = c.printerWidthDots;
-    o.fontPath = c.fontRegular;
-    o.fontFace = c.fontFace;
-    return o;
-}
 
 nlohmann::json statusJson(const platform::PrinterStatus& s) {
     return {{"status", platform::statusName(s.code)}, {"state", platform::stateText(s)}, {"detail", s.detail}};
@@ -90,7 +79,7 @@ std::function<int()> addPrinterCommands(CLI::App& app) {
             if (auto overlaid = config::overlayFile(*c, deviceSettings)) c = std::move(*overlaid);
             else fmt::print(stderr, "kioskctl: device settings ignored, as the kiosk would: {}\n", overlaid.error().message);
         }
-        auto p = platform::makePrinter(printerOptions(*c));
+        auto p = platform::makePrinter(config::printerOptions(*c));
 
         if (status->parsed()) {
             const platform::PrinterStatus s = p->status();

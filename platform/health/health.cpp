@@ -8,6 +8,8 @@
 #include <systemd/sd-id128.h>
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -247,5 +249,25 @@ bool parseDefaultRoute(std::string_view v4, std::string_view v6) {
 bool hasDefaultRoute() {
     return parseDefaultRoute(readFile("/proc/net/route").value_or(""), readFile("/proc/net/ipv6_route").value_or(""));
 }
+
+std::vector<std::string> interfaceAddresses() {
+    std::vector<std::string> out;
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return out;
+    for (ifaddrs* a = list; a; a = a->ifa_next) {
+        if (!a->ifa_addr || !(a->ifa_flags & IFF_UP) || (a->ifa_flags & IFF_LOOPBACK)) continue;
+        char text[INET6_ADDRSTRLEN] = {};
+        if (a->ifa_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof text);
+        else if (a->ifa_addr->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(a->ifa_addr)->sin6_addr, text, sizeof text);
+        else
+            continue;
+        out.push_back(fmt::format("{} {}", a->ifa_name, text));
+    }
+    freeifaddrs(list);
+    return out;
+}
+
 
 }  // namespace platform

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace platform {
 
@@ -51,6 +52,10 @@ TcpProbe probeTcp(const std::string& host, std::uint16_t port, int timeoutMs);
 // IPv6 /proc/net/ipv6_route): without one the hub cannot be reached and
 // there is no point in waiting for a timeout.
 bool hasDefaultRoute();
+
+// The addresses of the network interfaces that are up, loopback left out:
+// "eth0 192.168.1.20", "eth0 fe80::…" (for the maintenance screen).
+std::vector<std::string> interfaceAddresses();
 // The same decision on the two files' text (either may be "").
 bool parseDefaultRoute(std::string_view procNetRoute, std::string_view procNetIpv6Route);
 
