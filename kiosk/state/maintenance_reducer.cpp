@@ -11,7 +11,7 @@
 namespace kiosk::state {
 namespace {
 
-Effects leave(AppState& s, const char* how) {
+Effects leave(AppState& s, bool idle) {
     const bool wasOpen = s.maint.mode == MaintMode::Open;
     const MaintenanceState old = std::move(s.maint);
     s.maint = MaintenanceState{};
@@ -19,7 +19,7 @@ Effects leave(AppState& s, const char* how) {
     s.idle = IdleState{s.nowMs, false, 0};
     Effects fx{ResetUiState{}};
     // Only a session that got past the PIN is an action worth reporting.
-    if (wasOpen) fx.emplace_back(RunMaint{MaintCommand::Leave, how[0] == 'i' ? 1 : 0});
+    if (wasOpen) fx.emplace_back(RunMaint{MaintCommand::Leave, idle ? 1 : 0});
     return fx;
 }
 
@@ -40,7 +40,7 @@ struct MaintReducer {
         m.lastActivityMs = s.nowMs;
         const bool setup = m.mode == MaintMode::Setup && m.setup.step == SetupStep::Pin && !m.pinSet;
         if (m.mode != MaintMode::Pin && !setup) return {};
-        if (a.key == 'C') return setup ? Effects{} : leave(s, "cancel");
+        if (a.key == 'C') return setup ? Effects{} : leave(s, false);
         if (a.key == 'B') {
             if (!m.pin.empty()) m.pin.pop_back();
             return {};
@@ -126,7 +126,7 @@ struct MaintReducer {
         }
         if (m.mode != MaintMode::Open) return {};
         switch (a.command) {
-            case MaintCommand::Leave: return leave(s, "button");
+            case MaintCommand::Leave: return leave(s, false);
             case MaintCommand::Restart:
                 if (!m.confirmRestart) {
                     m.confirmRestart = true;
@@ -214,7 +214,7 @@ Effects maintenanceTick(AppState& s) {
     auto& m = s.maint;
     if ((m.mode == MaintMode::Pin || m.mode == MaintMode::Open) &&
         s.nowMs >= m.lastActivityMs + s.settings.maintIdleExitMs)
-        return leave(s, "idle");
+        return leave(s, true);
     return {};
 }
 

@@ -485,9 +485,7 @@ struct Reducer {
             return {};
         }
         if (m.mode != MaintMode::Off) return {};
-        s.session.active = true;
-        s.idle.lastActivityMs = s.nowMs;
-        s.idle.warning = false;
+        (void)(*this)(UserActivity{});  // a scan is the visitor at work
         switch (scan.kind) {
             case ScanKind::Uscc:
                 if (currentScreen(s) == ScreenId::Feedback) {
