@@ -2,6 +2,8 @@
 // A failed import must leave the previous database exactly as it was.
 #include "crypto/x509.h"
 
+#include "run_kioskctl.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -20,23 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Out {
-    int code = -1;
-    std::string text;  // stdout and stderr together
-};
-
-Out run(const std::string& args) {
-    const std::string cmd = std::string(KIOSKCTL_BIN) + " " + args + " 2>&1";
-    Out o;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return o;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.text.append(buf.data(), n);
-    const int status = pclose(p);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return o;
-}
+using kioskctl_test::Out;
+using kioskctl_test::run;
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

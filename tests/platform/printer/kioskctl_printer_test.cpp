@@ -2,6 +2,8 @@
 // a real configuration file, and a fake network printer on 127.0.0.1.
 #include "fake_printer.h"
 
+#include "../../cli/run_kioskctl.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -16,23 +18,8 @@ using printer_test::FakePrinter;
 
 namespace {
 
-struct Out {
-    int code = -1;
-    std::string text;  // stdout and stderr together
-};
-
-Out run(const std::string& args) {
-    const std::string cmd = std::string(KIOSKCTL_BIN) + " " + args + " 2>&1";
-    Out o;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return o;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.text.append(buf.data(), n);
-    const int status = pclose(p);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return o;
-}
+using kioskctl_test::Out;
+using kioskctl_test::run;
 
 fs::path configFor(const std::string& name, const std::string& device, const std::string& mode) {
     const fs::path dir = fs::path(PRINTER_TEST_OUT) / name;
