@@ -156,6 +156,7 @@ private:
     std::unique_ptr<platform::Scanner> m_scanner;
     std::thread m_scanThread;
     std::atomic<bool> m_scanStop{false};
+    int m_scanStopPipe[2] = {-1, -1};                // stop() wakes the scanner thread through it
     std::vector<std::string> m_scanInbox;            // scans from m_scanThread (under m_syncMutex)
     std::unique_ptr<platform::Watchdog> m_watchdog;
     platform::ScreenPower m_power;                   // schedule + wake on touch (always lit by default)

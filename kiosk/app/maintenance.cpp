@@ -21,12 +21,15 @@
 
 #include <fmt/format.h>
 #include <imgui.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cfloat>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 namespace kiosk::app {
 namespace {
@@ -375,18 +378,21 @@ void App::startScanner() {
         logger()->error("scanner unavailable: {}", s.error().message);
         return;
     }
+    if (::pipe2(m_scanStopPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        logger()->error("scanner not started: no pipe to stop its thread with");
+        return;
+    }
     m_scanner = std::move(*s);
     m_scanThread = std::thread([this] {
+        // Sleeps until a key arrives, a burst's gap runs out or stop() writes
+        // to the pipe: an idle kiosk with a scanner wakes for nothing.
         while (!m_scanStop.load()) {
             const std::int64_t now = m_clock->monotonicMs();
-            int timeout = 200;  // also how quickly stop() is noticed
-            if (auto d = m_scanner->nextDeadlineMs()) timeout = int(std::clamp<std::int64_t>(*d - now, 0, 200));
-            if (const int fd = m_scanner->fd(); fd >= 0) {
-                pollfd p{fd, POLLIN, 0};
-                ::poll(&p, 1, timeout);
-            } else {
-                std::this_thread::sleep_for(std::chrono::milliseconds(timeout));
-            }
+            int timeout = -1;
+            if (auto d = m_scanner->nextDeadlineMs()) timeout = int(std::clamp<std::int64_t>(*d - now, 0, 60'000));
+            pollfd p[2] = {{m_scanner->fd(), POLLIN, 0}, {m_scanStopPipe[0], POLLIN, 0}};
+            ::poll(p, 2, timeout);  // a negative fd (no device yet) is skipped by poll
+            if (m_scanStop.load()) break;
             auto events = m_scanner->poll(m_clock->monotonicMs());
             bool any = false;
             {
@@ -404,7 +410,10 @@ void App::startScanner() {
 
 void App::stopScanner() {
     m_scanStop = true;
+    if (m_scanStopPipe[1] >= 0) (void)!::write(m_scanStopPipe[1], "x", 1);
     if (m_scanThread.joinable()) m_scanThread.join();
+    for (int& fd : m_scanStopPipe)
+        if (fd >= 0) ::close(std::exchange(fd, -1));
 }
 
 void App::takeScans() {
