@@ -62,6 +62,12 @@ size_t onHeader(char* p, size_t size, size_t n, void* user) {
     return size * n;
 }
 
+// libcurl calls this about once a second (and on every chunk): a non-zero
+// answer aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
+}
+
 TransportError classify(CURLcode rc, const char* detail) {
     const std::string d = detail && *detail ? detail : curl_easy_strerror(rc);
     switch (rc) {
@@ -81,6 +87,9 @@ TransportError classify(CURLcode rc, const char* detail) {
                     fmt::format("the hub's certificate is not valid for this fleet (expired, or not issued by the "
                                 "fleet CA): {}",
                                 d)};
+        case CURLE_ABORTED_BY_CALLBACK:
+            return {TransportProblem::Other, "the transfer was stopped because the sync worker is stopping; a "
+                                             "partial download is resumed next time"};
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_RECV_ERROR:
@@ -130,6 +139,8 @@ std::expected<HttpResponse, TransportError> HubClient::request(const std::string
             return std::unexpected(TransportError{TransportProblem::Other, "cannot write " + file->string()});
         }
         if (offset > 0) curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, curl_off_t(offset));
+        if (m_options.maxDownloadBytesPerS > 0)
+            curl_easy_setopt(curl, CURLOPT_MAX_RECV_SPEED_LARGE, curl_off_t(m_options.maxDownloadBytesPerS));
     }
     char err[CURL_ERROR_SIZE] = {};
     const std::string url = m_config.hubUrl + path;
@@ -153,7 +164,17 @@ std::expected<HttpResponse, TransportError> HubClient::request(const std::string
         curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
     }
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, m_options.connectTimeoutS);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, m_options.totalTimeoutS);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, file ? m_options.downloadTimeoutS : m_options.totalTimeoutS);
+    if (m_options.cancel) {
+        if (m_options.cancel->load()) {
+            curl_slist_free_all(headers);
+            if (got.file) std::fclose(got.file);
+            return std::unexpected(classify(CURLE_ABORTED_BY_CALLBACK, nullptr));
+        }
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(m_options.cancel));
+    }
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, m_options.lowSpeedBytesPerS);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, m_options.lowSpeedTimeS);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

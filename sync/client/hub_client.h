@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "protocol/protocol.h"
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -47,9 +48,16 @@ struct TransportError {
 
 struct ClientOptions {
     long connectTimeoutS = 10;
-    long totalTimeoutS = 120;
+    long totalTimeoutS = 120;      // a request or an upload, start to end
+    long downloadTimeoutS = 0;     // download(): 0 = no limit (an OS bundle is hundreds of MiB);
+                                   // the low-speed limit still cuts a stalled one
     long lowSpeedBytesPerS = 100;  // below this for lowSpeedTimeS: the transfer has stalled
     long lowSpeedTimeS = 20;
+    std::int64_t maxDownloadBytesPerS = 0;  // > 0: download() no faster than this (tests); 0 = no cap
+    // When set, a request in flight is abandoned within about a second of it
+    // turning true (the sync worker stopping mid-download); the error says
+    // so and a partial download stays for the next resume.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 class HubClient {
