@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace kiosk::protocol {
 namespace {
 
@@ -196,6 +198,84 @@ Result<std::vector<CaseUpdate>> parseUpdatesResponse(const json& j) {
         out.push_back(std::move(u));
     }
     return out;
+}
+
+Result<void> checkOsVersion(std::string_view version, std::string_view what) {
+    if (version.empty()) return fail(ErrorCode::InvalidArgument, fmt::format("{} is empty: give the bundle's version", what));
+    if (version.size() > 128)
+        return fail(ErrorCode::InvalidArgument, fmt::format("{} is longer than 128 characters", what));
+    for (const char c : version)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("{} '{}' contains a space or control character: a version is one word, as in "
+                                    "VERSION= of /etc/kiosk-image-release (e.g. 0.2.0+202611211415.gb5d53f1)",
+                                    what, version));
+    return {};
+}
+
+bool isSha256Hex(std::string_view text) {
+    return text.size() == 64 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+json toJson(const OsUpdateOffer& o) {
+    return {{"version", o.version}, {"sha256", o.sha256}, {"size", o.size}, {"compatible", o.compatible}};
+}
+
+Result<OsUpdateOffer> parseOsUpdateOffer(const json& j) {
+    Reader r(j, "OS update offer");
+    OsUpdateOffer o;
+    o.version = r.str("version");
+    o.sha256 = r.str("sha256");
+    o.size = r.integer("size");
+    o.compatible = r.str("compatible", false);
+    if (auto d = r.done(); !d) return std::unexpected(d.error());
+    if (auto v = checkOsVersion(o.version, "OS update offer: 'version'"); !v) return std::unexpected(v.error());
+    if (!isSha256Hex(o.sha256)) return fail(ErrorCode::Parse, "OS update offer: 'sha256' is not 64 lowercase hex digits");
+    if (o.size <= 0) return fail(ErrorCode::Parse, "OS update offer: 'size' must be above 0");
+    return o;
+}
+
+json toJson(const OsUpdateState& s) {
+    json u = {{"state", s.state}};
+    if (!s.version.empty()) u["version"] = s.version;
+    if (!s.error.empty()) u["error"] = s.error;
+    return u;
+}
+
+json toJson(const OsReport& r) {
+    json out = json::object();
+    if (!r.version.empty()) out["version"] = r.version;
+    if (r.update) out["update"] = toJson(*r.update);
+    return out;
+}
+
+OsReport osReportFrom(const json& heartbeat) {
+    OsReport r;
+    if (!heartbeat.is_object()) return r;
+    const auto os = heartbeat.find("os");
+    if (os == heartbeat.end() || !os->is_object()) return r;
+    // Shown to staff as it came: bounded, and no control characters (a
+    // faulty kiosk must not be able to write escape sequences to a terminal).
+    auto text = [](const json& o, const char* key) {
+        const auto it = o.find(key);
+        std::string v = it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+        if (v.size() > 500) v.resize(500);
+        for (char& c : v)
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+        return v;
+    };
+    r.version = text(*os, "version");
+    const auto u = os->find("update");
+    if (u != os->end() && u->is_object()) {
+        OsUpdateState s;
+        s.state = text(*u, "state");
+        if (s.state.empty()) s.state = "none";
+        s.version = text(*u, "version");
+        s.error = text(*u, "error");
+        r.update = std::move(s);
+    }
+    return r;
 }
 
 }  // namespace kiosk::protocol

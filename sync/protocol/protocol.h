@@ -1,6 +1,7 @@
 // The messages a kiosk and the hub exchange, defined once for both sides:
 // the provisioning file a technician carries, enrollment, upload batches and
-// their per-record answers, and case status updates sent down. JSON over
+// their per-record answers, case status updates sent down, the OS update
+// offer and the heartbeat's "os" object. JSON over
 // HTTPS; docs/PROTOCOL.md describes each endpoint. Parsing refuses anything
 // malformed with a message that names the field.
 #pragma once
@@ -10,7 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiosk::protocol {
@@ -75,5 +78,44 @@ struct CaseUpdate {
 };
 nlohmann::json updatesResponse(const std::vector<CaseUpdate>& updates);
 [[nodiscard]] Result<std::vector<CaseUpdate>> parseUpdatesResponse(const nlohmann::json& j);
+
+// ── OS updates (docs/PROTOCOL.md "OS updates") ──
+
+// A RAUC bundle version as the hub publishes it and the kiosk reads it from
+// VERSION= in its image release file: one word, no whitespace or control
+// characters, at most 128 bytes ("0.2.0+202611211415.gb5d53f1"). The error
+// says what to fix; `what` names the field ("--version", "offer 'version'").
+[[nodiscard]] Result<void> checkOsVersion(std::string_view version, std::string_view what);
+// 64 lowercase hex digits.
+bool isSha256Hex(std::string_view text);
+
+// GET /v1/os-update → 200: the bundle the hub offers now (204: none).
+struct OsUpdateOffer {
+    std::string version;
+    std::string sha256;          // of the .raucb file; it is also its name at the hub
+    std::int64_t size = 0;       // bytes
+    std::string compatible;      // RAUC compatible string ("kiosk-amd64"); RAUC on the kiosk checks it
+};
+nlohmann::json toJson(const OsUpdateOffer& o);
+[[nodiscard]] Result<OsUpdateOffer> parseOsUpdateOffer(const nlohmann::json& j);
+
+// The heartbeat's "os" object: the running OS version and, where OS updates
+// are on, what the kiosk is doing about the offered one. Empty strings are
+// left out of the JSON ("fields absent when unknown").
+inline constexpr const char* kOsUpdateStates[] = {"none", "downloading", "pending", "installed", "failed"};
+struct OsUpdateState {
+    std::string state = "none";  // one of kOsUpdateStates
+    std::string version;         // the bundle it is about
+    std::string error;           // why the last step failed (a person can act on it)
+};
+struct OsReport {
+    std::string version;                   // running OS version; "" = unknown (not on the OS image)
+    std::optional<OsUpdateState> update;   // absent when OS updates are off
+};
+nlohmann::json toJson(const OsUpdateState& s);
+nlohmann::json toJson(const OsReport& r);
+// Lenient: a heartbeat is stored as sent, so anything missing or of the
+// wrong type is read as unknown.
+OsReport osReportFrom(const nlohmann::json& heartbeat);
 
 }  // namespace kiosk::protocol
