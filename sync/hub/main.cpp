@@ -7,6 +7,8 @@
 //   kiosk-hub devices --data DIR [--json]
 //   kiosk-hub content publish DB [--ttl 30d]
 //   kiosk-hub cases list [--status S] [--json] | show NUMBER [--json] | update-status NUMBER STATUS [--note N]
+//   kiosk-hub ratings …  (ratings_cmd.h)
+//   kiosk-hub os-update publish FILE --version V | list [--json] | withdraw  (os_update_cmd.h)
 //
 // Exit codes: 0 ok, 1 failure, 2 bad usage or input.
 #include "base/log.h"
@@ -21,6 +23,7 @@
 #include "hub_cli.h"
 #include "keys.h"
 #include "protocol/protocol.h"
+#include "os_update_cmd.h"
 #include "ratings_cmd.h"
 #include "server.h"
 
@@ -109,7 +112,8 @@ int main(int argc, char** argv) {
     std::string deviceId;
     revoke->add_option("ID", deviceId, "Device ID, e.g. KS0001")->required();
 
-    auto* devices = cli.add_subcommand("devices", "List the fleet: site, last seen, certificate expiry, revoked");
+    auto* devices = cli.add_subcommand("devices", "List the fleet: site, last seen, certificate expiry, OS version and "
+                                                  "update state, revoked");
     bool json = false;
     devices->add_flag("--json", json, "One JSON object per device, one per line");
 
@@ -145,9 +149,11 @@ int main(int argc, char** argv) {
         ->capture_default_str();
 
     auto runRatings = hub::addRatingsCommands(cli, dataDir, dbSpec);
+    auto runOsUpdate = hub::addOsUpdateCommands(cli, dataDir, dbSpec);
 
     CLI11_PARSE(cli, argc, argv);
     if (cli.got_subcommand("ratings")) return runRatings();
+    if (cli.got_subcommand("os-update")) return runOsUpdate();
 
     if (publish->parsed()) {
         const std::int64_t ttlS = parseDuration(contentTtl);
@@ -244,6 +250,7 @@ int main(int argc, char** argv) {
         if (colon == std::string::npos) return hub::cliFailure({ErrorCode::InvalidArgument, "--listen must be HOST:PORT"});
         hub::ServerOptions opt;
         opt.deviceCertDays = certDays;
+        opt.dataDir = dataDir;
         opt.host = listen.substr(0, colon);
         opt.port = std::atoi(listen.c_str() + colon + 1);
         std::vector<std::string> hosts{opt.host, "127.0.0.1", "localhost"};
@@ -336,6 +343,8 @@ int main(int argc, char** argv) {
                                  (ob.value("pending", 0) > 0 && ob.value("oldest_pending_age_s", 0) > 3600);
             // The newest technician action the kiosk reported (server.cpp keeps it).
             const nlohmann::json lastMaint = d.heartbeat.value("last_maintenance", nlohmann::json());
+            // The OS version and update state from the last heartbeat (absent: unknown).
+            const protocol::OsReport os = protocol::osReportFrom(d.heartbeat);
             if (json) {
                 nlohmann::json j = {{"id", d.id},
                                     {"site", d.site},
@@ -345,6 +354,8 @@ int main(int argc, char** argv) {
                                     {"revoked", d.revokedAt.has_value()},
                                     {"outbox_growing", growing},
                                     {"last_maintenance", lastMaint.is_object() ? lastMaint : nlohmann::json(nullptr)},
+                                    {"os_version", os.version.empty() ? nlohmann::json(nullptr) : nlohmann::json(os.version)},
+                                    {"os_update", os.update ? protocol::toJson(*os.update) : nlohmann::json(nullptr)},
                                     {"heartbeat", d.heartbeat}};
                 fmt::print("{}\n", j.dump());
             } else {
@@ -358,9 +369,15 @@ int main(int argc, char** argv) {
                                         detail.empty() ? "" : " (" + detail + ")",
                                         at.is_number_integer() ? " at " + bundle::formatIsoUtc(at.get<std::int64_t>() / 1000) : "");
                 }
-                fmt::print("{}  {}  last seen {}  certificate until {}  pending {}{}{}{}\n", d.id, d.site,
+                std::string osText;
+                if (!os.version.empty()) osText = "  OS " + os.version;
+                if (os.update && os.update->state != "none")
+                    osText += fmt::format("  update {}{}{}", os.update->state,
+                                          os.update->version.empty() ? "" : " " + os.update->version,
+                                          os.update->error.empty() ? "" : " (" + os.update->error + ")");
+                fmt::print("{}  {}  last seen {}  certificate until {}  pending {}{}{}{}{}\n", d.id, d.site,
                            d.lastSeen ? std::to_string(*d.lastSeen) : "never", d.certNotAfter, ob.value("pending", 0),
-                           growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "", maint);
+                           osText, growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "", maint);
             }
         }
         return 0;

@@ -1,10 +1,12 @@
-// HubServer: routes, device authentication and request metrics.
+// HubServer: routes, device authentication, request metrics and the one
+// ranged-download path for content and OS bundles (serveBytes).
 #include "server.h"
 
 #include "base/log.h"
 #include "crypto/crypto.h"
 #include "crypto/x509.h"
 #include "hubdb/content_repo.h"
+#include "hubdb/os_update_repo.h"
 #include "protocol/protocol.h"
 
 #include <fmt/format.h>
@@ -14,7 +16,13 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 
 namespace kiosk::hub {
@@ -39,6 +47,36 @@ void reply(httplib::Response& res, int status, const nlohmann::json& body) {
 void refuse(httplib::Response& res, int status, const std::string& message) {
     reply(res, status, {{"error", message}});
 }
+
+// Bytes [offset, offset + length) of something served; fewer (or an error)
+// ends the answer early, which the kiosk sees as a cut download and resumes.
+using ByteReader = std::function<Result<std::string>(std::int64_t offset, std::int64_t length)>;
+
+// Serves `size` bytes from `read`, at most kBundleChunk per call. httplib
+// answers a "Range: bytes=K-" request from the provider with 206 and only
+// those bytes: the one path for every resumable download (content and OS
+// bundles).
+void serveBytes(httplib::Response& res, std::int64_t size, ByteReader read) {
+    res.set_content_provider(
+        std::size_t(size), "application/octet-stream",
+        [read = std::move(read)](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+            auto bytes = read(std::int64_t(offset), std::int64_t(std::min<std::size_t>(length, hubdb::kBundleChunk)));
+            if (!bytes || bytes->empty()) return false;
+            return sink.write(bytes->data(), bytes->size());
+        });
+}
+
+// An open file that a response reads from on httplib's threads (pread needs
+// no shared offset); closed when the last copy of the provider goes.
+struct SharedFd {
+    int fd = -1;
+    explicit SharedFd(int f) : fd(f) {}
+    SharedFd(const SharedFd&) = delete;
+    SharedFd& operator=(const SharedFd&) = delete;
+    ~SharedFd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
 
 struct Metrics {
     std::mutex mutex;
@@ -161,15 +199,24 @@ struct HubServer::Impl {
                   auto b = hubdb::bundleByVersion(store.db(), version);
                   if (!b) return refuse(res, 503, "database unavailable");
                   if (!*b) return refuse(res, 404, fmt::format("content version {} does not exist", version));
-                  // httplib answers Range requests (206) from this provider.
-                  res.set_content_provider(
-                      std::size_t((*b)->size), "application/octet-stream",
-                      [this, version](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                          auto bytes = hubdb::readBundle(store.db(), version, std::int64_t(offset),
-                                                         std::int64_t(std::min<std::size_t>(length, hubdb::kBundleChunk)));
-                          if (!bytes || bytes->empty()) return false;
-                          return sink.write(bytes->data(), bytes->size());
-                      });
+                  serveBytes(res, (*b)->size, [this, version](std::int64_t offset, std::int64_t length) {
+                      return hubdb::readBundle(store.db(), version, offset, length);
+                  });
+              }));
+        s.Get("/v1/os-update", timed("/v1/os-update", [this](const httplib::Request& req, httplib::Response& res) {
+                  if (!authenticate(req, res)) return;
+                  auto b = hubdb::currentOsBundle(store.db());
+                  if (!b) return refuse(res, 503, "database unavailable");
+                  if (!*b) {
+                      res.status = 204;  // nothing offered
+                      return;
+                  }
+                  reply(res, 200, protocol::toJson(protocol::OsUpdateOffer{(*b)->version, (*b)->sha256, (*b)->size,
+                                                                           (*b)->compatible}));
+              }));
+        s.Get(R"(/v1/os-update/bundle/([0-9a-f]{64}))",
+              timed("/v1/os-update/bundle", [this](const httplib::Request& req, httplib::Response& res) {
+                  osBundle(req, res);
               }));
         s.Get("/v1/config", timed("/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
                   auto dev = authenticate(req, res);
@@ -308,6 +355,37 @@ struct HubServer::Impl {
         for (const auto& e : *events) out.push_back({e.id, e.number, e.status, e.note, e.at});
         (void)store.seen(dev->id, now(), nullptr);
         reply(res, 200, protocol::updatesResponse(out));
+    }
+
+    // The bytes of a published OS bundle (offered now or not: a kiosk may be
+    // finishing a download the staff have just withdrawn).
+    void osBundle(const httplib::Request& req, httplib::Response& res) {
+        auto dev = authenticate(req, res);
+        if (!dev) return;
+        const std::string sha = req.matches[1].str();
+        auto b = hubdb::osBundleBySha(store.db(), sha);
+        if (!b) return refuse(res, 503, "database unavailable");
+        if (!*b) return refuse(res, 404, fmt::format("no OS update bundle {} is published", sha));
+        const auto file = hubdb::osBundleFile(opt.dataDir, sha);
+        const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        struct stat st {};
+        if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size != (*b)->size) {
+            if (fd >= 0) ::close(fd);
+            logger()->error("OS update {} ({}): {} is {}; publish it again on this hub (or copy DATA/os-updates "
+                            "from the hub where it was published)",
+                            (*b)->version, sha, file.string(), fd < 0 ? "missing" : "not the size recorded");
+            return refuse(res, 404, fmt::format("the file of OS update {} is missing on this hub", (*b)->version));
+        }
+        logger()->info("device {} downloads OS update {}{}", dev->id, (*b)->version,
+                       req.has_header("Range") ? " (resumed)" : "");
+        auto shared = std::make_shared<SharedFd>(fd);
+        serveBytes(res, (*b)->size, [shared](std::int64_t offset, std::int64_t length) -> Result<std::string> {
+            std::string buf(std::size_t(length), '\0');
+            const ssize_t n = ::pread(shared->fd, buf.data(), buf.size(), off_t(offset));
+            if (n < 0) return fail(ErrorCode::Io, "read failed");
+            buf.resize(std::size_t(n));
+            return buf;
+        });
     }
 
     void renew(const httplib::Request& req, httplib::Response& res) {

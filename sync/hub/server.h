@@ -7,8 +7,10 @@
 //
 // Endpoints (docs/PROTOCOL.md): GET /healthz, GET /metrics, POST /v1/enroll,
 // POST /v1/upload, GET /v1/updates?after=ID, POST /v1/heartbeat, POST /v1/renew,
-// GET /v1/content/manifest, GET /v1/content/bundle/N (Range). Every answer
-// carries a Date header (kiosks use it as authenticated time).
+// GET /v1/content/manifest, GET /v1/content/bundle/N (Range), GET
+// /v1/os-update, GET /v1/os-update/bundle/SHA256 (Range; the file in
+// DATA/os-updates). Every answer carries a Date header (kiosks use it as
+// authenticated time).
 #pragma once
 
 #include "hubdb/store.h"
@@ -17,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,6 +32,8 @@ struct ServerOptions {
     std::int64_t deviceCertDays = 365;      // lifetime of an issued device certificate
     std::int64_t renewBeforeDays = 30;      // a device renews when this close to expiry
     HubConfig config;                       // DATA/hub.toml: site settings sent down
+    std::filesystem::path dataDir;          // DATA: OS update bundles are served from DATA/os-updates
+                                            // (hubdb/os_update_repo.h)
 };
 
 class HubServer {

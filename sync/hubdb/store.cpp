@@ -46,6 +46,14 @@ CREATE TABLE rating_follow_up(id {{AUTO_ID}}, rating_uuid TEXT NOT NULL, action 
                               note TEXT NOT NULL, actor TEXT NOT NULL, at BIGINT NOT NULL);
 CREATE INDEX rating_follow_up_rating ON rating_follow_up(rating_uuid, action);
 )sql",
+    // 3 → 4: published OS update bundles (os_update_repo.h; the bytes are
+    // files in DATA/os-updates) and the one offered now — a single row, so
+    // that two publishers racing cannot leave two offers.
+    R"sql(
+CREATE TABLE os_bundle(sha256 TEXT PRIMARY KEY, version TEXT NOT NULL UNIQUE, compatible TEXT NOT NULL,
+                       size BIGINT NOT NULL, published_at BIGINT NOT NULL);
+CREATE TABLE os_offer(slot TEXT PRIMARY KEY, sha256 TEXT NOT NULL, offered_at BIGINT NOT NULL);
+)sql",
 };
 
 // The next case event id. The counter row stays locked until the calling

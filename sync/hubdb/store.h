@@ -18,7 +18,7 @@
 
 namespace kiosk::hubdb {
 
-inline constexpr int kHubSchemaVersion = 3;
+inline constexpr int kHubSchemaVersion = 4;
 
 // One uploaded outbox record: the protocol's item, stored as received.
 using UploadRecord = protocol::UploadItem;
