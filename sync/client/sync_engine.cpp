@@ -72,6 +72,7 @@ SyncReport SyncEngine::runOnce(int batchSize, int maxBatches) {
     if (upload(r, batchSize, maxBatches) && fetchStatuses(r)) {
         fetchSiteConfig(r);
         if (!m_content.database.empty()) fetchContent(r);
+        if (r.ok) fetchOsUpdate(r);
     }
     if (r.hubTimeS && m_content.time) (void)m_content.time->observeAuthenticated(*r.hubTimeS);
     if (r.ok) noteLastSync(m_box.dataDir());
@@ -205,6 +206,22 @@ void SyncEngine::fetchSiteConfig(SyncReport& r) {
     const auto file = m_box.dataDir() / "site-config.json";
     if (crypto::readFile(file).value_or("") == text) return;
     if (crypto::writeFileAtomic(file, text, 0644)) r.siteConfigChanged = true;
+}
+
+void SyncEngine::fetchOsUpdate(SyncReport& r) {
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const osupdate::Outcome o = osupdate::fetchOsUpdate(m_client, m_box.dataDir(), m_os, now);
+    if (o.hubTimeS) r.hubTimeS = o.hubTimeS;
+    if (o.transport) {
+        r.ok = false;
+        r.problem = o.transport->problem;
+        r.error = o.transport->message;
+    }
+    r.osOffered = o.offered;
+    r.osSkipped = o.skipped;
+    r.osDownloaded = o.downloaded;
+    r.osError = o.error;
 }
 
 void SyncEngine::fetchContent(SyncReport& r) {

@@ -8,7 +8,10 @@
 //      is newer than the installed content, download the bundle (resuming a
 //      partial download) and install it with bundle::installBundle — which
 //      refuses a wrong signature, a rollback, an expired manifest or a
-//      damaged file and then leaves the old content in place.
+//      damaged file and then leaves the old content in place;
+//   4. when OS updates are on: the offered OS bundle, downloaded (resumed)
+//      into DATA/updates and handed to the root-side installer
+//      (os_update.h).
 // A transport failure or a refusal stops the cycle with every record it was
 // sending back in `pending`: nothing is lost, and the hub's idempotency key
 // makes the resend harmless. The caller decides when to run the next cycle
@@ -16,6 +19,7 @@
 #pragma once
 
 #include "hub_client.h"
+#include "os_update.h"
 #include "bundle/trusted_time.h"
 #include "outbox/outbox.h"
 
@@ -40,6 +44,10 @@ struct SyncReport {
     std::int64_t contentOffered = 0;         // the hub's latest version (0 = none published / not asked)
     std::string contentError;                // a refused or failed content update (the old content stays)
     bool siteConfigChanged = false;          // DATA/site-config.json was rewritten this cycle
+    std::string osOffered;                   // OS version the hub offers ("" = none / not asked)
+    std::string osSkipped;                   // why it was not fetched (running, pending, installed, failed …)
+    std::string osDownloaded;                // OS version handed to the installer in this cycle
+    std::string osError;                     // the OS update step failed (the cycle itself may be ok)
 };
 
 // Where content goes and the clock expiry is judged by (TrustedTime).
@@ -51,8 +59,8 @@ struct ContentTarget {
 
 class SyncEngine {
 public:
-    SyncEngine(outbox::Outbox& box, const HubClient& client, ContentTarget content = {})
-        : m_box(box), m_client(client), m_content(std::move(content)) {}
+    SyncEngine(outbox::Outbox& box, const HubClient& client, ContentTarget content = {}, osupdate::Target os = {})
+        : m_box(box), m_client(client), m_content(std::move(content)), m_os(std::move(os)) {}
     SyncReport runOnce(int batchSize = 200, int maxBatches = 1000);
 
 private:
@@ -60,9 +68,11 @@ private:
     bool fetchStatuses(SyncReport& r);
     void fetchContent(SyncReport& r);
     void fetchSiteConfig(SyncReport& r);
+    void fetchOsUpdate(SyncReport& r);
     outbox::Outbox& m_box;
     const HubClient& m_client;
     ContentTarget m_content;
+    osupdate::Target m_os;
 };
 
 // Sends one heartbeat: `body` (the kiosk's state, docs/PROTOCOL.md) plus

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <sys/statvfs.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -44,6 +45,10 @@ struct SyncWorker::Impl {
     std::mutex mutex;
     std::condition_variable cv;
     bool stopping = false, kicked = false;
+    std::atomic<bool> cancel{false};  // set by stop(): abandons a request in flight (HubClient)
+    osupdate::Memory osMemory;        // between cycles: the offer, its last error, a hash-mismatch wait
+    nlohmann::json osSent;            // the "os" object of the last heartbeat the hub took
+    bool syncedMarked = false;        // RUNTIME_DIRECTORY/synced written
     bool reinstall = false;  // the next cycle downloads the installed content version again
     WorkerStatus status;
     Backoff backoff;
@@ -63,10 +68,15 @@ struct SyncWorker::Impl {
         status.contentInstalledNow = 0;
     }
 
-    void heartbeat(HubClient& client, outbox::Outbox& box, const HubConfig& config, bundle::TrustedTime& clock) {
+    osupdate::Target osTarget() {
+        return osupdate::Target{opt.osUpdates, opt.osVersion, opt.osReserveBytes, &osMemory};
+    }
+
+    void heartbeat(HubClient& client, outbox::Outbox& box, const HubConfig& config, bundle::TrustedTime& clock,
+                   const nlohmann::json& os) {
         const auto st = box.status(unixNow() * 1000).value_or(outbox::Status{});
         auto cert = crypto::inspectCert(config.certPem);
-        const nlohmann::json hb = {
+        nlohmann::json hb = {
             {"app_version", opt.appVersion},
             {"content_version", status.contentVersion},
             {"outbox", {{"pending", st.pending}, {"sending", st.sending}, {"acked", st.acked}, {"rejected", st.rejected},
@@ -78,9 +88,13 @@ struct SyncWorker::Impl {
             {"printer", opt.printerState ? opt.printerState() : "unknown"},
             {"trusted_time", clock.nowS()},
         };
+        if (!os.empty()) hb["os"] = os;  // the running OS and its update state (absent off the OS image)
         // sendHeartbeat adds the unreported maintenance actions ("maintenance").
-        auto res = sendHeartbeat(client, opt.dataDir, hb);
-        if (res && res->status >= 200 && res->status < 300) lastHeartbeatS = unixNow();
+        auto res = sendHeartbeat(client, opt.dataDir, std::move(hb));
+        if (res && res->status >= 200 && res->status < 300) {
+            lastHeartbeatS = unixNow();
+            osSent = os;
+        }
     }
 
     void cycle() {
@@ -97,18 +111,21 @@ struct SyncWorker::Impl {
             return;
         }
         bundle::TrustedTime clock(opt.dataDir / "trusted-time.json", bundle::buildEpochS());
-        HubClient client(*config);
+        ClientOptions copts;
+        copts.cancel = &cancel;
+        copts.maxDownloadBytesPerS = opt.downloadBytesPerS;
+        HubClient client(*config, copts);
         bool again = false;
         {
             std::lock_guard lock(mutex);
             again = std::exchange(reinstall, false);
         }
-        SyncEngine engine(*box, client, ContentTarget{opt.contentDb, &clock, again});
+        SyncEngine engine(*box, client, ContentTarget{opt.contentDb, &clock, again}, osTarget());
         const SyncReport r = engine.runOnce();
         const std::int64_t now = unixNow();
         status.online = r.ok || r.httpStatus != 0;  // an answer, even a refusal, means the network works
         if (r.ok) status.lastSyncS = now;
-        status.lastError = r.ok ? r.contentError : r.error;
+        status.lastError = !r.ok ? r.error : !r.contentError.empty() ? r.contentError : r.osError;
         status.siteConfigChanged = r.siteConfigChanged;
         if (r.contentInstalled) {
             status.contentInstalledNow = r.contentInstalled;
@@ -125,9 +142,21 @@ struct SyncWorker::Impl {
             logger()->error("online but not draining: {} records pending for {} min without a delivery ({})", status.pending,
                             (now - lastProgressS) / 60, r.error.empty() ? "no error reported" : r.error);
         status.stalled = stalled;
+        if (r.ok && !syncedMarked && !opt.runtimeDir.empty()) {
+            // The first complete cycle since the process started: the image
+            // marks a freshly installed system good on this file.
+            if (auto w = osupdate::writeSyncedMarker(opt.runtimeDir, now); w) {
+                syncedMarked = true;
+                logger()->info("first complete sync: wrote {}", (opt.runtimeDir / "synced").string());
+            } else {
+                logger()->warn("first complete sync, but the marker was not written: {}", w.error().message);
+            }
+        }
         if (r.ok) {
             backoff.reset();
-            if (now - lastHeartbeatS >= opt.heartbeatS) heartbeat(client, *box, *config, clock);
+            // A changed OS update state goes to the hub at once, not with the next scheduled heartbeat.
+            const nlohmann::json os = protocol::toJson(osupdate::report(opt.dataDir, osTarget()));
+            if (now - lastHeartbeatS >= opt.heartbeatS || os != osSent) heartbeat(client, *box, *config, clock, os);
             // Judged by trusted time: a clock set years ahead must not renew
             // every cycle, one set in the past must not miss the window.
             if (auto rn = renewIfDue(opt.dataDir, *config, opt.renewBeforeDays, clock.nowS()); !rn)
@@ -173,6 +202,7 @@ SyncWorker::~SyncWorker() { stop(); }
 void SyncWorker::start() {
     if (m->thread.joinable()) return;
     m->stopping = false;
+    m->cancel = false;
     m->thread = std::thread([this] { m->loop(); });
 }
 
@@ -181,6 +211,7 @@ void SyncWorker::stop() {
         std::lock_guard lock(m->mutex);
         m->stopping = true;
     }
+    m->cancel = true;
     m->cv.notify_all();
     if (m->thread.joinable()) m->thread.join();
 }

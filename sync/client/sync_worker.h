@@ -6,10 +6,20 @@
 // not draining": the hub answers yet records stay pending for
 // `stallAlertMin` minutes — logged and reported in the status and heartbeat.
 //
+// With OS updates on it also fetches the offered OS bundle for the image's
+// installer (os_update.h) and reports the OS version and update state in the
+// heartbeat, sent at once when that state changes. When `runtimeDir` is set
+// ($RUNTIME_DIRECTORY) the first cycle that reaches the hub and completes
+// without error writes RUNTIME_DIRECTORY/synced, once per process: the OS
+// image takes it as proof that a freshly installed system works.
+//
 // The worker reports through `onChange` on its own thread; the app copies the
 // status into its state on the UI thread (and reopens the content store after
-// an install). stop() (or the destructor) ends the thread within a second.
+// an install). stop() (or the destructor) ends the thread within a second,
+// abandoning a download in flight (it resumes next time).
 #pragma once
+
+#include "os_update.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +44,12 @@ struct WorkerOptions {
     // stopped() as the thread ends.
     std::function<void(std::int64_t sleepMs)> beat;
     std::function<void()> stopped;
+    // OS updates (config [update]): on only with a known running version.
+    bool osUpdates = false;             // update.enabled
+    std::string osVersion;              // VERSION= of update.os_release_file; "" = not on the OS image
+    std::uint64_t osReserveBytes = osupdate::kFreeSpaceReserve;  // DATA keeps this much free after an OS download
+    std::filesystem::path runtimeDir;   // $RUNTIME_DIRECTORY ("" = no "synced" marker)
+    std::int64_t downloadBytesPerS = 0; // > 0: cap downloads at this rate (tests)
 };
 
 struct WorkerStatus {
