@@ -5,11 +5,13 @@
 #include "base/log.h"
 #include "base/time_text.h"
 #include "checklist.h"
+#include "os_reboot.h"
 #include "config/printer_options.h"
 #include "maint/pin.h"
 #include "rotation.h"
 #include "screen_schedule.h"
 #include "client/hub_client.h"
+#include "client/os_update.h"
 #include "crypto/crypto.h"
 #include "validate/mobile.h"
 #include "i18n/strings.h"
@@ -22,6 +24,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <cfloat>
@@ -168,6 +171,7 @@ Result<void> App::start() {
     m_display = std::move(*display);
     m_state = state::makeInitialState(settingsFrom(m_config), m_clock->monotonicMs());
     applySiteConfig();
+    readOsVersion();
     m_lastFrameMs = m_state.nowMs;
     m_stats.renderer = m_display->rendererName();
     logger()->info("kiosk {}x{} renderer {}", m_display->width(), m_display->height(), m_stats.renderer);
@@ -214,6 +218,10 @@ void App::tick(std::int64_t nowMs) {
     // A corner hold completes with the finger still: look at it then.
     if (const auto g = m_gesture.deadlineMs(); g >= 0 && nowMs >= g) m_framesPending = std::max(m_framesPending, 1);
     runEffects(state::reduce(m_state, state::Tick{nowMs}));
+    if (m_rebootWatch && nowMs >= m_nextRebootCheckMs) {
+        m_nextRebootCheckMs = nowMs + 30'000;  // the loop wakes at least every minute anyway
+        checkOsReboot();
+    }
     const std::tm t = m_clock->localTime();
     if (due) m_framesPending = std::max(m_framesPending, 2);  // state changed: let ImGui settle
     else if (t.tm_hour * 60 + t.tm_min != m_shownMinute) m_framesPending = std::max(m_framesPending, 1);
@@ -624,6 +632,64 @@ void App::applySiteConfig() {
     logger()->info("site settings from the centre applied");
 }
 
+// The running OS version (update.os_release_file), for the heartbeat and
+// the reboot rule. Without the file the kiosk runs outside the OS image.
+void App::readOsVersion() {
+    auto v = sync::osupdate::readOsVersion(m_config.osReleaseFile);
+    if (!v) {
+        logger()->warn("OS version unknown, OS updates are off: {}", v.error().message);
+        return;
+    }
+    if (!*v) {
+        if (m_config.updateEnabled)
+            logger()->info("OS updates are off: {} does not exist (not running on the kiosk OS image)",
+                           m_config.osReleaseFile);
+        return;
+    }
+    m_osVersion = **v;
+    if (!m_config.updateEnabled) return;
+    auto window = config::parseDayWindow(m_config.rebootWindow, "update.reboot_window");
+    if (!window) {  // config::load() refused it already; kept for a hand-made Config
+        logger()->error("{}", window.error().message);
+        return;
+    }
+    m_rebootWindow = *window;
+    m_rebootWatch = true;
+    logger()->info("OS {}; OS updates on, reboots into an installed update between {}", m_osVersion,
+                   m_config.rebootWindow);
+}
+
+// Asks the root side for the reboot into an installed update once, when
+// decideReboot() says a visitor cannot notice (os_reboot.h).
+void App::checkOsReboot() {
+    namespace ou = sync::osupdate;
+    const ou::Paths paths = ou::pathsIn(m_config.dataDir);
+    const auto installed = ou::installedAwaitingReboot(paths, m_osVersion);
+    RebootFacts facts;
+    facts.updateWaiting = installed.has_value();
+    if (installed) {
+        const auto asked = ou::readMarker(paths.rebootRequest);
+        facts.alreadyRequested =
+            installed->sha256 == m_rebootRequestedSha || (asked && asked->version == installed->version);
+    }
+    facts.local = m_clock->localTime();
+    facts.lastInputMs = m_lastInputMs;
+    const RebootVerdict verdict = decideReboot(m_state, m_rebootWindow, facts);
+    if (verdict != RebootVerdict::Now) {
+        if (verdictName(verdict) != m_lastRebootVerdict && installed)
+            logger()->debug("reboot into OS {} not yet: {}", installed->version, verdictName(verdict));
+        m_lastRebootVerdict = verdictName(verdict);
+        return;
+    }
+    m_lastRebootVerdict = verdictName(verdict);
+    if (auto w = ou::requestReboot(paths, installed->version, m_clock->epochMs() / 1000); !w) {
+        logger()->error("reboot into OS {} not requested: {}", installed->version, w.error().message);
+        return;
+    }
+    m_rebootRequestedSha = installed->sha256;
+    logger()->info("OS {} is installed: reboot requested (idle, inside {})", installed->version, m_config.rebootWindow);
+}
+
 void App::takeSyncStatus() {
     std::optional<sync::WorkerStatus> st;
     {
@@ -657,6 +723,12 @@ void App::startWorkerIfProvisioned() {
     wo.heartbeatS = m_config.heartbeatS;
     wo.stallAlertMin = m_config.stallAlertMin;
     wo.appVersion = KIOSK_APP_VERSION;
+    wo.osUpdates = m_config.updateEnabled;
+    wo.osVersion = m_osVersion;
+    // systemd's RuntimeDirectory= (several are ':'-separated): the first sync
+    // that completes writes "synced" there for the OS image.
+    if (const char* rt = std::getenv("RUNTIME_DIRECTORY"); rt && *rt)
+        wo.runtimeDir = std::string(rt).substr(0, std::string_view(rt).find(':'));
     wo.printerState = [this] { return m_printer ? m_printer->state() : std::string("no printer configured"); };
     if (m_watchdog) {
         wo.beat = [this](std::int64_t sleepMs) {
@@ -719,6 +791,7 @@ int App::runInteractive() {
             timeout = int(std::min<std::int64_t>(timeout, std::max<std::int64_t>(p, 0)));
         const platform::EventSummary ev = m_display->waitEvents(timeout);
         if (ev.quit) break;
+        if (ev.input || ev.press) m_lastInputMs = m_clock->monotonicMs();
         // Dark outside opening hours; a touch wakes it (and presses nothing).
         bool woke = false;
         // A pointer drifting over a dark screen (or one arriving as the window

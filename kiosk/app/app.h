@@ -165,6 +165,17 @@ private:
     bool m_exitRequested = false;
     int m_exitCode = 0;
     void startWorkerIfProvisioned();
+    // OS updates (config [update]; os_reboot.h): the running version, and
+    // the quiet-hours reboot into an installed update, checked from tick().
+    void readOsVersion();
+    void checkOsReboot();
+    std::string m_osVersion;                         // "" = not on the OS image (no release file)
+    config::DayWindow m_rebootWindow;
+    bool m_rebootWatch = false;                      // update.enabled and the OS version is known
+    std::int64_t m_nextRebootCheckMs = 0;            // monotonic
+    std::string m_rebootRequestedSha;                // the installed update this run asked to reboot into
+    std::string m_lastRebootVerdict;                 // for a debug line when it changes
+    std::int64_t m_lastInputMs = 0;                  // monotonic: any input, a wake-up touch included
     void applySiteConfig();
     void saveCase(const state::SaveCase& request);
     void saveRating(const state::SaveRating& request);

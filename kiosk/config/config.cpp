@@ -63,6 +63,9 @@ const std::vector<KeySpec>& schema() {
         {"scanner.device", Kind::String},
         {"scanner.burst_gap_ms", Kind::Int, 5, 200},
         {"maintenance.idle_exit_s", Kind::Int, 30, 3600},
+        {"update.enabled", Kind::Bool},
+        {"update.os_release_file", Kind::String},
+        {"update.reboot_window", Kind::String},
     };
     return specs;
 }
@@ -190,6 +193,9 @@ void apply(const toml::table& t, Config& c) {
     str("scanner.device", c.scannerDevice);
     integer("scanner.burst_gap_ms", c.scannerBurstGapMs);
     integer("maintenance.idle_exit_s", c.maintenanceIdleExitS);
+    if (auto v = t.at_path("update.enabled").value<bool>()) c.updateEnabled = *v;
+    str("update.os_release_file", c.osReleaseFile);
+    str("update.reboot_window", c.rebootWindow);
 }
 
 Result<toml::table> parseToml(std::string_view text, std::string_view origin) {
@@ -231,10 +237,47 @@ Result<Config> overlay(Config base, std::string_view text, std::string_view orig
     if (!base.screenOnAt.empty() && base.screenOnAt == base.screenOffAt)
         return fail(ErrorCode::Config, fmt::format("{}: 'display.on_at' and 'display.off_at' are both {}", origin,
                                                    base.screenOnAt));
+    // Named with the line when this text set the key, else the origin alone.
+    auto at = [&](std::string_view key) {
+        const toml::node* n = table->at_path(key).node();
+        return n ? where(origin, *n) : std::string(origin);
+    };
+    if (auto w = parseDayWindow(base.rebootWindow, "update.reboot_window"); !w)
+        return fail(ErrorCode::Config, fmt::format("{}: {}", at("update.reboot_window"), w.error().message));
+    if (base.osReleaseFile.empty())
+        return fail(ErrorCode::Config, fmt::format("{}: 'update.os_release_file' must name a file (the OS image's is "
+                                                   "/etc/kiosk-image-release)",
+                                                   at("update.os_release_file")));
     return base;
 }
 
 }  // namespace
+
+Result<DayWindow> parseDayWindow(std::string_view text, std::string_view key) {
+    auto bad = [&](std::string_view why) {
+        return fail(ErrorCode::Config,
+                    fmt::format("'{}' = \"{}\" {}; write \"HH:MM-HH:MM\" in local time, e.g. \"02:00-05:00\" "
+                                "(\"22:00-04:00\" runs past midnight, \"00:00-24:00\" is any time)",
+                                key, text, why));
+    };
+    // "HH:MM" → minutes after midnight; 24:00 only where `end`.
+    auto minutes = [](std::string_view t, bool end) {
+        auto digit = [](char c) { return c >= '0' && c <= '9'; };
+        if (t.size() != 5 || t[2] != ':' || !digit(t[0]) || !digit(t[1]) || !digit(t[3]) || !digit(t[4])) return -1;
+        const int h = (t[0] - '0') * 10 + (t[1] - '0'), m = (t[3] - '0') * 10 + (t[4] - '0');
+        if (m > 59 || h > 24 || (h == 24 && (m != 0 || !end))) return -1;
+        return h * 60 + m;
+    };
+    const auto dash = text.find('-');
+    if (dash == std::string_view::npos) return bad("has no '-' between the two times");
+    DayWindow w;
+    w.fromMin = minutes(text.substr(0, dash), false);
+    w.toMin = minutes(text.substr(dash + 1), true);
+    if (w.fromMin < 0 || w.toMin < 0) return bad("is not two times of day (00:00–23:59, the end may be 24:00)");
+    if (w.fromMin == w.toMin % 1440 && !(w.fromMin == 0 && w.toMin == 1440))
+        return bad("starts and ends at the same time");
+    return w;
+}
 
 std::string_view defaultsText() { return assets::kiosk_toml(); }
 

@@ -51,7 +51,24 @@ struct Config {
     int syncIntervalS = 30;         // sync.interval_s, 10–3600
     int heartbeatS = 300;           // sync.heartbeat_s, 30–86400
     int stallAlertMin = 10;         // sync.stall_alert_min, 1–1440
+    bool updateEnabled = false;     // update.enabled: fetch OS updates from the hub (the OS image sets true)
+    std::string osReleaseFile = "/etc/kiosk-image-release";  // update.os_release_file: VERSION= is the running OS
+    std::string rebootWindow = "02:00-05:00";  // update.reboot_window, "HH:MM-HH:MM" local; may wrap midnight
 };
+
+// A daily stretch of local time, "HH:MM-HH:MM" (update.reboot_window): from
+// the first minute up to, not including, the second. "22:00-04:00" wraps
+// past midnight; the end may be "24:00"; "00:00-24:00" is the whole day.
+struct DayWindow {
+    int fromMin = 0;   // minutes after midnight, 0–1439
+    int toMin = 1440;  // 1–1440; below fromMin: the window wraps midnight
+    bool contains(int minuteOfDay) const {
+        if (fromMin < toMin) return minuteOfDay >= fromMin && minuteOfDay < toMin;
+        return minuteOfDay >= fromMin || minuteOfDay < toMin;
+    }
+};
+// The error says what is wrong and shows the form; `key` names the setting.
+[[nodiscard]] Result<DayWindow> parseDayWindow(std::string_view text, std::string_view key);
 
 // The compiled-in defaults (the embedded kiosk.toml).
 [[nodiscard]] Result<Config> defaults();
