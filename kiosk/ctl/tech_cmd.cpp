@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "bundle/install.h"
 #include "client/hub_client.h"
+#include "client/os_update.h"
 #include "client/sync_engine.h"
 #include "config/config.h"
 #include "crypto/crypto.h"
@@ -156,6 +157,14 @@ int runStatus(const StatusOpts& o, const std::string& dataDirOpt, bool dataGiven
                                  {"detail", recent->back().detail}};
     j["rotation"] = config->rotation;
     j["printer_kind"] = config->printerKind;
+    // The running OS and what the update files say (the state the kiosk
+    // reports, less the last download error, which only the kiosk knows).
+    auto osVersion = sync::osupdate::readOsVersion(config->osReleaseFile);
+    const sync::osupdate::Target osTarget{config->updateEnabled, osVersion ? osVersion->value_or("") : "",
+                                          sync::osupdate::kFreeSpaceReserve, nullptr};
+    const protocol::OsReport os = sync::osupdate::report(dataDir, osTarget);
+    j["os"] = protocol::toJson(os);
+    if (!osVersion) j["os"]["error"] = osVersion.error().message;
 
     if (o.json) {
         fmt::print("{}\n", j.dump());
@@ -189,6 +198,15 @@ int runStatus(const StatusOpts& o, const std::string& dataDirOpt, bool dataGiven
                           : fmt::format("{} MB of {} MB ({})", j["disk_free_mb"].get<std::uint64_t>(),
                                         j["disk_total_mb"].get<std::uint64_t>(), dataDir.string()));
     line("uptime", up ? duration(*up / 1000) : "unknown");
+    std::string osLine = !os.version.empty() ? os.version
+                         : osVersion          ? fmt::format("not the kiosk OS image (no {})", config->osReleaseFile)
+                                              : osVersion.error().message;
+    if (os.update)
+        osLine += fmt::format("; update {}{}{}", os.update->state, os.update->version.empty() ? "" : " " + os.update->version,
+                              os.update->error.empty() ? "" : " (" + os.update->error + ")");
+    else if (!os.version.empty())
+        osLine += "; OS updates off (update.enabled)";
+    line("OS", osLine);
     line("screen", fmt::format("rotation {}", config->rotation));
     line("printer", fmt::format("{} — see kioskctl printer status", config->printerKind));
     line("PIN", j["pin_set"].get<bool>() ? "set" : "NOT SET (kioskctl provision --pin-stdin)");
@@ -246,8 +264,9 @@ int runLogs(const std::string& dataDir, int count, bool asJson) {
 std::function<int()> addTechCommands(CLI::App& app, const std::string& dataDir) {
     auto so = std::make_shared<StatusOpts>();
     auto* status = app.add_subcommand(
-        "status", "Device, software, content, outbox, last sync, certificate, disk, uptime, PIN and lock state");
-    status->add_option("--config", so->config, "The kiosk's site config (for the content database path); "
+        "status", "Device, software, OS and OS update, content, outbox, last sync, certificate, disk, uptime, PIN and "
+                  "lock state");
+    status->add_option("--config", so->config, "The kiosk's site config (content database, OS release file); "
                                                 "DATA/device.toml is applied over it");
     status->add_flag("--json", so->json, "Print one JSON object");
 
