@@ -19,6 +19,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -50,10 +51,16 @@ struct Proc {
     fs::path out, err;
 };
 
-inline Proc spawn(const std::vector<std::string>& args, const fs::path& logBase) {
+// `env`: variables set (value) or removed (nullopt) in the child only.
+inline Proc spawn(const std::vector<std::string>& args, const fs::path& logBase,
+                  const std::vector<std::pair<std::string, std::optional<std::string>>>& env = {}) {
     Proc p{-1, logBase.string() + ".out", logBase.string() + ".err"};
     p.pid = fork();
     if (p.pid == 0) {
+        for (const auto& [name, value] : env) {
+            if (value) setenv(name.c_str(), value->c_str(), 1);
+            else unsetenv(name.c_str());
+        }
         const int o = open(p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         const int e = open(p.err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         dup2(o, 1);
