@@ -18,6 +18,10 @@
 //      started with scripts/pg-test-server.sh (stopped at the end, on error
 //      and on Ctrl-C too). If PostgreSQL cannot start, its row says why.
 //   3. verify-and-swap of a 100,000-measure bundle: bundle_bench's total.
+//   4. an OS update round for a 64 MiB bundle over TLS loopback: `kiosk-hub
+//      os-update publish`, then osupdate::fetchOsUpdate in-process — download,
+//      size and sha256 check, hand-over to DATA/updates — with the sha256 of
+//      the file alone timed beside it.
 // Each row is the median of --runs runs (default 3), with min and max.
 //
 //   build/release/bench/sync_bench [--records N] [--runs N] [--dir PATH]
@@ -28,6 +32,9 @@
 //
 // Targets (hub issue): drain ≤ 3 s; ingest ≥ 5,000 records/s on 2 cores.
 #include "client/hub_client.h"
+#include "base/log.h"
+#include "client/os_update.h"
+#include "crypto/crypto.h"
 #include "hubdb/sql.h"
 #include "hubdb/store.h"
 #include "outbox/outbox.h"
@@ -50,6 +57,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <expected>
 #include <filesystem>
@@ -568,6 +576,63 @@ BundleRow bundleBench(const fs::path& dir, int runs) {
     return b;
 }
 
+// [SECTION] Row 4: OS update download
+
+struct OsRun {
+    double roundMs = 0;   // fetchOsUpdate: download + checks + hand-over
+    double sha256Ms = 0;  // hashing the bundle alone
+    std::string problem;
+};
+
+// A hub (copied from the drain seed, so the kiosk is enrolled) offering a
+// `mib` MiB stand-in bundle; each run fetches it into an empty DATA/updates.
+std::vector<OsRun> osDownloadRuns(const DrainSetup& setup, const fs::path& dir, int mib, int runs) {
+    std::vector<OsRun> out;
+    const fs::path hubDir = dir / "os-hub", kiosk = dir / "os-kiosk", bundle = dir / "os-bench.raucb";
+    fs::remove_all(hubDir);
+    fs::remove_all(kiosk);
+    fs::copy(setup.hubSeed, hubDir, fs::copy_options::recursive);
+    fs::copy(setup.kioskSeed, kiosk, fs::copy_options::recursive);
+    {
+        std::mt19937_64 rng(20261121);
+        std::string bytes = "hsqs";
+        bytes.resize(std::size_t(mib) << 20);
+        for (std::size_t i = 4; i + 8 <= bytes.size(); i += 8) {
+            const std::uint64_t v = rng();
+            std::memcpy(bytes.data() + i, &v, 8);
+        }
+        std::ofstream(bundle, std::ios::binary) << bytes;
+    }
+    const Ran pub = run({g_hubBin, "--data", hubDir.string(), "os-update", "publish", bundle.string(), "--version", "bench-1"},
+                        dir / "os-publish");
+    if (pub.code != 0) return {OsRun{0, 0, "os-update publish failed: " + pub.err}};
+    Hub hub(hubDir, setup.port);
+    if (!hub.start()) return {OsRun{0, 0, "kiosk-hub did not start: " + hub.log()}};
+    auto config = sync::loadHubConfig(kiosk);
+    if (!config) return {OsRun{0, 0, config.error().message}};
+    const sync::HubClient client(*config);
+    const sync::osupdate::Target target{true, "bench-0", sync::osupdate::kFreeSpaceReserve, nullptr};
+    for (int r = 0; r < runs; ++r) {
+        fs::remove_all(kiosk / "updates");
+        OsRun o;
+        auto t0 = Clock::now();
+        const auto got = sync::osupdate::fetchOsUpdate(client, kiosk, target, std::time(nullptr));
+        o.roundMs = msSince(t0);
+        if (got.downloaded != "bench-1") {
+            o.problem = got.transport ? got.transport->message : got.error.empty() ? got.skipped : got.error;
+            out.push_back(o);
+            break;
+        }
+        t0 = Clock::now();
+        (void)crypto::sha256FileHex(sync::osupdate::pathsIn(kiosk).pendingBundle);
+        o.sha256Ms = msSince(t0);
+        out.push_back(o);
+    }
+    fs::remove_all(kiosk / "updates");
+    fs::remove(bundle);
+    return out;
+}
+
 // [SECTION] The table
 
 struct Stats {
@@ -734,6 +799,29 @@ int main(int argc, char** argv) {
         else
             note(swapName, fmt::format("{:>10.1f} ms median of {} ({}); per step: run bundle_bench", b.totalMs, runs,
                                        b.size));
+    }
+
+    // ── 4. OS update download ──
+    log::channel("sync")->set_level(spdlog::level::warn);  // its progress lines would split the table
+    constexpr int kOsMib = 64;
+    const std::string osName = fmt::format("OS update round, {} MiB bundle, TLS loopback", kOsMib);
+    if (!setup.problem.empty()) {
+        note(osName, "not run: " + setup.problem);
+    } else {
+        const auto os = osDownloadRuns(setup, dir, kOsMib, runs);
+        if (!os.empty() && !os.back().problem.empty()) {
+            note(osName, "not run: " + os.back().problem);
+        } else {
+            std::vector<double> round, rate, sha;
+            for (const auto& o : os) {
+                round.push_back(o.roundMs / 1000.0);
+                rate.push_back(kOsMib / (o.roundMs / 1000.0));
+                sha.push_back(o.sha256Ms / 1000.0);
+            }
+            row(osName, stats(round), "s", "download, size + sha256, hand-over");
+            row("  throughput of the whole round", stats(rate), "MiB/s", "", "{:>10.1f}");
+            row("  of which: sha256 of the bundle alone", stats(sha), "s");
+        }
     }
     if (ownDir) fs::remove_all(dir);
     return 0;
