@@ -142,6 +142,18 @@ std::string hubMetrics(const fs::path& kiosk) {
     return res && res->status == 200 ? res->body : std::string();
 }
 
+// Kills and reaps a child the test did not stop itself (an exception or a
+// failed assertion on the way), so no kiosk outlives its test.
+struct Reaper {
+    Proc& proc;
+    bool reaped = false;
+    ~Reaper() {
+        if (reaped || proc.pid <= 0) return;
+        kill(proc.pid, SIGKILL);
+        waitpid(proc.pid, nullptr, 0);
+    }
+};
+
 // A worker with OS updates on, running 0.1.0; heartbeats only when the OS
 // state changes (or at its first cycle).
 sync::WorkerOptions osWorker(const fs::path& kiosk) {
@@ -667,6 +679,7 @@ TEST(OsUpdate, TheKioskAppFetchesTheUpdateReportsItAndMarksItsFirstSync) {
                      {{"SDL_VIDEODRIVER", "offscreen"},
                       {"ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1"},
                       {"RUNTIME_DIRECTORY", runtime.string()}});
+    Reaper reaper{app};
     nlohmann::json listed;
     const bool reported = eventually([&] {
         listed = listedDevice(hub);
@@ -674,6 +687,7 @@ TEST(OsUpdate, TheKioskAppFetchesTheUpdateReportsItAndMarksItsFirstSync) {
     });
     kill(app.pid, SIGTERM);
     EXPECT_EQ(waitFor(app, 15s), 0) << slurp(app.err);
+    reaper.reaped = true;
     ASSERT_TRUE(reported) << listed.dump() << "\n" << slurp(app.err);
     EXPECT_EQ(listed["os_version"], "0.1.0");
     EXPECT_EQ(listed["os_update"]["version"], "0.2.0");
