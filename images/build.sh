@@ -13,6 +13,7 @@
 #   partitions   ESP (vfat + GRUB EFI image), root A (ext4 -d),    images/build/*.part
 #                data (ext4), each a file
 #   disk         GPT with sfdisk, partitions dd'd in (sparse)        images/out/kiosk-amd64.img
+#                + the same root as a signed RAUC bundle              images/out/kiosk-amd64-VERSION.raucb
 #
 # Disk layout (GPT, MiB):  1 ESP 64 · 2 root A · 3 root B · 4 kiosk-data
 #   ESP      /EFI/BOOT/BOOTX64.EFI (GRUB, config built in), /grub/grubenv (A/B state)
@@ -27,6 +28,9 @@
 # Settings (environment): KIOSK_ROOT_MB (slot size, 1536), KIOSK_DATA_MB (256),
 # KIOSK_TZ (Asia/Shanghai), KIOSK_MIRROR (http://deb.debian.org),
 # KIOSK_SNAPSHOT, KIOSK_DEB (use this .deb instead of building one),
+# KIOSK_UPDATE_KEYS (folder with the update-signing keys, default images/keys
+# made by images/update-keys.sh), KIOSK_IMAGE_VERSION (default
+# <package version>+<commit time>.g<commit>),
 # KIOSK_KEEP_BUILD=1 (keep images/build/ for inspection).
 set -euo pipefail
 
@@ -68,7 +72,7 @@ uuid() { local h; h=$(printf 'kiosk-image %s %s' "$SOURCE_DATE_EPOCH" "$1" | sha
 
 # ---------------------------------------------------------------- tools
 stage tools
-need=(mmdebstrap mtools dosfstools e2fsprogs fdisk binutils grub-efi-amd64-bin grub-common bmap-tools zstd qemu-system-x86 ovmf git)
+need=(rauc squashfs-tools openssl mmdebstrap mtools dosfstools e2fsprogs fdisk binutils grub-efi-amd64-bin grub-common bmap-tools zstd qemu-system-x86 ovmf git)
 missing=()
 for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -78,6 +82,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     || die "apt-get could not install ${missing[*]}: check /etc/apt/sources.list and the network to the Debian mirror"
 fi
 stage_done
+
+# ---------------------------------------------------------------- keys
+# OS update signing (RAUC): the CA goes into the image, the signing key
+# signs this build's bundle. Separate from the content and TLS keys.
+UPDATE_KEYS=${KIOSK_UPDATE_KEYS:-$here/keys}
+KIOSK_UPDATE_KEYS=$UPDATE_KEYS "$here/update-keys.sh" "$UPDATE_KEYS" || die "images/update-keys.sh could not make the update keys in $UPDATE_KEYS"
+for f in update-ca.cert.pem update-signing.cert.pem update-signing.key.pem; do
+  [ -f "$UPDATE_KEYS/$f" ] || die "$UPDATE_KEYS/$f missing (KIOSK_UPDATE_KEYS must hold update-ca.cert.pem, update-signing.{cert,key}.pem)"
+done
 
 # ---------------------------------------------------------------- deb
 stage deb
@@ -95,6 +108,11 @@ else
 fi
 chmod 0644 "$deb"
 echo "package: $(basename "$deb"), Depends: $(dpkg-deb -f "$deb" Depends)"
+# The image's version: the kiosk package's version, the commit time and the
+# commit (what the kiosk reports to the hub and RAUC records per slot).
+IMAGE_VERSION=${KIOSK_IMAGE_VERSION:-$(dpkg-deb -f "$deb" Version | sed 's/[-~:]/./g')+$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M).g$commit$( [ "$dirty" -gt 0 ] && echo .dirty)}
+case "$IMAGE_VERSION" in *[[:space:]\"\']*) die "KIOSK_IMAGE_VERSION '$IMAGE_VERSION' must be one word without quotes";; esac
+echo "image version: $IMAGE_VERSION"
 # The site config must be one the kiosk accepts: check it with this build's kioskctl.
 ctl=$(mktemp -d); dpkg-deb -x "$deb" "$ctl"
 "$ctl/usr/bin/kioskctl" config check "$here/rootfs/overlay/etc/kiosk/kiosk.toml" >/dev/null \
@@ -116,6 +134,7 @@ packages=(
   e2fsprogs dosfstools fdisk grub-common                              # data partition, ESP, grubenv
   libgl1-mesa-dri libegl1 libegl-mesa0 libgles2 libgbm1               # Mesa for SDL's kmsdrm (GLES + GBM)
   fonts-noto-cjk rime-data-luna-pinyin ca-certificates                # what the kiosk loads at run time
+  rauc rauc-service                                                   # A/B updates
 )
 dpkgopts=(
   path-exclude=/usr/share/man/* path-exclude=/usr/share/info/* path-exclude=/usr/share/lintian/*
@@ -126,7 +145,7 @@ dpkgopts=(
 mmargs=(--variant=minbase --architectures=amd64 --mode=root --format=directory
   --components=main --aptopt='Acquire::Languages "none"'
   --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount
-  --customize-hook="KIOSK_IMAGE_DIR='$here' KIOSK_TZ='$KIOSK_TZ' KIOSK_UID='$KIOSK_UID' sh '$here/rootfs/customize.sh' \"\$1\""
+  --customize-hook="KIOSK_IMAGE_DIR='$here' KIOSK_TZ='$KIOSK_TZ' KIOSK_UID='$KIOSK_UID' KIOSK_UPDATE_CA='$UPDATE_KEYS/update-ca.cert.pem' KIOSK_IMAGE_VERSION='$IMAGE_VERSION' KIOSK_COMMIT='$commit' SOURCE_DATE_EPOCH='$SOURCE_DATE_EPOCH' sh '$here/rootfs/customize.sh' \"\$1\""
   --customize-hook="KIOSK_TRIM_REPORT='$work/trim.txt' SOURCE_DATE_EPOCH='$SOURCE_DATE_EPOCH' sh '$here/rootfs/trim.sh' \"\$1\""
   --include="$(IFS=,; echo "${packages[*]}")" --include="$deb")
 for o in "${dpkgopts[@]}"; do mmargs+=(--dpkgopt="$o"); done
@@ -230,6 +249,10 @@ dd if="$work/esp.part"  of="$img" bs=1M seek=$a conv=notrunc,sparse status=none
 dd if="$work/root.part" of="$img" bs=1M seek=$b conv=notrunc,sparse status=none
 # Slot B starts blank: GRUB never picks it (B_OK=0) until an update fills it.
 dd if="$work/data.part" of="$img" bs=1M seek=$d conv=notrunc,sparse status=none
+bundle=$out/kiosk-amd64-$IMAGE_VERSION.raucb
+rm -f "$out"/kiosk-amd64-*.raucb
+KIOSK_UPDATE_KEYS=$UPDATE_KEYS "$here/bundle.sh" "$work/root.part" "$IMAGE_VERSION" "$bundle" \
+  || die "images/bundle.sh could not make the update bundle (above)"
 bmaptool -q create -o "$img.bmap" "$img" || echo "build.sh: bmaptool create failed; flash with dd instead" >&2
 (cd "$out" && sha256sum "$(basename "$img")" > "$(basename "$img").sha256")
 { echo "# kiosk-amd64.img from commit $commit, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"; echo "# kiosk package: $(basename "$deb") sha256 $(sha256sum "$deb" | cut -c1-64)"; cat "$work/manifest"; } > "$out/kiosk-amd64.manifest"
@@ -239,6 +262,7 @@ echo
 echo "image:    $img ($(( total )) MiB, $(du -m "$img" | cut -f1) MiB allocated)"
 echo "sha256:   $(cut -c1-64 "$img.sha256")"
 echo "manifest: $out/kiosk-amd64.manifest (package versions)"
+echo "update:   $bundle (the same system as slot A, signed with $UPDATE_KEYS/update-signing.key.pem)"
 echo "layout:   ESP ${ESP_MB} MiB · root A ${ROOT_MB} MiB · root B ${ROOT_MB} MiB (blank) · kiosk-data ${DATA_MB} MiB (grows at first boot)"
 echo "not reproducible: package versions follow the mirror unless KIOSK_SNAPSHOT is set; the .deb is rebuilt by this host's compiler;"
 echo "                  run the build twice and compare the .sha256 to check the rest"

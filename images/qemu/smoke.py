@@ -98,24 +98,28 @@ def near(p, q, tol=24):
     return all(abs(a - b) <= tol for a, b in zip(p, q))
 
 
-def check_screen(ppm, png_out, golden):
+def check_screen(ppm, png_out, golden, what="setup screen"):
+    """Saves the QEMU screendump as PNG and compares it loosely with a golden
+    of the same screen: the golden's two commonest colours (page background,
+    header bar) must cover at least 60 % of the share they have in the
+    golden, over the whole screen and over the top 4 % of rows."""
     w, h, pix = read_ppm(ppm)
     write_png(png_out, w, h, pix)
     gw, gh, gpix = read_png(golden)
-    (bg, _), (header, _) = dominant(gpix, 2)  # setup screen: page background, header blue
+    (bg, _), (header, _) = dominant(gpix, 2)
     top = dominant(pix, 3)
     share = lambda colour, px: sum(1 for p in px if near(p, colour)) / len(px)
-    bg_share = share(bg, pix)
-    band = pix[: w * max(1, h // 25)]  # top 4 % of the rows: the header bar
-    header_share = share(header, band)
+    band = lambda px, width, height: px[: width * max(1, height // 25)]
+    bg_share, header_share = share(bg, pix), share(header, band(pix, w, h))
+    g_bg, g_header = share(bg, gpix), share(header, band(gpix, gw, gh))
     print(f"screen: {w}x{h}, top colours {[(c, round(n / len(pix), 3)) for c, n in top]}")
-    print(f"screen: {bg_share:.0%} page background {bg} (golden {os.path.basename(golden)}), "
-          f"header band {header_share:.0%} header blue {header}")
+    print(f"screen: {bg_share:.0%} page background {bg} (golden {os.path.basename(golden)}: {g_bg:.0%}), "
+          f"header band {header_share:.0%} header colour {header} (golden {g_header:.0%})")
     if top[0][1] == len(pix):
         return f"the screen is one flat colour {top[0][0]}: the kiosk drew nothing (see {png_out})", w, h
-    if bg_share < 0.5 or header_share < 0.7:
-        return (f"the screen does not look like the kiosk's setup screen (background {bg_share:.0%} < 50 % "
-                f"or header {header_share:.0%} < 70 %): look at {png_out}"), w, h
+    if bg_share < 0.6 * g_bg or header_share < 0.6 * g_header:
+        return (f"the screen does not look like the kiosk's {what} (background {bg_share:.0%} vs {g_bg:.0%} "
+                f"in the golden, header {header_share:.0%} vs {g_header:.0%}): look at {png_out}"), w, h
     return None, w, h
 
 
@@ -146,8 +150,12 @@ class Qmp:
                 fail(f"QMP {name}: {msg['error']}")
 
 
-def boot(args, n, budget_s):
-    serial = os.path.join(args.work, f"serial-boot{n}.log")
+REPORT_KEYS = ("kiosk.service", "root-options", "root-write", "data", "marker", "machine-id", "grubenv",
+               "failed-units", "vt-gettys", "boot slot", "kioskctl-status", "version", "updates", "rauc")
+
+
+def start_qemu(args, serial, extra=(), nic=("-nic", "none")):
+    """Starts QEMU on args.disk; returns (process, QMP connection)."""
     qmp_path = os.path.join(args.work, "qmp.sock")
     for p in (serial, qmp_path):
         if os.path.exists(p):
@@ -156,35 +164,53 @@ def boot(args, n, budget_s):
            "-drive", f"if=pflash,format=raw,readonly=on,file={args.ovmf_code}",
            "-drive", f"if=pflash,format=raw,file={args.ovmf_vars}",
            "-drive", f"file={args.disk},format=raw,if=virtio",
-           "-vga", "std", "-display", "none", "-nic", "none", "-monitor", "none",
+           "-vga", "std", "-display", "none", *nic, "-monitor", "none", *extra,
            "-serial", f"file:{serial}", "-qmp", f"unix:{qmp_path},server=on,wait=off"]
-    t0 = time.time()
     qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
-    qmp = Qmp(qmp_path, t0 + 30)
-    report = None
+    return qemu, Qmp(qmp_path, time.time() + 30)
+
+
+def parse_report(text):
+    """The key=value lines of one smoke report."""
+    lines = {}
+    for line in text.splitlines():
+        if line.startswith("KIOSK-SMOKE ") and "=" in line and not line.startswith("KIOSK-SMOKE journal"):
+            for key in REPORT_KEYS:
+                if line.startswith("KIOSK-SMOKE " + key + "="):
+                    lines[key] = line[len("KIOSK-SMOKE " + key + "="):]
+    return lines
+
+
+def wait_report(qemu, serial, n, budget_s, start=0):
+    """Waits for the next complete smoke report in the serial log after
+    offset start; returns (report lines, end offset)."""
+    t0 = time.time()
     while time.time() - t0 < budget_s:
         if qemu.poll() is not None:
             fail(f"QEMU exited ({qemu.returncode}) during boot {n}: see {serial}")
-        text = open(serial, errors="replace").read() if os.path.exists(serial) else ""
-        if REPORT_END in text:
-            report = text
-            break
+        text = open(serial, errors="replace").read()[start:] if os.path.exists(serial) else ""
+        end = text.find(REPORT_END)
+        if end >= 0:
+            return parse_report(text[:end]), start + end + len(REPORT_END)
         time.sleep(2)
-    elapsed = time.time() - t0
-    if report is None:
-        qemu.kill()
-        tail = "".join(open(serial, errors="replace").readlines()[-15:]) if os.path.exists(serial) else ""
-        fail(f"boot {n}: no smoke report within {budget_s} s (serial log {serial}, last lines:\n{tail})")
-    lines = {}
-    for line in report.splitlines():
-        if line.startswith("KIOSK-SMOKE ") and "=" in line and not line.startswith("KIOSK-SMOKE journal"):
-            for key in ("kiosk.service", "root-options", "root-write", "data", "marker", "machine-id",
-                        "grubenv", "failed-units", "vt-gettys", "boot slot", "kioskctl-status"):
-                if line.startswith("KIOSK-SMOKE " + key + "="):
-                    lines[key] = line[len("KIOSK-SMOKE " + key + "="):]
+    qemu.kill()
+    tail = "".join(open(serial, errors="replace").readlines()[-15:]) if os.path.exists(serial) else ""
+    fail(f"boot {n}: no smoke report within {budget_s} s (serial log {serial}, last lines:\n{tail})")
+
+
+def show(n, lines, elapsed):
     print(f"boot {n}: smoke report after {elapsed:.0f} s")
     for k, v in lines.items():
         print(f"  {k} = {v[:200]}")
+
+
+def boot(args, n, budget_s):
+    serial = os.path.join(args.work, f"serial-boot{n}.log")
+    t0 = time.time()
+    qemu, qmp = start_qemu(args, serial)
+    lines, _ = wait_report(qemu, serial, n, budget_s)
+    elapsed = time.time() - t0
+    show(n, lines, elapsed)
     return qemu, qmp, lines, serial, elapsed
 
 

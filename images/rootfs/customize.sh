@@ -12,7 +12,14 @@ in_root() { chroot "$root" "$@"; }
 
 # Overlay: configuration, units, helper scripts (owned by root).
 cp -a --no-preserve=ownership "$here/rootfs/overlay/." "$root/"
-chown -R 0:0 "$root/etc/kiosk" "$root/etc/systemd" "$root/usr/lib/kiosk-image"
+chown -R 0:0 "$root/etc/kiosk" "$root/etc/systemd" "$root/etc/udev" "$root/etc/rauc" "$root/usr/lib/kiosk-image"
+
+# OS updates: RAUC trusts the update CA only (images/update-keys.sh), and
+# the image says which version it is (the kiosk reports it; RAUC bundles
+# carry the same string).
+install -m 0644 "$KIOSK_UPDATE_CA" "$root/etc/rauc/keyring.pem"
+printf 'VERSION="%s"\nCOMMIT="%s"\nBUILT="%s"\n' "$KIOSK_IMAGE_VERSION" "$KIOSK_COMMIT" \
+  "$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)" > "$root/etc/kiosk-image-release"
 
 # The kiosk user: fixed uid/gid so the data partition keeps its owner across
 # image versions (an A/B update must not orphan /var/lib/kiosk).
@@ -32,8 +39,8 @@ ln -sf "/usr/share/zoneinfo/$KIOSK_TZ" "$root/etc/localtime"
 echo "$KIOSK_TZ" > "$root/etc/timezone"
 
 # Units: the kiosk and its helpers on; networking by systemd-networkd.
-in_root systemctl enable kiosk.service kiosk-data-owner.service kiosk-mark-good.service \
-  kiosk-smoke-report.service systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
+in_root systemctl enable kiosk.service kiosk-data-owner.service kiosk-slot-confirm.service \
+  kiosk-update-install.path kiosk-update-reboot.path kiosk-smoke-report.service systemd-networkd.service systemd-resolved.service systemd-timesyncd.service
 in_root systemctl set-default multi-user.target
 # No text logins anywhere (screen or serial), no Ctrl+Alt+Del reboot, no
 # package timers on a read-only root.
