@@ -110,7 +110,7 @@ chmod 0644 "$deb"
 echo "package: $(basename "$deb"), Depends: $(dpkg-deb -f "$deb" Depends)"
 # The image's version: the kiosk package's version, the commit time and the
 # commit (what the kiosk reports to the hub and RAUC records per slot).
-IMAGE_VERSION=${KIOSK_IMAGE_VERSION:-$(dpkg-deb -f "$deb" Version | sed 's/[-~:]/./g')+$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M).g$commit$( [ "$dirty" -gt 0 ] && echo .dirty)}
+IMAGE_VERSION=${KIOSK_IMAGE_VERSION:-$(dpkg-deb -f "$deb" Version | sed 's/[-~:]/./g')+$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M).g$commit$( [ "$dirty" -eq 0 ] || echo .dirty)}
 case "$IMAGE_VERSION" in *[[:space:]\"\']*) die "KIOSK_IMAGE_VERSION '$IMAGE_VERSION' must be one word without quotes";; esac
 echo "image version: $IMAGE_VERSION"
 # The site config must be one the kiosk accepts: check it with this build's kioskctl.
