@@ -121,8 +121,17 @@ std::string skipReason(const protocol::OsUpdateOffer& offer, const Target& targe
     if (offer.version == target.runningVersion) return fmt::format("version {} is running already", offer.version);
     if (auto pending = readMarker(p.pendingJson))
         return fmt::format("version {} waits for the installer (pending.json)", pending->version);
-    if (auto installed = readMarker(p.installedJson); installed && installed->sha256 == offer.sha256)
-        return fmt::format("version {} is installed and waits for a reboot", offer.version);
+    if (auto installed = readMarker(p.installedJson)) {
+        // installed.json naming what runs now: this system is on trial until
+        // the image confirms it (after one complete sync). A download then
+        // could hold that sync back past the trial's limit and roll back a
+        // good update, so newer offers wait for the confirmation.
+        if (installed->version == target.runningVersion)
+            return fmt::format("the running version {} is on trial; version {} waits until it is confirmed",
+                               target.runningVersion, offer.version);
+        if (installed->sha256 == offer.sha256)
+            return fmt::format("version {} is installed and waits for a reboot", offer.version);
+    }
     if (auto failed = readMarker(p.failedJson); failed && failed->sha256 == offer.sha256)
         return fmt::format("version {} failed to install ({}); the hub must offer another bundle", offer.version,
                            failed->error.empty() ? "see failed.json" : failed->error);

@@ -19,8 +19,9 @@
 //   GET /v1/os-update ── 204 / 404 ──► nothing offered
 //        │ 200 offer
 //        ▼
-//   skipReason(): running version, pending.json (any), installed.json and
-//   failed.json sha256, an earlier hash mismatch of this offer (1 h)
+//   skipReason(): running version, pending.json (any), installed.json
+//   naming the running version (on trial: wait for the confirmation) or the
+//   offer's sha256, failed.json sha256, an earlier hash mismatch (1 h)
 //        │ none
 //        ▼
 //   free space ≥ what is left to fetch + 200 MiB ── no ──► error, retry next round

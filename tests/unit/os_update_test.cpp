@@ -323,6 +323,10 @@ TEST(OsUpdateFiles, AnOfferIsSkippedWhenRunningWaitingInstalledOrFailed) {
     fs::remove(p.failedJson);
     writeJson(p.installedJson, {{"version", "0.2.0"}, {"sha256", offer.sha256}, {"installed_at", 1}});
     EXPECT_NE(ou::skipReason(offer, target, p, 2000).find("waits for a reboot"), std::string::npos);
+    // Just rebooted into 0.1.0 from an update, not confirmed yet: a newer
+    // offer waits, so that no download holds back the confirming sync.
+    writeJson(p.installedJson, {{"version", "0.1.0"}, {"sha256", std::string(64, 'd')}, {"installed_at", 1}});
+    EXPECT_NE(ou::skipReason(offer, target, p, 2000).find("on trial"), std::string::npos);
     fs::remove(p.installedJson);
     // Any pending.json: the installer has work in hand.
     writeJson(p.pendingJson, {{"version", "0.1.5"}, {"sha256", std::string(64, 'c')}});
