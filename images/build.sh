@@ -221,9 +221,10 @@ debugfs -w -f "$work/times.debugfs" "$work/root.part" >/dev/null 2>"$work/times.
 if grep -qv '^debugfs ' "$work/times.err"; then
   echo "not reproducible: debugfs could not set the times of $(grep -cv '^debugfs ' "$work/times.err") paths (see $work/times.err)"
 fi
-# Data: ext4 owned by the kiosk user; grown at first boot.
+# Data: ext4, its top folder root's (the first boot makes kiosk/ and
+# system/ in it: usr/lib/kiosk-image/data-owner); grown at first boot.
 mkfs.ext4 -q -F -L kiosk-data -U "$(uuid fs-data)" -b 4096 -m 1 -O ^metadata_csum_seed,^orphan_file \
-  -E "hash_seed=$(uuid fs-data-hash),lazy_itable_init=0,lazy_journal_init=0,root_owner=$KIOSK_UID:$KIOSK_UID" \
+  -E "hash_seed=$(uuid fs-data-hash),lazy_itable_init=0,lazy_journal_init=0,root_owner=0:0" \
   "$work/data.part" "${DATA_MB}M" || die "mkfs.ext4 of the data partition failed"
 stage_done
 

@@ -6,6 +6,8 @@
 # build's update keys (images/keys or KIOSK_UPDATE_KEYS):
 #   V2 = the same system under a new version string        (a good update)
 #   V3 = V2 whose /usr/bin/kiosk exits at once             (a broken update)
+#   V4 = V2 whose /vmlinuz is not a kernel                 (an update that
+#        never comes up: GRUB falls back in the same boot)
 # starts a real kiosk-hub (this checkout's build/release) in a network
 # namespace of its own, writes a provisioning file for it, puts
 # provision.json + V2 on a USB stick (FAT image) and lets the kiosk reboot
@@ -17,14 +19,15 @@
 # publishes V3: the kiosk downloads it, it is installed into slot A, the
 # idle kiosk asks for the reboot, V3 is given up when its kiosk never
 # starts, the terminal falls back to V2, the hub sees it, and V3 is not
-# fetched again.
-# Budget: 25 minutes (KIOSK_UPDATE_BUDGET_S). Network: only the namespace's
+# fetched again. Then the hub offers V4: installed into slot A, the reboot
+# into it falls back to V2 at once, and V2 records V4 as failed.
+# Budget: 35 minutes (KIOSK_UPDATE_BUDGET_S). Network: only the namespace's
 # loopback (the guest's 10.0.2.2 is QEMU's user network to it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 img=${1:-$here/out/kiosk-amd64.img}
-budget=${KIOSK_UPDATE_BUDGET_S:-1500}
+budget=${KIOSK_UPDATE_BUDGET_S:-2100}
 work=$here/out/update-test
 hub=${KIOSK_HUB:-$repo/build/release/sync/hub/kiosk-hub}
 demo=${KIOSK_DEMO_CONTENT:-$repo/build/release/demo-content.db}
@@ -66,8 +69,9 @@ root_off=$(part_start "$img" kiosk-root-a); root_size=$(part_size "$img" kiosk-r
 dd if="$img" of="$work/root-v2.ext4" bs=1M iflag=skip_bytes,count_bytes skip="$root_off" count="$root_size" conv=sparse status=none
 v1=$(debugfs -R 'cat /etc/kiosk-image-release' "$work/root-v2.ext4" 2>/dev/null | sed -n 's/^VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p')
 [ -n "$v1" ] || die "the image's root has no VERSION in /etc/kiosk-image-release: rebuild it with this checkout's images/build.sh"
-v2="$v1.update2"; v3="$v1.broken3"
-set_version() {  # set_version ROOT.ext4 VERSION [broken]
+# Later versions sort after earlier ones (sort -V): the installer refuses older.
+v2="$v1.2"; v3="$v1.3"; v4="$v1.4"
+set_version() {  # set_version ROOT.ext4 VERSION [broken|no-kernel]
   local rel=$work/release.$2
   debugfs -R 'cat /etc/kiosk-image-release' "$1" 2>/dev/null | sed "s/^VERSION=.*/VERSION=\"$2\"/" > "$rel"
   { echo "rm /etc/kiosk-image-release"; echo "write $rel /etc/kiosk-image-release"
@@ -76,15 +80,22 @@ set_version() {  # set_version ROOT.ext4 VERSION [broken]
       printf '#!/bin/sh\necho "kiosk: deliberately broken build (images/qemu-update.sh)" >&2\nexit 1\n' > "$work/broken-kiosk"
       echo "rm /usr/bin/kiosk"; echo "write $work/broken-kiosk /usr/bin/kiosk"
       echo "sif /usr/bin/kiosk mode 0100755"; echo "sif /usr/bin/kiosk uid 0"; echo "sif /usr/bin/kiosk gid 0"
+    fi
+    if [ "${3:-}" = no-kernel ]; then
+      echo "not a kernel (images/qemu-update.sh)" > "$work/not-a-kernel"
+      echo "rm /vmlinuz"; echo "write $work/not-a-kernel /vmlinuz"
     fi; } > "$work/edit.debugfs"
   debugfs -w -f "$work/edit.debugfs" "$1" >/dev/null 2>"$work/edit.err" || die "debugfs could not edit $1: $(cat "$work/edit.err")"
 }
 set_version "$work/root-v2.ext4" "$v2"
 cp --sparse=always "$work/root-v2.ext4" "$work/root-v3.ext4"
 set_version "$work/root-v3.ext4" "$v3" broken
+cp --sparse=always "$work/root-v2.ext4" "$work/root-v4.ext4"
+set_version "$work/root-v4.ext4" "$v4" no-kernel
 "$here/bundle.sh" "$work/root-v2.ext4" "$v2" "$work/kiosk-amd64-$v2.raucb"
 "$here/bundle.sh" "$work/root-v3.ext4" "$v3" "$work/kiosk-amd64-$v3.raucb"
-rm -f "$work/root-v2.ext4" "$work/root-v3.ext4"
+"$here/bundle.sh" "$work/root-v4.ext4" "$v4" "$work/kiosk-amd64-$v4.raucb"
+rm -f "$work/root-v2.ext4" "$work/root-v3.ext4" "$work/root-v4.ext4"
 
 # ---- the hub (in the namespace the test runs in: see the unshare below)
 cat > "$work/inside.sh" <<EOF
@@ -107,16 +118,23 @@ mk_stick() {  # mk_stick IMAGE FILE...
 mk_stick "$work/stick1.img" "$work/provision.json" "$work/kiosk-amd64-$v2.raucb"
 python3 "$here/qemu/update.py" --disk "$disk" --ovmf-code "$code" --ovmf-vars "$work/OVMF_VARS.fd" \
   --work "$work" --stick1 "$work/stick1.img" --hub "$hub" --hub-data "$work/hub" \
-  --v1 "$v1" --v2 "$v2" --v3 "$v3" --v3-bundle "$work/kiosk-amd64-$v3.raucb" --screenshot "$shot" \
+  --v1 "$v1" --v2 "$v2" --v3 "$v3" --v3-bundle "$work/kiosk-amd64-$v3.raucb" \
+  --v4 "$v4" --v4-bundle "$work/kiosk-amd64-$v4.raucb" --screenshot "$shot" \
   --golden "$repo/tests/goldens/home_zh_landscape.png" --budget "$budget"
 EOF
 
 # The kiosk may reboot for an update at any time in this copy (the default
-# window is 02:00-05:00): device.toml on the data partition, owned by kiosk.
+# window is 02:00-05:00): device.toml in the data partition's kiosk/ folder
+# (/var/lib/kiosk on the terminal), owned by the kiosk user.
 data_off=$(part_start "$disk" kiosk-data); data_size=$(part_size "$disk" kiosk-data)
 dd if="$disk" of="$work/data.part" bs=1M iflag=skip_bytes,count_bytes skip="$data_off" count="$data_size" status=none
 printf '[update]\nreboot_window = "00:00-24:00"\n' > "$work/device.toml"
 debugfs -w -f - "$work/data.part" >/dev/null 2>"$work/edit.err" <<DBG || die "debugfs could not write device.toml: $(cat "$work/edit.err")"
+mkdir kiosk
+sif kiosk uid 901
+sif kiosk gid 901
+sif kiosk mode 040750
+cd kiosk
 write $work/device.toml device.toml
 sif device.toml uid 901
 sif device.toml gid 901

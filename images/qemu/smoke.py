@@ -150,8 +150,8 @@ class Qmp:
                 fail(f"QMP {name}: {msg['error']}")
 
 
-REPORT_KEYS = ("kiosk.service", "root-options", "root-write", "data", "marker", "machine-id", "grubenv",
-               "failed-units", "vt-gettys", "boot slot", "kioskctl-status", "version", "updates", "rauc")
+REPORT_KEYS = ("kiosk.service", "root-options", "root-write", "data", "layout", "marker", "machine-id", "grubenv",
+               "failed-units", "vt-gettys", "boot slot", "kioskctl-status", "version", "updates", "records", "rauc")
 
 
 def start_qemu(args, serial, extra=(), nic=("-nic", "none")):
@@ -258,6 +258,10 @@ def main():
     check(r1.get("root-write") == "refused", "writing to / refused", "the root must be read-only")
     check(" rw," in " " + r1.get("data", "").split(" ", 2)[-1] and "ext4" in r1.get("data", ""),
           "/var/lib/kiosk is a writable ext4 (kiosk-data)", "check kiosk-data-prepare.service and /etc/fstab")
+    layout = r1.get("layout", "")
+    check(all(x in layout for x in ("/var/lib/kiosk-data=root:755", "/var/lib/kiosk-data/system=root:700",
+                                    "/var/lib/kiosk=kiosk:750")),
+          "data partition: top folder and system/ root's, /var/lib/kiosk the kiosk's", f"layout: {layout}")
     check(r1.get("marker") == "new", "first boot: no marker yet", "the data partition was not fresh")
     check(r1.get("failed-units", "").strip() == "", "no failed units", f"systemctl --failed listed: {r1.get('failed-units')}")
     check(r1.get("vt-gettys", "").strip() == "", "no getty on any VT or serial port", "mask the getty units")
@@ -272,7 +276,7 @@ def main():
     size = r2.get("data", "").rsplit("size=", 1)[-1].strip().removesuffix("MiB").strip()
     check(size.isdigit() and int(size) > args.data_mb * 2, f"data partition grown to the disk ({size} MiB)",
           "see kiosk-data-prepare in the journal")
-    check("A_TRY=0" in r2.get("grubenv", ""), "slot A marked good (A_TRY=0)", "see kiosk-mark-good.service")
+    check("A_TRY=0" in r2.get("grubenv", ""), "slot A marked good (A_TRY=0)", "see kiosk-slot-confirm.service")
     power_off(qemu, qmp, 2)
 
     failed = [w for ok, w in checks if not ok]

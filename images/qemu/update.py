@@ -20,6 +20,11 @@ One QEMU process runs the whole story; the guest reboots by itself:
   boot 3  slot A on trial: the kiosk never starts -> marked bad, reboot
   boot 4  slot B again (V2), V3 recorded as failed, reported to the hub,
           and not downloaded again although the hub still offers it
+  (the hub publishes V4, whose slot holds no kernel) downloaded, installed
+          into slot A, the idle kiosk asks for the reboot
+  boot 5  GRUB tries slot A, cannot load its kernel and boots slot B in
+          the same boot; V2 sees the installed V4 never came up: slot A
+          marked bad, V4 recorded as failed, no more reboot requests
 
 Each stage is bounded; failures say what to look at. Standard library only.
 """
@@ -31,7 +36,7 @@ from smoke import Qmp, check_screen, fail, power_off, show, start_qemu, wait_rep
 
 def main():
     ap = argparse.ArgumentParser()
-    for a in ("disk", "ovmf_code", "ovmf_vars", "work", "stick1", "v1", "v2", "v3", "v3_bundle",
+    for a in ("disk", "ovmf_code", "ovmf_vars", "work", "stick1", "v1", "v2", "v3", "v3_bundle", "v4", "v4_bundle",
               "hub", "hub_data", "screenshot", "golden"):
         ap.add_argument("--" + a.replace("_", "-"), required=True)
     ap.add_argument("--budget", type=int, default=1500)
@@ -74,9 +79,13 @@ def main():
     check(r.get("kiosk.service", "").startswith("active"), "V2: kiosk.service active", f"see {serial}")
     check("B_OK=1" in r.get("grubenv", "") and "B_TRY=0" in r.get("grubenv", ""),
           "V2's slot B marked good after READY and a sync", f"grubenv: {r.get('grubenv')}")
-    check('"enrolled":true' in r.get("kioskctl-status", "").replace(" ", ""), "the kiosk is enrolled (from the stick)",
+    status = r.get("kioskctl-status", "").replace(" ", "")
+    check('"device_id_source":"hub"' in status and '"hub_url":"https://10.0.2.2:' in status,
+          "the kiosk is enrolled with the hub (from the stick)",
           f"kioskctl status: {r.get('kioskctl-status', '')[:200]}")
     check("installed.json" not in r.get("updates", ""), "installed.json cleared once V2 was confirmed", r.get("updates", ""))
+    check(r.get("records", "").strip() == "", "root's records: no trial, nothing installed or failed",
+          f"records: {r.get('records')}")
     ppm = os.path.join(args.work, "screen-v2.ppm")
     for _ in range(10):
         qmp.cmd("screendump", filename=ppm)
@@ -119,6 +128,9 @@ def main():
     check(r.get("boot slot", "").startswith("B"), f"back on slot B ({r.get('boot slot')})", f"see {serial}")
     check("A_OK=0" in r.get("grubenv", ""), "slot A marked bad", f"grubenv: {r.get('grubenv')}")
     check(args.v3 in r.get("updates", "").split("failed.json:", 1)[-1], "failed.json names V3", r.get("updates", ""))
+    check(f"update-failed:{args.v3} " in r.get("records", "") and "trial-" not in r.get("records", "")
+          and "update-installed" not in r.get("records", ""),
+          "root's record names V3 as failed; no trial or installed record is left", f"records: {r.get('records')}")
     check(r.get("kiosk.service", "").startswith("active"), "kiosk.service active again on V2", f"see {serial}")
     # Two sync rounds later the hub knows, and V3 (still offered) is not fetched again.
     device = {}
@@ -136,6 +148,36 @@ def main():
           f"see {serial}")
     if seen_v3:
         print("  (V3's own report came out before its fallback reboot)")
+
+    # An update that never comes up: V4's slot has no kernel.
+    print(hub("os-update", "publish", args.v4_bundle, "--version", args.v4).strip())
+    stamp("the hub offers V4 (no kernel in its slot)")
+    while True:
+        n += 1
+        r, pos = wait_report(qemu, serial, n, left(), pos)
+        show(n, r, time.time() - t0)
+        v = r.get("version")
+        if v == args.v2 and args.v4 in r.get("updates", "").split("failed.json:", 1)[-1]:
+            break
+        if v != args.v2:
+            fail(f"boot {n} reported version {v!r}; V4 cannot boot and V2 should run: see {serial}")
+    stamp(f"boot {n}: V2 after V4 did not come up")
+    text = open(serial, errors="replace").read()
+    check(f"update-install: installing {args.v4} (running {args.v2}) into slot A" in text,
+          "V4 from the hub was installed into slot A", f"see {serial}")
+    check(f"update-reboot: rebooting into {args.v4}" in text, "the idle kiosk asked for the reboot into V4",
+          f"see {serial}")
+    check(f"slot-confirm: {args.v4} in slot A was installed but slot B booted" in text,
+          "V2 noticed that the installed V4 never came up", f"see {serial}")
+    check(r.get("boot slot", "").startswith("B"), f"on slot B ({r.get('boot slot')})", f"see {serial}")
+    check("A_OK=0" in r.get("grubenv", "") and "B_OK=1" in r.get("grubenv", ""), "slot A bad, slot B good",
+          f"grubenv: {r.get('grubenv')}")
+    check(f"update-failed:{args.v4} " in r.get("records", "") and "trial-" not in r.get("records", "")
+          and "update-installed" not in r.get("records", ""),
+          "root's record names V4 as failed; no trial or installed record is left", f"records: {r.get('records')}")
+    check("installed.json" not in r.get("updates", ""), "no installed.json: the kiosk asks for no more reboots",
+          r.get("updates", ""))
+    check(r.get("kiosk.service", "").startswith("active"), "kiosk.service active on V2", f"see {serial}")
     power_off(qemu, qmp, n)
 
     failed = [w for ok, w in checks if not ok]

@@ -31,8 +31,10 @@ fi
 for g in video input render lp; do
   in_root getent group "$g" >/dev/null || { echo "customize: group $g missing in the image" >&2; exit 1; }
 done
-mkdir -p "$root/var/lib/kiosk" "$root/boot/efi"
-chmod 0750 "$root/var/lib/kiosk"
+# Mount points: the data partition, and its kiosk/ folder bound at
+# /var/lib/kiosk (etc/fstab, usr/lib/kiosk-image/data-owner).
+mkdir -p "$root/var/lib/kiosk" "$root/var/lib/kiosk-data" "$root/boot/efi"
+chmod 0750 "$root/var/lib/kiosk"; chmod 0755 "$root/var/lib/kiosk-data"
 
 # Local time for the clock on screen and the screen schedule.
 ln -sf "/usr/share/zoneinfo/$KIOSK_TZ" "$root/etc/localtime"
