@@ -37,18 +37,34 @@ kiosk::Result<Image> readPng(const std::filesystem::path& path) {
     return img;
 }
 
-ImageDiff compareImages(const Image& expected, const Image& actual, int channelTolerance) {
+ImageDiff compareImages(const Image& expected, const Image& actual, int channelTolerance, int shiftPx) {
     ImageDiff d;
     d.sameSize = expected.width == actual.width && expected.height == actual.height &&
                  expected.rgba.size() == actual.rgba.size();
     if (!d.sameSize) return d;
     d.visual = actual;
+    const int w = actual.width, h = actual.height;
     const std::size_t pixels = actual.rgba.size() / 4;
+    auto close = [&](const std::uint8_t* a, const std::uint8_t* b) {
+        for (int c = 0; c < 4; ++c)
+            if (std::abs(int(a[c]) - int(b[c])) > channelTolerance) return false;
+        return true;
+    };
+    // Does pixel (x, y) of `from` have a like in `in` within shiftPx?
+    auto found = [&](const Image& from, const Image& in, int x, int y) {
+        const std::uint8_t* p = &from.rgba[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * 4];
+        for (int dy = -shiftPx; dy <= shiftPx; ++dy)
+            for (int dx = -shiftPx; dx <= shiftPx; ++dx) {
+                const int xx = x + dx, yy = y + dy;
+                if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+                if (close(p, &in.rgba[(std::size_t(yy) * std::size_t(w) + std::size_t(xx)) * 4])) return true;
+            }
+        return false;
+    };
     for (std::size_t i = 0; i < pixels; ++i) {
-        const std::uint8_t* a = &expected.rgba[i * 4];
-        const std::uint8_t* b = &actual.rgba[i * 4];
-        bool differs = false;
-        for (int c = 0; c < 4; ++c) differs |= std::abs(int(a[c]) - int(b[c])) > channelTolerance;
+        const int x = int(i % std::size_t(w)), y = int(i / std::size_t(w));
+        bool differs = !close(&expected.rgba[i * 4], &actual.rgba[i * 4]);
+        if (differs && shiftPx > 0) differs = !(found(actual, expected, x, y) && found(expected, actual, x, y));
         std::uint8_t* v = &d.visual.rgba[i * 4];
         if (differs) {
             ++d.differingPixels;

@@ -20,13 +20,20 @@ struct Image {
 [[nodiscard]] kiosk::Result<Image> readPng(const std::filesystem::path& path);
 
 // Pixel comparison for golden screenshots. A pixel differs when any channel
-// differs by more than `channelTolerance` (0–255).
+// differs by more than `channelTolerance` (0–255). With `shiftPx` > 0 a pixel
+// also matches a pixel of the other image up to that many pixels away, and
+// this must hold both ways (each image's pixel finds its like in the other),
+// so a line that moved or thickened by a pixel passes while a line that
+// vanished, a changed glyph or a changed colour does not. Edges of shapes
+// drawn at fractional coordinates land a pixel apart on different CPUs
+// (libm picks FMA code at run time where the CPU has it), so goldens made on
+// one machine are compared with shiftPx = 1.
 struct ImageDiff {
     bool sameSize = false;
     std::int64_t differingPixels = 0;
     double differingRatio = 1.0;  // differingPixels / all pixels
     Image visual;                 // the actual image dimmed, differing pixels red
 };
-ImageDiff compareImages(const Image& expected, const Image& actual, int channelTolerance);
+ImageDiff compareImages(const Image& expected, const Image& actual, int channelTolerance, int shiftPx = 0);
 
 }  // namespace platform

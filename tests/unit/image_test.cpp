@@ -39,3 +39,20 @@ TEST(Image, CompareCountsOnlyPixelsBeyondTolerance) {
     EXPECT_FALSE(platform::compareImages(a, solid(10, 11, 100), 16).sameSize);
     EXPECT_FALSE(platform::readPng("/nonexistent.png").has_value());
 }
+
+TEST(Image, AShiftOfOnePixelPassesButAVanishedLineOrANewColourDoesNot) {
+    auto withRow = [](int row, int rows, std::uint8_t grey) {
+        Image img = solid(12, 12, 250);
+        for (int y = row; y < row + rows; ++y)
+            for (int x = 0; x < 12; ++x)
+                for (int c = 0; c < 3; ++c) img.rgba[(std::size_t(y) * 12 + std::size_t(x)) * 4 + std::size_t(c)] = grey;
+        return img;
+    };
+    const Image golden = withRow(5, 1, 100);
+    EXPECT_GT(platform::compareImages(golden, withRow(6, 1, 100), 16).differingPixels, 0) << "exact by default";
+    EXPECT_EQ(platform::compareImages(golden, withRow(6, 1, 100), 16, 1).differingPixels, 0) << "moved one pixel";
+    EXPECT_EQ(platform::compareImages(golden, withRow(5, 2, 100), 16, 1).differingPixels, 0) << "one pixel thicker";
+    EXPECT_EQ(platform::compareImages(golden, withRow(7, 1, 100), 16, 1).differingPixels, 24) << "moved two pixels";
+    EXPECT_EQ(platform::compareImages(golden, solid(12, 12, 250), 16, 1).differingPixels, 12) << "the line vanished";
+    EXPECT_EQ(platform::compareImages(golden, withRow(5, 1, 30), 16, 1).differingPixels, 12) << "another colour";
+}
