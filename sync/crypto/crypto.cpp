@@ -7,6 +7,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 namespace kiosk::crypto {
 namespace {
@@ -108,6 +110,54 @@ std::string randomToken(int bytes) {
     }
     while (!b.empty() && b.back() == '=') b.pop_back();
     return b;
+}
+
+namespace {
+std::string hexOf(const unsigned char* p, std::size_t n) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        out += kDigits[p[i] >> 4];
+        out += kDigits[p[i] & 0xF];
+    }
+    return out;
+}
+bool pbkdf2(std::string_view password, const std::string& saltHex, unsigned iterations, std::array<unsigned char, 32>& out) {
+    return PKCS5_PBKDF2_HMAC(password.data(), int(password.size()), reinterpret_cast<const unsigned char*>(saltHex.data()),
+                             int(saltHex.size()), int(iterations), EVP_sha256(), int(out.size()), out.data()) == 1;
+}
+}  // namespace
+
+std::string hashPassword(std::string_view password, unsigned iterations) {
+    std::array<unsigned char, 16> salt{};
+    RAND_bytes(salt.data(), int(salt.size()));
+    const std::string saltHex = hexOf(salt.data(), salt.size());
+    std::array<unsigned char, 32> hash{};
+    if (!pbkdf2(password, saltHex, iterations, hash)) return {};
+    return fmt::format("pbkdf2-sha256${}${}${}", iterations, saltHex, hexOf(hash.data(), hash.size()));
+}
+
+bool passwordMatches(std::string_view password, std::string_view stored) {
+    // pbkdf2-sha256$ITER$SALT$HASH
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= stored.size(); ++i) {
+        if (i == stored.size() || stored[i] == '$') {
+            parts.push_back(stored.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    if (parts.size() != 4 || parts[0] != "pbkdf2-sha256" || parts[3].size() != 64) return false;
+    unsigned iterations = 0;
+    for (char c : parts[1]) {
+        if (c < '0' || c > '9' || iterations > 100000000) return false;
+        iterations = iterations * 10 + unsigned(c - '0');
+    }
+    if (iterations < 1000) return false;
+    std::array<unsigned char, 32> hash{};
+    if (!pbkdf2(password, std::string(parts[2]), iterations, hash)) return false;
+    const std::string got = hexOf(hash.data(), hash.size());
+    return CRYPTO_memcmp(got.data(), parts[3].data(), got.size()) == 0;
 }
 
 // One implementation for the kiosk and the hub (kiosk/base/atomic_file.h).

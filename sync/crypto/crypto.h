@@ -19,6 +19,14 @@ std::string base64(std::string_view bytes);
 [[nodiscard]] Result<std::string> unbase64(std::string_view text);
 std::string randomToken(int bytes);  // URL-safe, from the OS CSPRNG
 
+// Staff passwords (the hub's console): PBKDF2-HMAC-SHA256 with a random
+// 16-byte salt, stored as "pbkdf2-sha256$ITERATIONS$SALT_HEX$HASH_HEX".
+// passwordMatches compares in constant time; a malformed stored value never
+// matches.
+inline constexpr unsigned kPasswordIterations = 600000;
+std::string hashPassword(std::string_view password, unsigned iterations = kPasswordIterations);
+bool passwordMatches(std::string_view password, std::string_view stored);
+
 // Writes `text` to `path` atomically (temp file + rename) with `mode`
 // (0600 for private keys), creating parent folders.
 [[nodiscard]] Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view text, unsigned mode);

@@ -8,6 +8,8 @@
 //   kiosk-hub content publish DB [--ttl 30d]
 //   kiosk-hub cases list [--status S] [--json] | show NUMBER [--json] | update-status NUMBER STATUS [--note N]
 //   kiosk-hub ratings …  (ratings_cmd.h)
+//   kiosk-hub serve … --staff-listen HOST:PORT    the web console's listener (staff_server.h)
+//   kiosk-hub staff add|list|audit                (staff_cmd.h)
 //   kiosk-hub os-update publish FILE --version V | list [--json] | withdraw  (os_update_cmd.h)
 //
 // Exit codes: 0 ok, 1 failure, 2 bad usage or input.
@@ -19,6 +21,8 @@
 #include "hubdb/content_repo.h"
 #include "sqlite/sqlite.h"
 #include "hubdb/store.h"
+#include "case_desk.h"
+#include "hubdb/staff_repo.h"
 #include "lifecycle.h"
 #include "hub_cli.h"
 #include "keys.h"
@@ -26,6 +30,8 @@
 #include "os_update_cmd.h"
 #include "ratings_cmd.h"
 #include "server.h"
+#include "staff_cmd.h"
+#include "staff_server.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -94,6 +100,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     serve->add_option("--name", names, "Extra DNS names or IPs for a new server certificate (repeatable)");
     serve->add_option("--pool", pool, "Database connections")->capture_default_str();
+    std::string staffListen;
+    serve->add_option("--staff-listen", staffListen,
+                      "HOST:PORT for the staff console (its own listener, no device certificates; port 0 picks a "
+                      "free one, written to DATA/staff.url); none when not given");
     std::int64_t certDays = 365;
     serve->add_option("--device-cert-days", certDays, "Lifetime of device certificates it issues (kiosks renew 30 days before)")
         ->capture_default_str()
@@ -150,10 +160,12 @@ int main(int argc, char** argv) {
 
     auto runRatings = hub::addRatingsCommands(cli, dataDir, dbSpec);
     auto runOsUpdate = hub::addOsUpdateCommands(cli, dataDir, dbSpec);
+    auto runStaff = hub::addStaffCommands(cli, dataDir, dbSpec);
 
     CLI11_PARSE(cli, argc, argv);
     if (cli.got_subcommand("ratings")) return runRatings();
     if (cli.got_subcommand("os-update")) return runOsUpdate();
+    if (cli.got_subcommand("staff")) return runStaff();
 
     if (publish->parsed()) {
         const std::int64_t ttlS = parseDuration(contentTtl);
@@ -199,20 +211,14 @@ int main(int argc, char** argv) {
                 return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
             };
             for (const auto& c : *list) {
-                // Due by the kind's deadline in DATA/hub.toml; overdue while not closed.
-                const std::string kind = c.publicData.value("case_kind", "");
-                const std::int64_t due = hub::dueAt(*config, kind, c.receivedAt);
-                const bool open = c.status != "closed" && c.status != "revisited" && c.status != "rated" &&
-                                  c.status != "merged";
-                const bool overdue = open && due > 0 && now > due;
+                const nlohmann::json j = hub::caseSummaryJson(c, *config, now);
                 if (json)
-                    fmt::print("{}\n", nlohmann::json{{"number", c.number}, {"device", c.deviceId}, {"status", c.status},
-                                                      {"received_at", c.receivedAt}, {"status_at", c.statusAt},
-                                                      {"due_at", due}, {"overdue", overdue}, {"public", c.publicData}}
-                                           .dump());
+                    fmt::print("{}\n", j.dump());
                 else
                     fmt::print("{}  {}  {} ({})  {}  due {}{}\n", c.number, c.deviceId, c.status,
-                               hub::statusLabel(c.status), kind, due > 0 ? day(due) : "-", overdue ? "  OVERDUE" : "");
+                               hub::statusLabel(c.status), c.publicData.value("case_kind", ""),
+                               j["due_at"].get<std::int64_t>() > 0 ? day(j["due_at"].get<std::int64_t>()) : "-",
+                               j["overdue"].get<bool>() ? "  OVERDUE" : "");
             }
             return 0;
         }
@@ -220,27 +226,19 @@ int main(int argc, char** argv) {
             auto d = hubdb::showCase(*st->db, number);
             if (!d) return hub::cliFailure(d.error());
             if (!*d) return hub::cliFailure({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
-            nlohmann::json history = nlohmann::json::array();
-            for (const auto& e : (*d)->history)
-                history.push_back({{"status", e.status}, {"at", e.at}, {"actor", e.actor}, {"note", e.note}});
-            const nlohmann::json shown = {{"number", (*d)->summary.number}, {"device", (*d)->summary.deviceId},
-                                        {"status", (*d)->summary.status}, {"public", (*d)->summary.publicData},
-                                        {"personal", (*d)->personalData}, {"history", history}};
+            auto config = hub::loadHubConfig(dataDir);
+            if (!config) return hub::cliFailure(config.error());
+            const nlohmann::json shown = hub::caseDetailJson(**d, *config, unixNow());
             fmt::print("{}\n", shown.dump(json ? -1 : 2));
             return 0;
         }
-        auto d = hubdb::showCase(*st->db, number);
-        if (!d) return hub::cliFailure(d.error());
-        if (!*d) return hub::cliFailure({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
-        const std::string from = (*d)->summary.status;
-        if (!hub::transitionAllowed(from, newStatus)) {
-            std::string allowed;
-            for (const auto& s : hub::nextStatuses(from)) allowed += (allowed.empty() ? "" : ", ") + s;
-            return hub::cliFailure({ErrorCode::InvalidArgument,
-                             fmt::format("case {} is {} ({}); it can move to: {}", number, from, hub::statusLabel(from),
-                                         allowed.empty() ? "nothing (final)" : allowed)});
-        }
-        if (auto r = st->store->addCaseEvent(number, newStatus, note, actor, unixNow()); !r) return hub::cliFailure(r.error());
+        auto change = hub::changeCaseStatus(*st->store, number, newStatus, note, actor, unixNow());
+        if (!change) return hub::cliFailure(change.error());
+        if (auto a = hubdb::addAudit(*st->db, unixNow(), actor, "case.status", number,
+                                     fmt::format("{} → {}", change->from, change->to));
+            !a)
+            return hub::cliFailure(a.error());
+        const std::string from = change->from;
         fmt::print("case {}: {} → {} ({})\n", number, from, newStatus, hub::statusLabel(newStatus));
         return 0;
     }
@@ -275,6 +273,23 @@ int main(int argc, char** argv) {
         hub::HubServer server(opt, *st->store, *keys, unixNow);
         auto port = server.bind();
         if (!port) return hub::cliFailure(port.error());
+        std::unique_ptr<hub::StaffServer> staff;
+        if (!staffListen.empty()) {
+            const auto c = staffListen.rfind(':');
+            if (c == std::string::npos)
+                return hub::cliFailure({ErrorCode::InvalidArgument, "--staff-listen must be HOST:PORT"});
+            hub::StaffServerOptions so;
+            so.host = staffListen.substr(0, c);
+            so.port = std::atoi(staffListen.c_str() + c + 1);
+            so.config = opt.config;
+            staff = std::make_unique<hub::StaffServer>(so, *st->store, *keys, unixNow);
+            auto sp = staff->bind();
+            if (!sp) return hub::cliFailure(sp.error());
+            const std::string staffUrl = fmt::format("https://{}:{}/staff/", so.host, *sp);
+            if (auto w = crypto::writeFileAtomic(fs::path(dataDir) / "staff.url", staffUrl + "\n", 0644); !w)
+                return hub::cliFailure(w.error());
+            log::channel("hub")->info("staff console on {}", staffUrl);
+        }
         const std::string hubUrl = fmt::format("https://{}:{}", opt.host, *port);
         if (auto w = crypto::writeFileAtomic(fs::path(dataDir) / "hub.url", hubUrl + "\n", 0644); !w) return hub::cliFailure(w.error());
         log::channel("hub")->info("kiosk-hub serving {} with {} ({})", hubUrl, st->db->describe(), st->db->dialect());
@@ -283,8 +298,13 @@ int main(int argc, char** argv) {
             sigwait(&set, &sig);
             log::channel("hub")->info("signal {}: stopping", sig);
             server.stop();
+            if (staff) staff->stop();
         });
+        std::thread staffThread;
+        if (staff) staffThread = std::thread([&] { staff->run(); });
         server.run();
+        if (staff) staff->stop();
+        if (staffThread.joinable()) staffThread.join();
         pthread_kill(signals.native_handle(), SIGTERM);  // wake the waiter if run() ended first
         signals.join();
         return 0;

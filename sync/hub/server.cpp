@@ -2,6 +2,8 @@
 // ranged-download path for content and OS bundles (serveBytes).
 #include "server.h"
 
+#include "tls_server.h"
+
 #include "base/log.h"
 #include "crypto/crypto.h"
 #include "crypto/x509.h"
@@ -409,10 +411,9 @@ HubServer::HubServer(ServerOptions options, hubdb::HubStore& store, const HubKey
 
 HubServer::~HubServer() = default;
 
-Result<int> HubServer::bind() {
-    const HubKeys& k = m->keys;
+Result<std::unique_ptr<httplib::SSLServer>> makeTlsServer(const HubKeys& k, bool askDeviceCert) {
     std::string problem;
-    m->server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) -> bool {
+    auto server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) -> bool {
         SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
         SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
         // A kiosk resumes its TLS session on a new connection (httplib closes
@@ -433,7 +434,7 @@ Result<int> HubServer::bind() {
         BIO_free(ab);
         bool ok = cert && key && ca && SSL_CTX_use_certificate(&ctx, cert) == 1 && SSL_CTX_use_PrivateKey(&ctx, key) == 1 &&
                   SSL_CTX_check_private_key(&ctx) == 1;
-        if (ok) {
+        if (ok && askDeviceCert) {
             X509_STORE* st = SSL_CTX_get_cert_store(&ctx);
             X509_STORE_add_cert(st, ca);
             STACK_OF(X509_NAME)* names = sk_X509_NAME_new_null();
@@ -442,6 +443,8 @@ Result<int> HubServer::bind() {
             // Ask for a device certificate, verify it if sent, but let
             // enrollment through without one; routes check (authenticate()).
             SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+        } else if (ok) {
+            SSL_CTX_set_verify(&ctx, SSL_VERIFY_NONE, nullptr);
         } else {
             problem = "the server certificate, its key or the CA in the data folder cannot be loaded";
         }
@@ -450,22 +453,31 @@ Result<int> HubServer::bind() {
         if (ca) X509_free(ca);
         return ok;
     });
-    if (!m->server->is_valid())
+    if (!server->is_valid())
         return fail(ErrorCode::Config, problem.empty() ? "the TLS server could not be set up" : problem);
     // Without TCP_NODELAY every answer waits for the client's delayed ACK
     // (Nagle): about 40 ms a request.
-    m->server->set_tcp_nodelay(true);
-    m->server->set_read_timeout(30, 0);
-    m->server->set_write_timeout(30, 0);
+    server->set_tcp_nodelay(true);
+    server->set_read_timeout(30, 0);
+    server->set_write_timeout(30, 0);
+    return server;
+}
+
+Result<int> bindTo(httplib::Server& server, const std::string& host, int port, const std::string& hint) {
+    int bound = port;
+    if (port == 0) bound = server.bind_to_any_port(host);
+    else if (!server.bind_to_port(host, port)) bound = -1;
+    if (bound <= 0) return fail(ErrorCode::Io, fmt::format("cannot listen on {}:{}: {}", host, port, hint));
+    return bound;
+}
+
+Result<int> HubServer::bind() {
+    auto server = makeTlsServer(m->keys, true);
+    if (!server) return std::unexpected(server.error());
+    m->server = std::move(*server);
     m->server->set_payload_max_length(protocol::kMaxBatch * protocol::kMaxRecordBytes);
     m->routes();
-    int port = m->opt.port;
-    if (port == 0) port = m->server->bind_to_any_port(m->opt.host);
-    else if (!m->server->bind_to_port(m->opt.host, port)) port = -1;
-    if (port <= 0)
-        return fail(ErrorCode::Io, fmt::format("cannot listen on {}:{}: is another hub running, or is the address wrong?",
-                                               m->opt.host, m->opt.port));
-    return port;
+    return bindTo(*m->server, m->opt.host, m->opt.port, "is another hub running, or is the address wrong?");
 }
 
 void HubServer::run() { m->server->listen_after_bind(); }

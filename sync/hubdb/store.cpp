@@ -54,6 +54,16 @@ CREATE TABLE os_bundle(sha256 TEXT PRIMARY KEY, version TEXT NOT NULL UNIQUE, co
                        size BIGINT NOT NULL, published_at BIGINT NOT NULL);
 CREATE TABLE os_offer(slot TEXT PRIMARY KEY, sha256 TEXT NOT NULL, offered_at BIGINT NOT NULL);
 )sql",
+    // 4 → 5: the console's staff accounts, login sessions (token hashes
+    // only) and the audit log of every change (staff_repo.h).
+    R"sql(
+CREATE TABLE staff(username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+                   created_at BIGINT NOT NULL, disabled_at BIGINT);
+CREATE TABLE staff_session(token_sha256 TEXT PRIMARY KEY, username TEXT NOT NULL, csrf TEXT NOT NULL,
+                           created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE TABLE audit_log(id {{AUTO_ID}}, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+                       target TEXT NOT NULL, detail TEXT NOT NULL);
+)sql",
 };
 
 // The next case event id. The counter row stays locked until the calling

@@ -40,44 +40,6 @@ using namespace kiosk;
 
 using namespace e2e;
 
-namespace {
-
-// Queues `n` submissions the way the kiosk UI does; returns their case numbers.
-std::vector<std::string> enqueue(const fs::path& kioskData, int n, int first = 0) {
-    auto box = outbox::Outbox::open(kioskData.string(), "KS0001");
-    EXPECT_TRUE(box.has_value());
-    std::vector<std::string> numbers;
-    std::tm day{};
-    day.tm_year = 126;
-    day.tm_mday = 15;
-    for (int i = 0; i < n; ++i) {
-        outbox::Submission s;
-        s.kind = (first + i) % 3 == 2 ? "rating" : "case";
-        s.publicData = {{"case_kind", "投诉"}, {"i", first + i}};
-        s.personalData = {{"contact_name", "王小明"}, {"mobile", "13812345678"}};
-        s.mobileLast4 = "5678";
-        auto r = box->enqueue(s, 1'700'000'000'000 + i, day);
-        EXPECT_TRUE(r.has_value());
-        if (r) numbers.push_back(r->caseNo);
-    }
-    return numbers;
-}
-
-nlohmann::json syncOnce(const fs::path& kioskData, const fs::path& work, int* code = nullptr) {
-    const Ran r = kioskctl(kioskData, {"sync", "--once", "--json"}, work / "sync");
-    if (code) *code = r.code;
-    auto j = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
-    if (j.is_discarded()) ADD_FAILURE() << "sync printed no JSON: " << r.out << r.err;
-    return j;
-}
-
-outbox::Status outboxStatus(const fs::path& kioskData) {
-    auto box = outbox::Outbox::open(kioskData.string(), "KS0001");
-    return box ? box->status(0).value_or(outbox::Status{}) : outbox::Status{};
-}
-
-}  // namespace
-
 TEST(E2E, SubmitWhileTheHubIsDownThenEveryRecordArrivesOnce) {
     const fs::path dir = testDir();
     Hub hub(dir / "hub", freePort());

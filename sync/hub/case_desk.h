@@ -1,0 +1,32 @@
+// What staff do to cases, shared by the staff CLI (`kiosk-hub cases …`) and
+// the console (staff_server.h), so both say and check the same: a case's
+// summary as JSON with its deadline from DATA/hub.toml and the overdue flag,
+// a case's detail with its history, and a status change allowed only along
+// the life cycle's arrows (lifecycle.h).
+#pragma once
+
+#include "hub_config.h"
+#include "hubdb/case_queries.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace kiosk::hub {
+
+bool caseOpen(const std::string& status);
+nlohmann::json caseSummaryJson(const hubdb::CaseSummary& c, const HubConfig& config, std::int64_t now);
+// The summary plus personal fields and the history (for staff who handle it).
+nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& config, std::int64_t now);
+
+struct StatusChange {
+    std::string from, to;
+};
+// NotFound when no such case reached the hub; InvalidArgument, naming the
+// allowed next statuses, when the arrow is not in the life cycle.
+[[nodiscard]] Result<StatusChange> changeCaseStatus(hubdb::HubStore& store, const std::string& number,
+                                                    const std::string& newStatus, const std::string& note,
+                                                    const std::string& actor, std::int64_t now);
+
+}  // namespace kiosk::hub

@@ -1,0 +1,92 @@
+// `kiosk-hub staff …` (staff_cmd.h).
+#include "staff_cmd.h"
+
+#include "crypto/crypto.h"
+#include "hub_cli.h"
+#include "hubdb/staff_repo.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+namespace kiosk::hub {
+namespace {
+
+struct Options {
+    CLI::App* add = nullptr;
+    CLI::App* list = nullptr;
+    CLI::App* audit = nullptr;
+    std::string user, role;
+    bool json = false;
+    int limit = 50;
+};
+
+std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::function<int()> addStaffCommands(CLI::App& app, const std::string& dataDir, const std::string& dbSpec) {
+    auto o = std::make_shared<Options>();
+    auto* staff = app.add_subcommand("staff", "Staff accounts of the web console and its audit log");
+    staff->require_subcommand(1);
+    o->add = staff->add_subcommand("add", "Add a staff account; the password is read from standard input");
+    o->add->add_option("--user", o->user, "User name")->required();
+    o->add->add_option("--role", o->role, "handler (cases), editor (content), manager (statistics), admin (everything)")
+        ->required();
+    o->list = staff->add_subcommand("list", "Staff accounts and their roles");
+    o->list->add_flag("--json", o->json, "One JSON object per account, one per line");
+    o->audit = staff->add_subcommand("audit", "The newest changes made by staff, newest first");
+    o->audit->add_option("--limit", o->limit, "At most this many")->capture_default_str();
+    o->audit->add_flag("--json", o->json, "One JSON object per entry, one per line");
+
+    return [o, &dataDir, &dbSpec]() -> int {
+        auto db = openHubDatabase(dataDir, dbSpec);
+        if (!db) return cliFailure(db.error());
+        if (o->add->parsed()) {
+            if (!hubdb::isStaffRole(o->role))
+                return cliFailure({ErrorCode::InvalidArgument,
+                                   fmt::format("--role {}: use handler, editor, manager or admin", o->role)});
+            std::string password;
+            std::getline(std::cin, password);
+            if (!password.empty() && password.back() == '\r') password.pop_back();
+            if (password.size() < 10)
+                return cliFailure({ErrorCode::InvalidArgument,
+                                   "the password (one line on standard input) must have at least 10 characters"});
+            const hubdb::StaffAccount a{o->user, o->role, crypto::hashPassword(password), unixNow(), std::nullopt};
+            if (auto r = hubdb::addStaff(**db, a, "cli"); !r) return cliFailure(r.error());
+            fmt::print("staff account {} ({}) added\n", o->user, o->role);
+            return 0;
+        }
+        if (o->list->parsed()) {
+            auto list = hubdb::staffAccounts(**db);
+            if (!list) return cliFailure(list.error());
+            for (const auto& a : *list) {
+                if (o->json)
+                    fmt::print("{}\n", nlohmann::json{{"username", a.username}, {"role", a.role}, {"created_at", a.createdAt},
+                                                      {"disabled", a.disabledAt.has_value()}}
+                                           .dump());
+                else
+                    fmt::print("{}  {}{}\n", a.username, a.role, a.disabledAt ? "  (disabled)" : "");
+            }
+            return 0;
+        }
+        auto log = hubdb::auditLog(**db, o->limit);
+        if (!log) return cliFailure(log.error());
+        for (const auto& e : *log) {
+            if (o->json)
+                fmt::print("{}\n", nlohmann::json{{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
+                                                  {"target", e.target}, {"detail", e.detail}}
+                                       .dump());
+            else
+                fmt::print("{}  {}  {}  {}  {}\n", e.at, e.actor, e.action, e.target, e.detail);
+        }
+        return 0;
+    };
+}
+
+}  // namespace kiosk::hub

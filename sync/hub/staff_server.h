@@ -1,0 +1,58 @@
+// The staff console's HTTPS listener, apart from the kiosks' one: staff have
+// no device certificates, and neither listener answers the other's paths
+// (this one serves only /staff/…, the device listener never /staff/…).
+//
+// API (JSON; docs/HUB-CONSOLE.md):
+//   POST /staff/api/login      {"username","password"} → session cookie
+//                              (__Host-kiosk_staff: Secure, HttpOnly,
+//                              SameSite=Strict) and {"username","role","csrf"}
+//   POST /staff/api/logout
+//   GET  /staff/api/me
+//   GET  /staff/api/cases?status=S   handler, manager, admin
+//   GET  /staff/api/cases/NUMBER     handler, manager, admin
+//   POST /staff/api/cases/NUMBER/status {"status","note"}   handler, admin
+//   GET  /staff/api/audit            admin
+// Every request but login needs the session cookie (401 without); every
+// POST but login also needs the X-CSRF-Token header of the session (403);
+// a role outside the route's list gets 403. Logins are limited per user name
+// and per address: after `loginFailures` failures within `loginWindowS`
+// more tries get 429 with Retry-After, right password or not. Every change
+// is written to the audit log (hubdb/staff_repo.h). Passwords and session
+// tokens never reach a log.
+#pragma once
+
+#include "hub_config.h"
+#include "hubdb/store.h"
+#include "keys.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace kiosk::hub {
+
+struct StaffServerOptions {
+    std::string host = "127.0.0.1";
+    int port = 0;                          // 0: any free port
+    std::int64_t sessionS = 8 * 3600;      // a session lasts one working day
+    int loginFailures = 5;
+    std::int64_t loginWindowS = 15 * 60;
+    HubConfig config;                      // case deadlines
+};
+
+class StaffServer {
+public:
+    StaffServer(StaffServerOptions options, hubdb::HubStore& store, const HubKeys& keys,
+                std::function<std::int64_t()> clock);
+    ~StaffServer();
+    [[nodiscard]] Result<int> bind();
+    void run();
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace kiosk::hub

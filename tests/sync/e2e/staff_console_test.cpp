@@ -1,0 +1,266 @@
+// The staff console's API against the real kiosk-hub: `serve --staff-listen`
+// on its own loopback port (real TLS, the hub's own certificates), accounts
+// made with `kiosk-hub staff add` (password on standard input), and a real
+// kiosk whose case reaches the hub and whose status, changed in the console,
+// comes back down. The security rules are checked as a browser would meet
+// them: no session, wrong role, missing CSRF token, too many failed logins,
+// and each listener refusing the other's paths.
+#include "harness.h"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+using namespace e2e;
+
+namespace {
+
+constexpr const char* kPassword = "correct horse battery";
+
+// A kiosk-hub with a device listener and a staff listener.
+struct ConsoleHub {
+    fs::path dir;
+    int staffPort = freePort();
+    Hub hub;
+    explicit ConsoleHub(const fs::path& d)
+        : dir(d), hub(d / "hub", freePort(), {"--staff-listen", fmt::format("127.0.0.1:{}", staffPort)}) {}
+
+    bool start() {
+        if (!hub.start()) return false;
+        for (int i = 0; i < 200 && !portOpen(staffPort); ++i) std::this_thread::sleep_for(25ms);
+        return portOpen(staffPort);
+    }
+    int addStaff(const std::string& user, const std::string& role, const std::string& password = kPassword) {
+        const Ran r = run({"/bin/sh", "-c",
+                           fmt::format("printf '%s\\n' '{}' | '{}' --data '{}' staff add --user '{}' --role '{}'", password,
+                                       KIOSK_HUB_BIN, (dir / "hub").string(), user, role)},
+                          dir / ("staff-add-" + user));
+        return r.code;
+    }
+    std::unique_ptr<httplib::SSLClient> client(int port) const {
+        auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
+        c->set_ca_cert_path((dir / "hub/ca.crt").c_str());
+        c->enable_server_certificate_verification(true);
+        c->set_connection_timeout(5, 0);
+        c->set_read_timeout(30, 0);
+        return c;
+    }
+};
+
+// One logged-in browser: the session cookie and the CSRF token it was given.
+struct Session {
+    std::string cookie, csrf, role;
+};
+
+std::optional<Session> login(httplib::SSLClient& c, const std::string& user, const std::string& password,
+                             int* status = nullptr) {
+    auto res = c.Post("/staff/api/login", nlohmann::json{{"username", user}, {"password", password}}.dump(),
+                      "application/json");
+    if (status) *status = res ? res->status : -1;
+    if (!res || res->status != 200) return std::nullopt;
+    const std::string set = res->get_header_value("Set-Cookie");
+    EXPECT_NE(set.find("HttpOnly"), std::string::npos) << set;
+    EXPECT_NE(set.find("Secure"), std::string::npos) << set;
+    EXPECT_NE(set.find("SameSite=Strict"), std::string::npos) << set;
+    const auto body = nlohmann::json::parse(res->body);
+    return Session{set.substr(0, set.find(';')), body["csrf"].get<std::string>(), body["role"].get<std::string>()};
+}
+
+httplib::Headers with(const Session& s, bool csrf = true) {
+    httplib::Headers h{{"Cookie", s.cookie}};
+    if (csrf) h.emplace("X-CSRF-Token", s.csrf);
+    return h;
+}
+
+}  // namespace
+
+TEST(StaffConsole, AHandlerMovesACaseAlongItsLifeCycleAndTheKioskSeesIt) {
+    const fs::path dir = testDir();
+    ConsoleHub h(dir);
+    ASSERT_TRUE(h.start()) << h.hub.log();
+    ASSERT_EQ(h.addStaff("li", "handler"), 0);
+    provision(h.hub, dir / "kiosk", dir);
+    const auto numbers = enqueue(dir / "kiosk", 1);
+    ASSERT_EQ(syncOnce(dir / "kiosk", dir)["stored"], 1);
+
+    auto c = h.client(h.staffPort);
+    auto s = login(*c, "li", kPassword);
+    ASSERT_TRUE(s) << h.hub.log();
+    EXPECT_EQ(s->role, "handler");
+    auto list = c->Get("/staff/api/cases", with(*s, false));
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->status, 200) << list->body;
+    const auto cases = nlohmann::json::parse(list->body)["cases"];
+    ASSERT_EQ(cases.size(), 1u);
+    EXPECT_EQ(cases[0]["number"], numbers[0]);
+    EXPECT_EQ(cases[0]["status"], "received");
+    EXPECT_GT(cases[0]["due_at"].get<std::int64_t>(), 0) << "a deadline from hub.toml";
+
+    auto one = c->Get("/staff/api/cases/" + numbers[0], with(*s, false));
+    ASSERT_TRUE(one);
+    ASSERT_EQ(one->status, 200);
+    const auto detail = nlohmann::json::parse(one->body);
+    EXPECT_EQ(detail["personal"]["contact_name"], "王小明") << "the handler sees the contact";
+    EXPECT_EQ(detail["next"], nlohmann::json::array({"accepted", "merged"})) << detail.dump();
+
+    // 受理 → 派单 → 办理 → 答复 → 办结, each by the console.
+    for (const char* next : {"accepted", "dispatched", "handling", "replied", "closed"}) {
+        auto r = c->Post("/staff/api/cases/" + numbers[0] + "/status", with(*s),
+                         nlohmann::json{{"status", next}, {"note", "已处理"}}.dump(), "application/json");
+        ASSERT_TRUE(r);
+        ASSERT_EQ(r->status, 200) << next << ": " << r->body;
+        EXPECT_EQ(nlohmann::json::parse(r->body)["status"], next);
+    }
+    // Not along the arrows: refused, saying what may follow.
+    auto wrong = c->Post("/staff/api/cases/" + numbers[0] + "/status", with(*s),
+                         nlohmann::json{{"status", "accepted"}}.dump(), "application/json");
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 409);
+    EXPECT_NE(wrong->body.find("it can move to: revisited"), std::string::npos) << wrong->body;
+    auto missing = c->Get("/staff/api/cases/NOSUCHCASE", with(*s, false));
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 404);
+
+    // The kiosk's lookup cursor brings the five changes down.
+    const auto down = syncOnce(dir / "kiosk", dir);
+    EXPECT_EQ(down["statuses"], 5) << down.dump();
+    // Every change is in the audit log, by the person who made it.
+    const std::string audit = h.hub.cli({"staff", "audit", "--json"});
+    EXPECT_NE(audit.find(R"("action":"case.status","actor":"li")"), std::string::npos) << audit;
+    EXPECT_NE(audit.find("replied → closed"), std::string::npos) << audit;
+    EXPECT_EQ(h.hub.log().find(kPassword), std::string::npos) << "no password in the log";
+    EXPECT_EQ(h.hub.log().find("王小明"), std::string::npos) << "no personal data in the log";
+}
+
+TEST(StaffConsole, NothingWithoutASessionRolesLimitWhatEachMayDoAndChangesNeedTheCsrfToken) {
+    const fs::path dir = testDir();
+    ConsoleHub h(dir);
+    ASSERT_TRUE(h.start()) << h.hub.log();
+    ASSERT_EQ(h.addStaff("ed", "editor"), 0);
+    ASSERT_EQ(h.addStaff("boss", "admin"), 0);
+    ASSERT_EQ(h.addStaff("li", "handler"), 0);
+    auto c = h.client(h.staffPort);
+
+    for (const char* path : {"/staff/api/me", "/staff/api/cases", "/staff/api/audit"}) {
+        auto r = c->Get(path);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 401) << path;
+        auto forged = c->Get(path, httplib::Headers{{"Cookie", "__Host-kiosk_staff=forged-token"}});
+        ASSERT_TRUE(forged);
+        EXPECT_EQ(forged->status, 401) << path;
+    }
+    auto ed = login(*c, "ed", kPassword);
+    ASSERT_TRUE(ed);
+    auto me = c->Get("/staff/api/me", with(*ed, false));
+    ASSERT_TRUE(me);
+    EXPECT_EQ(me->status, 200);
+    EXPECT_EQ(nlohmann::json::parse(me->body)["username"], "ed");
+    auto cases = c->Get("/staff/api/cases", with(*ed, false));
+    ASSERT_TRUE(cases);
+    EXPECT_EQ(cases->status, 403) << "an editor does not see cases";
+    auto audit = c->Get("/staff/api/audit", with(*ed, false));
+    ASSERT_TRUE(audit);
+    EXPECT_EQ(audit->status, 403) << "only an admin reads the audit log";
+    auto li = login(*c, "li", kPassword);
+    ASSERT_TRUE(li);
+    auto liAudit = c->Get("/staff/api/audit", with(*li, false));
+    ASSERT_TRUE(liAudit);
+    EXPECT_EQ(liAudit->status, 403);
+    auto boss = login(*c, "boss", kPassword);
+    ASSERT_TRUE(boss);
+    auto bossAudit = c->Get("/staff/api/audit", with(*boss, false));
+    ASSERT_TRUE(bossAudit);
+    EXPECT_EQ(bossAudit->status, 200);
+    EXPECT_NE(bossAudit->body.find(R"("action":"login")"), std::string::npos) << bossAudit->body;
+
+    // A change without the session's token (as from another site's form) is refused.
+    auto noToken = c->Post("/staff/api/cases/X1/status", with(*li, false), R"({"status":"accepted"})", "application/json");
+    ASSERT_TRUE(noToken);
+    EXPECT_EQ(noToken->status, 403);
+    Session other = *li;
+    other.csrf = boss->csrf;
+    auto wrongToken = c->Post("/staff/api/cases/X1/status", with(other), R"({"status":"accepted"})", "application/json");
+    ASSERT_TRUE(wrongToken);
+    EXPECT_EQ(wrongToken->status, 403) << "another session's token does not do";
+    auto logoutNoToken = c->Post("/staff/api/logout", with(*li, false), "{}", "application/json");
+    ASSERT_TRUE(logoutNoToken);
+    EXPECT_EQ(logoutNoToken->status, 403);
+
+    // Logging out ends the session for good.
+    auto out = c->Post("/staff/api/logout", with(*li), "{}", "application/json");
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->status, 200);
+    auto after = c->Get("/staff/api/me", with(*li, false));
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 401);
+}
+
+TEST(StaffConsole, FailedLoginsAreLimitedPerUserAndTheRightPasswordWaitsToo) {
+    const fs::path dir = testDir();
+    ConsoleHub h(dir);
+    ASSERT_TRUE(h.start()) << h.hub.log();
+    ASSERT_EQ(h.addStaff("li", "handler"), 0);
+    auto c = h.client(h.staffPort);
+    int status = 0;
+    EXPECT_FALSE(login(*c, "nobody", kPassword, &status));
+    EXPECT_EQ(status, 401) << "an unknown name gets the same answer as a wrong password";
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_FALSE(login(*c, "li", fmt::format("guess {}", i), &status));
+        EXPECT_EQ(status, 401);
+    }
+    // Five failures from this address (one for an unknown name): the sixth
+    // try waits, even with the right password.
+    auto limited = c->Post("/staff/api/login", nlohmann::json{{"username", "li"}, {"password", kPassword}}.dump(),
+                           "application/json");
+    ASSERT_TRUE(limited);
+    EXPECT_EQ(limited->status, 429) << limited->body;
+    const int wait = std::atoi(limited->get_header_value("Retry-After").c_str());
+    EXPECT_GT(wait, 0);
+    EXPECT_LE(wait, 15 * 60);
+    EXPECT_EQ(h.hub.log().find("guess"), std::string::npos) << "tried passwords are never logged";
+    EXPECT_EQ(h.hub.log().find(kPassword), std::string::npos);
+
+    // Bad requests say what to send.
+    auto bad = c->Post("/staff/api/login", "not json", "application/json");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400);
+    EXPECT_NE(bad->body.find("username"), std::string::npos);
+}
+
+TEST(StaffConsole, EachListenerRefusesTheOthersPathsAndAccountsNeedAGoodPasswordAndRole) {
+    const fs::path dir = testDir();
+    ConsoleHub h(dir);
+    ASSERT_TRUE(h.start()) << h.hub.log();
+    ASSERT_EQ(h.addStaff("boss", "admin"), 0);
+    auto staff = h.client(h.staffPort);
+    for (const char* path : {"/v1/updates?after=0", "/v1/content/manifest", "/v1/os-update", "/healthz", "/metrics"}) {
+        auto r = staff->Get(path);
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(r->status, 404) << "the staff listener serves no device endpoint: " << path;
+    }
+    auto enroll = staff->Post("/v1/enroll", "{}", "application/json");
+    ASSERT_TRUE(enroll);
+    EXPECT_EQ(enroll->status, 404);
+    auto device = h.client(h.hub.port());
+    for (const char* path : {"/staff/api/me", "/staff/api/cases", "/staff/"}) {
+        auto r = device->Get(path);
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(r->status, 404) << "the device listener serves no console path: " << path;
+    }
+    auto deviceLogin = device->Post("/staff/api/login",
+                                    nlohmann::json{{"username", "boss"}, {"password", kPassword}}.dump(), "application/json");
+    ASSERT_TRUE(deviceLogin);
+    EXPECT_EQ(deviceLogin->status, 404);
+
+    EXPECT_EQ(h.addStaff("x", "admin", "short"), 2) << "passwords have at least 10 characters";
+    EXPECT_EQ(h.addStaff("y", "boss"), 2) << "roles are handler, editor, manager, admin";
+    EXPECT_EQ(h.addStaff("boss", "handler"), 2) << "an account name is taken once";
+    const std::string list = h.hub.cli({"staff", "list"});
+    EXPECT_NE(list.find("boss  admin"), std::string::npos) << list;
+    EXPECT_EQ(list.find("x "), std::string::npos) << list;
+    // The database keeps only a slow salted hash.
+    const std::string db = slurp(dir / "hub/hub.db") + slurp(dir / "hub/hub.db-wal");
+    EXPECT_EQ(db.find(kPassword), std::string::npos);
+    EXPECT_NE(db.find("pbkdf2-sha256$600000$"), std::string::npos);
+}
