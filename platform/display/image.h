@@ -25,9 +25,10 @@ struct Image {
 // this must hold both ways (each image's pixel finds its like in the other),
 // so a line that moved or thickened by a pixel passes while a line that
 // vanished, a changed glyph or a changed colour does not. Edges of shapes
-// drawn at fractional coordinates land a pixel apart on different CPUs
-// (libm picks FMA code at run time where the CPU has it), so goldens made on
-// one machine are compared with shiftPx = 1.
+// drawn at fractional coordinates were seen to land a pixel apart on
+// different build machines (the same packages, another CPU: probably the
+// math library's run-time choice of FMA code), so goldens made on one
+// machine are compared with shiftPx = 1.
 struct ImageDiff {
     bool sameSize = false;
     std::int64_t differingPixels = 0;

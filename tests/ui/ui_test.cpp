@@ -28,8 +28,7 @@ const fs::path kScripts = kSource / "tests/ui/scripts";
 constexpr int kTolerance = 24;          // per channel, 0–255
 constexpr double kMaxDiffRatio = 0.001; // of all pixels
 // A pixel may match its like one pixel away (both ways): edges at fractional
-// coordinates land a pixel apart on CPUs with and without FMA
-// (platform/display/image.h).
+// coordinates land a pixel apart on different CPUs (platform/display/image.h).
 constexpr int kShiftPx = 1;
 
 struct KioskRun {
