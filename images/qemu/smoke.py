@@ -15,9 +15,27 @@ import json, os, socket, struct, subprocess, sys, time, zlib
 REPORT_END = "KIOSK-SMOKE READY-REPORT-END"
 
 
-def fail(msg):
-    print(f"qemu-smoke: FAIL: {msg}", file=sys.stderr)
+def fail(msg, name="qemu-smoke"):
+    print(f"{name}: FAIL: {msg}", file=sys.stderr)
     sys.exit(1)
+
+
+class Checks:
+    """The test's checks: each is printed as it is made (with what to look
+    at when it fails); finish() fails the test if any failed."""
+
+    def __init__(self, name):
+        self.name, self.results = name, []
+
+    def __call__(self, ok, what, fix):
+        self.results.append((ok, what))
+        print(f"  {'ok  ' if ok else 'FAIL'} {what}" + ("" if ok else f"  -> {fix}"))
+
+    def finish(self):
+        failed = [w for ok, w in self.results if not ok]
+        if failed:
+            fail(f"{len(failed)} check(s) failed: " + "; ".join(failed), self.name)
+        print(f"{self.name}: PASS")
 
 
 # ---------------------------------------------------------------- images
@@ -237,10 +255,7 @@ def main():
     deadline = t0 + args.budget
 
     qemu, qmp, r1, serial1, boot1 = boot(args, 1, int(deadline - time.time()))
-    checks = []
-    def check(ok, what, fix):
-        checks.append((ok, what))
-        print(f"  {'ok  ' if ok else 'FAIL'} {what}" + ("" if ok else f"  -> {fix}"))
+    check = Checks("qemu-smoke")
     # READY=1 can come a moment before the first frame is on the screen:
     # look up to 10 times, 3 s apart.
     ppm = os.path.join(args.work, "screen-boot1.ppm")
@@ -279,11 +294,8 @@ def main():
     check("A_TRY=0" in r2.get("grubenv", ""), "slot A marked good (A_TRY=0)", "see kiosk-slot-confirm.service")
     power_off(qemu, qmp, 2)
 
-    failed = [w for ok, w in checks if not ok]
     print(f"time: boot 1 to report {boot1:.0f} s, boot 2 to report {boot2:.0f} s, whole QEMU run {time.time() - t0:.0f} s")
-    if failed:
-        fail(f"{len(failed)} check(s) failed: " + "; ".join(failed))
-    print("qemu-smoke: PASS")
+    check.finish()
 
 
 if __name__ == "__main__":

@@ -31,7 +31,12 @@ Each stage is bounded; failures say what to look at. Standard library only.
 import argparse, json, os, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from smoke import Qmp, check_screen, fail, power_off, show, start_qemu, wait_report  # noqa: E402
+import smoke  # noqa: E402
+from smoke import Checks, Qmp, check_screen, power_off, show, start_qemu, wait_report  # noqa: E402
+
+
+def fail(msg):
+    smoke.fail(msg, "qemu-update")
 
 
 def main():
@@ -44,11 +49,7 @@ def main():
     t0 = time.time()
     deadline = t0 + args.budget
     left = lambda: max(30, int(deadline - time.time()))
-    checks, times = [], []
-
-    def check(ok, what, fix):
-        checks.append((ok, what))
-        print(f"  {'ok  ' if ok else 'FAIL'} {what}" + ("" if ok else f"  -> {fix}"))
+    check, times = Checks("qemu-update"), []
 
     def stamp(what):
         times.append((what, time.time() - t0))
@@ -180,13 +181,10 @@ def main():
     check(r.get("kiosk.service", "").startswith("active"), "kiosk.service active on V2", f"see {serial}")
     power_off(qemu, qmp, n)
 
-    failed = [w for ok, w in checks if not ok]
     for what, at in times:
         print(f"time: {at:6.0f} s  {what}")
     print(f"time: whole QEMU run {time.time() - t0:.0f} s")
-    if failed:
-        fail(f"{len(failed)} check(s) failed: " + "; ".join(failed))
-    print("qemu-update: PASS")
+    check.finish()
 
 
 if __name__ == "__main__":

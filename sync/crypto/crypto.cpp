@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <charconv>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -113,15 +114,6 @@ std::string randomToken(int bytes) {
 }
 
 namespace {
-std::string hexOf(const unsigned char* p, std::size_t n) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out += kDigits[p[i] >> 4];
-        out += kDigits[p[i] & 0xF];
-    }
-    return out;
-}
 bool pbkdf2(std::string_view password, const std::string& saltHex, unsigned iterations, std::array<unsigned char, 32>& out) {
     return PKCS5_PBKDF2_HMAC(password.data(), int(password.size()), reinterpret_cast<const unsigned char*>(saltHex.data()),
                              int(saltHex.size()), int(iterations), EVP_sha256(), int(out.size()), out.data()) == 1;
@@ -131,10 +123,10 @@ bool pbkdf2(std::string_view password, const std::string& saltHex, unsigned iter
 std::string hashPassword(std::string_view password, unsigned iterations) {
     std::array<unsigned char, 16> salt{};
     RAND_bytes(salt.data(), int(salt.size()));
-    const std::string saltHex = hexOf(salt.data(), salt.size());
+    const std::string saltHex = hex(salt.data(), salt.size());
     std::array<unsigned char, 32> hash{};
     if (!pbkdf2(password, saltHex, iterations, hash)) return {};
-    return fmt::format("pbkdf2-sha256${}${}${}", iterations, saltHex, hexOf(hash.data(), hash.size()));
+    return fmt::format("pbkdf2-sha256${}${}${}", iterations, saltHex, hex(hash.data(), hash.size()));
 }
 
 bool passwordMatches(std::string_view password, std::string_view stored) {
@@ -149,14 +141,13 @@ bool passwordMatches(std::string_view password, std::string_view stored) {
     }
     if (parts.size() != 4 || parts[0] != "pbkdf2-sha256" || parts[3].size() != 64) return false;
     unsigned iterations = 0;
-    for (char c : parts[1]) {
-        if (c < '0' || c > '9' || iterations > 100000000) return false;
-        iterations = iterations * 10 + unsigned(c - '0');
-    }
-    if (iterations < 1000) return false;
+    const char* end = parts[1].data() + parts[1].size();
+    if (auto [p, ec] = std::from_chars(parts[1].data(), end, iterations);
+        ec != std::errc{} || p != end || iterations < 1000 || iterations > 100'000'000)
+        return false;
     std::array<unsigned char, 32> hash{};
     if (!pbkdf2(password, std::string(parts[2]), iterations, hash)) return false;
-    const std::string got = hexOf(hash.data(), hash.size());
+    const std::string got = hex(hash.data(), hash.size());
     return CRYPTO_memcmp(got.data(), parts[3].data(), got.size()) == 0;
 }
 
