@@ -22,8 +22,9 @@ PACKAGES=(
   libsystemd-dev libevdev-dev
   # hub and sync: HTTPS server and client, PostgreSQL backend (and a server for its tests)
   libcpp-httplib-dev libcurl4-openssl-dev libpqxx-dev libpq-dev postgresql
-  # tests (Xvfb + Mesa's software OpenGL for the windowed/GL path)
-  libgtest-dev libgmock-dev xvfb libgl1-mesa-dri xdotool
+  # tests (Xvfb + Mesa's software OpenGL for the windowed/GL path; chromium for
+  # the staff console's browser tests)
+  libgtest-dev libgmock-dev xvfb libgl1-mesa-dri xdotool chromium
 )
 
 missing=()
@@ -32,6 +33,15 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+
+# The staff console is built with npm (Vite) and tested with playwright-core.
+# Debian's nodejs and npm, unless a node with npm is installed already (a
+# NodeSource nodejs ships its own npm and conflicts with Debian's).
+if ! command -v npm >/dev/null 2>&1; then
+  for p in nodejs npm; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

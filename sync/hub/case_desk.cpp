@@ -33,6 +33,36 @@ nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& confi
     return j;
 }
 
+Result<std::string> caseStepNote(hubdb::Database& db, const std::string& number, const CaseStep& step) {
+    auto tooLong = [](const std::string& s) { return s.size() > 2000; };
+    if (tooLong(step.note) || tooLong(step.department) || tooLong(step.reason) || tooLong(step.mergeInto))
+        return fail(ErrorCode::InvalidArgument, "a note, department or reason is longer than 2000 bytes");
+    std::string head;
+    if (step.status == "dispatched") {
+        if (step.department.empty()) return fail(ErrorCode::InvalidArgument, "派单 (dispatched) needs the department");
+        head = "派单至 " + step.department;
+    } else if (step.status == "returned") {
+        if (step.reason.empty()) return fail(ErrorCode::InvalidArgument, "退单 (returned) needs the reason");
+        head = "退单: " + step.reason + (step.department.empty() ? "" : "; 改派至 " + step.department);
+    } else if (step.status == "extended") {
+        if (step.reason.empty()) return fail(ErrorCode::InvalidArgument, "延期 (extended) needs the reason");
+        head = "延期: " + step.reason;
+    } else if (step.status == "merged") {
+        if (step.mergeInto.empty())
+            return fail(ErrorCode::InvalidArgument, "并单 (merged) needs the number of the case it duplicates");
+        if (step.mergeInto == number) return fail(ErrorCode::InvalidArgument, "a case cannot be merged into itself");
+        auto target = hubdb::showCase(db, step.mergeInto);
+        if (!target) return std::unexpected(target.error());
+        if (!*target) return fail(ErrorCode::NotFound, fmt::format("no case {} has reached the hub", step.mergeInto));
+        if ((*target)->summary.status == "merged")
+            return fail(ErrorCode::InvalidArgument, fmt::format("case {} is itself merged; merge into the case it "
+                                                                "was merged into", step.mergeInto));
+        head = "并入 " + step.mergeInto;
+    }
+    if (head.empty()) return step.note;
+    return step.note.empty() ? head : head + "; " + step.note;
+}
+
 Result<StatusChange> changeCaseStatus(hubdb::HubStore& store, const std::string& number, const std::string& newStatus,
                                       const std::string& note, const std::string& actor, std::int64_t now) {
     auto d = hubdb::showCase(store.db(), number);

@@ -2,7 +2,7 @@
 // the console (staff_server.h), so both say and check the same: a case's
 // summary as JSON with its deadline from DATA/hub.toml and the overdue flag,
 // a case's detail with its history, and a status change allowed only along
-// the life cycle's arrows (lifecycle.h).
+// the life cycle's arrows (lifecycle.h) with what each step must name.
 #pragma once
 
 #include "hub_config.h"
@@ -23,6 +23,17 @@ nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& confi
 struct StatusChange {
     std::string from, to;
 };
+
+// What a step of the life cycle needs besides the status: 派单 (dispatched)
+// and 改派 (returned) name the department, 延期 (extended) and 退单 (returned)
+// give a reason, 并单 (merged) names the case it duplicates. They are kept in
+// the step's internal note, in front of the staff's own note.
+struct CaseStep {
+    std::string status, note, department, reason, mergeInto;
+};
+// The note to record for `step` on case `number`, or InvalidArgument saying
+// what is missing (NotFound when the merge target never reached the hub).
+[[nodiscard]] Result<std::string> caseStepNote(hubdb::Database& db, const std::string& number, const CaseStep& step);
 // NotFound when no such case reached the hub; InvalidArgument, naming the
 // allowed next statuses, when the arrow is not in the life cycle.
 [[nodiscard]] Result<StatusChange> changeCaseStatus(hubdb::HubStore& store, const std::string& number,

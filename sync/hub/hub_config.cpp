@@ -22,6 +22,12 @@ constexpr const char* kDefaults = R"(# kiosk-hub configuration. Edit and restart
 "建议" = 13
 "办不成事" = 3
 
+# Working days within which a bad rating (差评) must be followed up: called
+# back, rectified or explained, and the outcome fed back (DOMAIN: 5 or 15).
+# The console flags follow-ups past this as overdue.
+[follow_up]
+rectify_days = 5
+
 # Settings sent down to the kiosks of a site (the site named in the
 # provisioning file). Kiosks apply them at their next sync.
 #   [sites."青浦区行政服务中心"]
@@ -44,9 +50,18 @@ Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
     }
     HubConfig c;
     for (const auto& [k, v] : t) {
-        if (k != "case_deadlines" && k != "sites")
-            return fail(ErrorCode::Config, fmt::format("{}: unknown section [{}] (case_deadlines, sites)", file.string(), k.str()));
+        if (k != "case_deadlines" && k != "sites" && k != "follow_up")
+            return fail(ErrorCode::Config, fmt::format("{}: unknown section [{}] (case_deadlines, follow_up, sites)",
+                                                       file.string(), k.str()));
     }
+    if (auto* f = t["follow_up"].as_table())
+        for (const auto& [k, v] : *f) {
+            const auto n = v.value<std::int64_t>();
+            if (k != "rectify_days" || !n || *n < 1 || *n > 365)
+                return fail(ErrorCode::Config, fmt::format("{}: follow_up.{}: allowed is rectify_days, working days 1–365",
+                                                           file.string(), k.str()));
+            c.rectifyDays = int(*n);
+        }
     if (auto* d = t["case_deadlines"].as_table())
         for (const auto& [k, v] : *d) {
             const auto n = v.value<std::int64_t>();
@@ -87,8 +102,11 @@ nlohmann::json siteConfigJson(const HubConfig& c, const std::string& site) {
 std::int64_t dueAt(const HubConfig& c, const std::string& caseKind, std::int64_t receivedAt) {
     auto it = c.caseDeadlineDays.find(caseKind);
     if (it == c.caseDeadlineDays.end()) return 0;
-    std::int64_t t = receivedAt;
-    int left = it->second;
+    return addWorkingDays(receivedAt, it->second);
+}
+
+std::int64_t addWorkingDays(std::int64_t t, int days) {
+    int left = days;
     while (left > 0) {
         t += 86'400;
         std::tm tm{};

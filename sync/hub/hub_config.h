@@ -4,6 +4,9 @@
 //   [case_deadlines]            working days to close a case, by kind
 //   咨询 = 3 … 投诉 = 13 …
 //
+//   [follow_up]                 working days to rectify a bad rating (差评整改)
+//   rectify_days = 5
+//
 //   [sites."青浦区行政服务中心"]  settings sent down to the kiosks of a site
 //   name_en = "Qingpu District Administrative Service Center"
 //   idle_timeout_s = 120
@@ -31,6 +34,7 @@ struct SiteSettings {
 struct HubConfig {
     std::map<std::string, int> caseDeadlineDays;   // case kind → working days
     std::map<std::string, SiteSettings> sites;
+    int rectifyDays = 5;                           // a 差评's follow-up is due this many working days after it arrived
 };
 
 [[nodiscard]] Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir);  // writes defaults if missing
@@ -42,5 +46,8 @@ nlohmann::json siteConfigJson(const HubConfig& c, const std::string& site);
 // days later (Monday–Friday; public holidays are not modelled), 0 when the
 // kind has no deadline configured.
 std::int64_t dueAt(const HubConfig& c, const std::string& caseKind, std::int64_t receivedAt);
+
+// `t` plus `days` working days (Monday–Friday, UTC).
+std::int64_t addWorkingDays(std::int64_t t, int days);
 
 }  // namespace kiosk::hub

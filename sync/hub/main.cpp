@@ -7,6 +7,7 @@
 //   kiosk-hub devices --data DIR [--json]
 //   kiosk-hub content publish DB [--ttl 30d]
 //   kiosk-hub cases list [--status S] [--json] | show NUMBER [--json] | update-status NUMBER STATUS [--note N]
+//                   [--department D] [--reason R] [--merge-into NUMBER]
 //   kiosk-hub ratings …  (ratings_cmd.h)
 //   kiosk-hub serve … --staff-listen HOST:PORT    the web console's listener (staff_server.h)
 //   kiosk-hub staff add|list|audit                (staff_cmd.h)
@@ -22,6 +23,7 @@
 #include "sqlite/sqlite.h"
 #include "hubdb/store.h"
 #include "case_desk.h"
+#include "fleet.h"
 #include "hubdb/staff_repo.h"
 #include "lifecycle.h"
 #include "hub_cli.h"
@@ -104,6 +106,10 @@ int main(int argc, char** argv) {
     serve->add_option("--staff-listen", staffListen,
                       "HOST:PORT for the staff console (its own listener, no device certificates; port 0 picks a "
                       "free one, written to DATA/staff.url); none when not given");
+    std::string consoleDir;
+    serve->add_option("--console", consoleDir,
+                      "Folder of the built staff console (index.html, assets/); default: the installed one, else this "
+                      "build's");
     std::int64_t certDays = 365;
     serve->add_option("--device-cert-days", certDays, "Lifetime of device certificates it issues (kiosks renew 30 days before)")
         ->capture_default_str()
@@ -147,6 +153,10 @@ int main(int argc, char** argv) {
         ->required();
     casesUpdate->add_option("--note", note, "Internal note (stays at the hub; never sent to kiosks)");
     casesUpdate->add_option("--actor", actor, "Who made the change")->capture_default_str();
+    hub::CaseStep step;
+    casesUpdate->add_option("--department", step.department, "派单 (dispatched) and 改派 (returned): the department");
+    casesUpdate->add_option("--reason", step.reason, "延期 (extended) and 退单 (returned): why");
+    casesUpdate->add_option("--merge-into", step.mergeInto, "并单 (merged): the case number it duplicates");
 
     auto* content = cli.add_subcommand("content", "Publish content databases to the fleet as signed bundles");
     content->require_subcommand(1);
@@ -174,24 +184,10 @@ int main(int argc, char** argv) {
         if (!keys) return hub::cliFailure(keys.error());
         auto st = openStore(dataDir, dbSpec, 1);
         if (!st) return hub::cliFailure(st.error());
-        std::int64_t schema = 0;
-        {
-            auto file = sql::Database::open(contentDb, SQLITE_OPEN_READONLY);
-            if (!file) return hub::cliFailure({ErrorCode::InvalidArgument, fmt::format("{} is not a SQLite database", contentDb)});
-            schema = file->scalarInt("PRAGMA user_version").value_or(0);
-        }
-        auto version = hubdb::nextBundleVersion(*st->db);
-        if (!version) return hub::cliFailure(version.error());
-        const std::int64_t now = unixNow();
-        auto manifest = bundle::makeManifest(contentDb, *version, now, ttlS, int(schema));
-        if (!manifest) return hub::cliFailure(manifest.error());
-        auto signedM = bundle::signManifest(*manifest, keys->contentKey);
-        if (!signedM) return hub::cliFailure(signedM.error());
-        hubdb::PublishedBundle meta{*version, (*manifest)["size"].get<std::int64_t>(), now,
-                                    (*manifest)["sha256"].get<std::string>(), bundle::serializeSignedManifest(*signedM)};
-        if (auto w = hubdb::storeBundle(*st->db, meta, contentDb); !w) return hub::cliFailure(w.error());
-        fmt::print("published content version {} ({} bytes, sha256 {}, expires {})\n", *version, meta.size, meta.sha256,
-                   (*manifest)["expires"].get<std::string>());
+        auto published = hub::publishContent(*st->db, *keys, contentDb, ttlS, unixNow());
+        if (!published) return hub::cliFailure(published.error());
+        fmt::print("published content version {} ({} bytes, sha256 {}, expires {})\n", published->version, published->size,
+                   published->sha256, published->expires);
         return 0;
     }
 
@@ -232,7 +228,11 @@ int main(int argc, char** argv) {
             fmt::print("{}\n", shown.dump(json ? -1 : 2));
             return 0;
         }
-        auto change = hub::changeCaseStatus(*st->store, number, newStatus, note, actor, unixNow());
+        step.status = newStatus;
+        step.note = note;
+        auto stepNote = hub::caseStepNote(*st->db, number, step);
+        if (!stepNote) return hub::cliFailure(stepNote.error());
+        auto change = hub::changeCaseStatus(*st->store, number, newStatus, *stepNote, actor, unixNow());
         if (!change) return hub::cliFailure(change.error());
         if (auto a = hubdb::addAudit(*st->db, unixNow(), actor, "case.status", number,
                                      fmt::format("{} → {}", change->from, change->to));
@@ -282,6 +282,25 @@ int main(int argc, char** argv) {
             so.host = staffListen.substr(0, c);
             so.port = std::atoi(staffListen.c_str() + c + 1);
             so.config = opt.config;
+            so.hubUrl = fmt::format("https://{}:{}", opt.host, *port);
+            so.consoleDir = consoleDir;
+            if (so.consoleDir.empty()) {
+                const std::string dirs = KIOSK_HUB_CONSOLE_DIRS;
+                for (std::size_t at = 0; at <= dirs.size();) {
+                    const std::size_t end = std::min(dirs.find(':', at), dirs.size());
+                    const fs::path dir = dirs.substr(at, end - at);
+                    if (fs::exists(dir / "index.html")) {
+                        so.consoleDir = dir.string();
+                        break;
+                    }
+                    at = end + 1;
+                }
+                if (so.consoleDir.empty())
+                    log::channel("hub")->warn("no built staff console in {}: serving its API only", dirs);
+            } else if (!fs::exists(fs::path(so.consoleDir) / "index.html")) {
+                return hub::cliFailure({ErrorCode::InvalidArgument,
+                                        fmt::format("--console {}: no index.html there (build it: cmake --build …)", so.consoleDir)});
+            }
             staff = std::make_unique<hub::StaffServer>(so, *st->store, *keys, unixNow);
             auto sp = staff->bind();
             if (!sp) return hub::cliFailure(sp.error());
@@ -323,17 +342,10 @@ int main(int argc, char** argv) {
         if (!keys) return hub::cliFailure(keys.error());
         auto st = openStore(dataDir, dbSpec, 1);
         if (!st) return hub::cliFailure(st.error());
-        protocol::ProvisionFile p;
-        p.hubUrl = url;
-        p.pins = keys->pins();
-        p.caPem = keys->caCert;
-        p.contentPublicKeyPem = keys->contentPub;
-        p.site = site;
-        p.token = crypto::randomToken(24);
-        p.expiresAt = unixNow() + ttlS;
-        if (auto r = st->store->addToken(p.token, site, unixNow(), p.expiresAt); !r) return hub::cliFailure(r.error());
-        if (auto w = crypto::writeFileAtomic(out, protocol::toJson(p).dump(2) + "\n", 0600); !w) return hub::cliFailure(w.error());
-        fmt::print("wrote {} for site {} (token valid for {}, until {})\n", out, site, ttl, p.expiresAt);
+        auto p = hub::makeProvisionFile(*st->store, *keys, site, url, ttlS, unixNow());
+        if (!p) return hub::cliFailure(p.error());
+        if (auto w = crypto::writeFileAtomic(out, protocol::toJson(*p).dump(2) + "\n", 0600); !w) return hub::cliFailure(w.error());
+        fmt::print("wrote {} for site {} (token valid for {}, until {})\n", out, site, ttl, p->expiresAt);
         return 0;
     }
     if (revoke->parsed()) {
@@ -355,28 +367,14 @@ int main(int argc, char** argv) {
         if (!st) return hub::cliFailure(st.error());
         auto list = st->store->devices();
         if (!list) return hub::cliFailure(list.error());
+        const std::int64_t now = unixNow();
         for (const auto& d : *list) {
-            // An outbox that grows: records pending for over an hour, or the
-            // kiosk itself reporting "online but not draining".
-            const auto& ob = d.heartbeat.value("outbox", nlohmann::json::object());
-            const bool growing = d.heartbeat.value("stalled", false) ||
-                                 (ob.value("pending", 0) > 0 && ob.value("oldest_pending_age_s", 0) > 3600);
-            // The newest technician action the kiosk reported (server.cpp keeps it).
-            const nlohmann::json lastMaint = d.heartbeat.value("last_maintenance", nlohmann::json());
-            // The OS version and update state from the last heartbeat (absent: unknown).
+            const nlohmann::json j = hub::deviceJson(d, now);
+            const bool growing = j["outbox_growing"].get<bool>();
+            const nlohmann::json& lastMaint = j["last_maintenance"];
             const protocol::OsReport os = protocol::osReportFrom(d.heartbeat);
+            const auto& ob = d.heartbeat.value("outbox", nlohmann::json::object());
             if (json) {
-                nlohmann::json j = {{"id", d.id},
-                                    {"site", d.site},
-                                    {"enrolled_at", d.enrolledAt},
-                                    {"cert_not_after", d.certNotAfter},
-                                    {"last_seen", d.lastSeen ? nlohmann::json(*d.lastSeen) : nlohmann::json(nullptr)},
-                                    {"revoked", d.revokedAt.has_value()},
-                                    {"outbox_growing", growing},
-                                    {"last_maintenance", lastMaint.is_object() ? lastMaint : nlohmann::json(nullptr)},
-                                    {"os_version", os.version.empty() ? nlohmann::json(nullptr) : nlohmann::json(os.version)},
-                                    {"os_update", os.update ? protocol::toJson(*os.update) : nlohmann::json(nullptr)},
-                                    {"heartbeat", d.heartbeat}};
                 fmt::print("{}\n", j.dump());
             } else {
                 std::string maint;
@@ -395,9 +393,9 @@ int main(int argc, char** argv) {
                     osText += fmt::format("  update {}{}{}", os.update->state,
                                           os.update->version.empty() ? "" : " " + os.update->version,
                                           os.update->error.empty() ? "" : " (" + os.update->error + ")");
-                fmt::print("{}  {}  last seen {}  certificate until {}  pending {}{}{}{}{}\n", d.id, d.site,
+                fmt::print("{}  {}  last seen {}  certificate until {}  pending {}{}{}{}{}{}\n", d.id, d.site,
                            d.lastSeen ? std::to_string(*d.lastSeen) : "never", d.certNotAfter, ob.value("pending", 0),
-                           osText, growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "", maint);
+                           osText, j["stale"].get<bool>() ? "  STALE" : "", growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "", maint);
             }
         }
         return 0;

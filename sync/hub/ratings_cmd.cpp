@@ -8,6 +8,7 @@
 
 #include "hub_cli.h"
 #include "hubdb/rating_queries.h"
+#include "rating_desk.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -26,18 +27,6 @@ std::int64_t unixNow() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// "YYYY-MM-DD" → Unix seconds of that day's 00:00 UTC; nullopt when malformed.
-std::optional<std::int64_t> parseDay(const std::string& s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-        if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    using namespace std::chrono;
-    const year_month_day ymd{year{std::stoi(s.substr(0, 4))}, month{unsigned(std::stoi(s.substr(5, 2)))},
-                             day{unsigned(std::stoi(s.substr(8, 2)))}};
-    if (!ymd.ok()) return std::nullopt;
-    return duration_cast<seconds>(sys_days{ymd}.time_since_epoch()).count();
-}
-
 std::string utcText(std::int64_t unixSeconds) {
     using namespace std::chrono;
     const sys_seconds t{seconds{unixSeconds}};
@@ -48,50 +37,7 @@ std::string utcText(std::int64_t unixSeconds) {
                        hms.hours().count(), hms.minutes().count());
 }
 
-std::string pct(std::optional<double> rate) { return rate ? fmt::format("{:.1f}", *rate * 100.0) : "n/a"; }
-nlohmann::json fraction(std::optional<double> rate) { return rate ? nlohmann::json(*rate) : nlohmann::json(nullptr); }
-
-// What the row of ratings a grouping cannot place is called.
-const char* unplacedName(RatingGroup by) {
-    switch (by) {
-        case RatingGroup::Service: return "(not a service rating)";
-        case RatingGroup::Department: return "(no department)";
-        case RatingGroup::Kiosk:
-        case RatingGroup::Month: break;
-    }
-    return "(none)";
-}
-
-nlohmann::json figuresJson(const RatingFigures& f) {
-    return {{"total", f.total},
-            {"good", f.good},
-            {"good_rate", fraction(f.goodRate())},
-            {"bad", f.bad},
-            {"bad_named", f.badNamed},
-            {"bad_called_back", f.badCalledBack},
-            {"callback_rate", fraction(f.callbackRate())},
-            {"bad_rectified", f.badRectified},
-            {"rectify_rate", fraction(f.rectifyRate())}};
-}
-
-// RFC 4180: quote a field that holds a comma, quote or line break.
-std::string csvField(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    return out + "\"";
-}
-
-constexpr const char* kCsvHeader =
-    "key,name,total,good,good_rate_pct,bad,bad_named,bad_called_back,callback_rate_pct,bad_rectified,rectify_rate_pct";
-
-std::string csvRow(const std::string& key, const std::string& name, const RatingFigures& f) {
-    return fmt::format("{},{},{},{},{},{},{},{},{},{},{}", csvField(key), csvField(name), f.total, f.good, pct(f.goodRate()),
-                       f.bad, f.badNamed, f.badCalledBack, pct(f.callbackRate()), f.badRectified, pct(f.rectifyRate()));
-}
+std::string pct(std::optional<double> rate) { return percentText(rate); }
 
 std::string tableRow(const std::string& key, const std::string& name, const RatingFigures& f) {
     return fmt::format("{:<16} {:>6} {:>6} {:>6} {:>5} {:>6} {:>6} {:>9} {:>9} {:>8}{}", key, f.total, f.good,
@@ -99,50 +45,12 @@ std::string tableRow(const std::string& key, const std::string& name, const Rati
                        pct(f.rectifyRate()), name.empty() ? "" : "  " + name);
 }
 
-// "王小明" → "王**", "13812345678" → "138****5678": enough for staff to tell
-// ratings apart without the contact on screen (DOMAIN.md: show masked).
-std::string maskName(const std::string& name) {
-    std::string out;
-    int chars = 0;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        const bool lead = (static_cast<unsigned char>(name[i]) & 0xC0) != 0x80;
-        if (!lead) {
-            if (chars == 1) out += name[i];
-            continue;
-        }
-        ++chars;
-        if (chars == 1) out += name[i];
-        else out += '*';
-    }
-    return out;
-}
-std::string maskMobile(const std::string& mobile) {
-    if (mobile.size() == 11) return mobile.substr(0, 3) + "****" + mobile.substr(7);
-    if (mobile.size() > 4) return std::string(mobile.size() - 4, '*') + mobile.substr(mobile.size() - 4);
-    return std::string(mobile.size(), '*');
-}
-
 std::string textOf(const nlohmann::json& j, const char* key) {
     const auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-nlohmann::json contactJson(const hubdb::BadRating& b, bool full) {
-    if (!b.callbackWanted()) return nullptr;
-    const std::string name = textOf(b.personalData, "contact_name"), mobile = textOf(b.personalData, "mobile");
-    return {{"name", full ? name : maskName(name)}, {"mobile", full ? mobile : maskMobile(mobile)}, {"masked", !full}};
-}
-
-nlohmann::json badJson(const hubdb::BadRating& b, bool fullContact) {
-    nlohmann::json steps = nlohmann::json::array();
-    for (const auto& f : b.followUps)
-        steps.push_back({{"id", f.id}, {"action", f.action}, {"note", f.note}, {"actor", f.actor}, {"at", f.at}});
-    return {{"uuid", b.uuid},         {"device", b.deviceId},   {"site", b.site},           {"received_at", b.receivedAt},
-            {"public", b.publicData}, {"callback", b.callbackWanted()}, {"contact", contactJson(b, fullContact)},
-            {"state", b.state()},     {"open", b.open()},       {"follow_ups", steps}};
-}
-
-void printBad(const hubdb::BadRating& b, bool fullContact) {
+void printBad(const hubdb::BadRating& b, bool fullContact, const HubConfig& config) {
     const auto& p = b.publicData;
     fmt::print("{}  {}  received {}  {}{}\n", b.uuid, textOf(p, "level_label"), utcText(b.receivedAt), b.deviceId,
                b.site.empty() ? "" : fmt::format(" ({})", b.site));
@@ -153,7 +61,7 @@ void printBad(const hubdb::BadRating& b, bool fullContact) {
             if (r.is_string()) reasons += (reasons.empty() ? "" : ", ") + r.get<std::string>();
     fmt::print("  reasons  {}\n", reasons.empty() ? "-" : reasons);
     if (const std::string caseNo = textOf(p, "case_no"); !caseNo.empty()) fmt::print("  case     {}\n", caseNo);
-    if (const auto c = contactJson(b, fullContact); c.is_null())
+    if (const auto c = badRatingJson(b, fullContact, config, unixNow())["contact"]; c.is_null())
         fmt::print("  contact  none (no call-back asked)\n");
     else
         fmt::print("  contact  {} {}\n", c["name"].get<std::string>(), c["mobile"].get<std::string>());
@@ -178,43 +86,24 @@ struct Options {
 };
 
 int runStats(Options& o, hubdb::Database& db) {
-    std::optional<std::int64_t> from, to;
-    if (!o.from.empty() && !(from = parseDay(o.from)))
-        return cliFailure({ErrorCode::InvalidArgument, fmt::format("--from {}: use a date like 2026-01-31", o.from)});
-    if (!o.to.empty()) {
-        auto day = parseDay(o.to);
-        if (!day) return cliFailure({ErrorCode::InvalidArgument, fmt::format("--to {}: use a date like 2026-01-31", o.to)});
-        to = *day + 86'400;  // --to is inclusive: up to the end of that day
+    auto range = parseDayRange(o.from, o.to);
+    if (!range) {
+        range.error().message = "--" + range.error().message;
+        return cliFailure(range.error());
     }
-    if (from && to && *from >= *to)
-        return cliFailure({ErrorCode::InvalidArgument, fmt::format("--from {} is after --to {}", o.from, o.to)});
     const auto by = hubdb::parseRatingGroup(o.by);
     if (!by) return cliFailure({ErrorCode::InvalidArgument, "--by must be service, department, kiosk or month"});
-    auto stats = hubdb::ratingStats(db, *by, from, to);
+    auto stats = hubdb::ratingStats(db, *by, range->from, range->to);
     if (!stats) return cliFailure(stats.error());
     if (stats->unreadable > 0)
         fmt::print(stderr, "kiosk-hub: {} rating record(s) with an unreadable level were left out\n", stats->unreadable);
 
     if (o.json) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (const auto& r : stats->rows) {
-            auto j = figuresJson(r.figures);
-            j["key"] = r.key.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.key);
-            j["name"] = r.key.empty() ? unplacedName(*by) : r.name;
-            rows.push_back(std::move(j));
-        }
-        const nlohmann::json doc = {{"by", hubdb::ratingGroupName(*by)},
-                                    {"from", o.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.from)},
-                                    {"to", o.to.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.to)},
-                                    {"rows", rows},
-                                    {"total", figuresJson(stats->total)},
-                                    {"unreadable", stats->unreadable}};
-        fmt::print("{}\n", doc.dump());
+        fmt::print("{}\n", ratingStatsJson(*stats, o.from, o.to).dump());
         return 0;
     }
     if (o.csv) {
-        fmt::print("{}\n", kCsvHeader);
-        for (const auto& r : stats->rows) fmt::print("{}\n", csvRow(r.key, r.key.empty() ? unplacedName(*by) : r.name, r.figures));
+        fmt::print("{}", ratingStatsCsv(*stats));
         return 0;
     }
     fmt::print("ratings by {}, received {} to {} (UTC)\n", hubdb::ratingGroupName(*by),
@@ -230,11 +119,13 @@ int runStats(Options& o, hubdb::Database& db) {
 }
 
 int runBad(Options& o, hubdb::Database& db) {
+    auto config = loadHubConfig(o.dataDir);
+    if (!config) return cliFailure(config.error());
     auto list = hubdb::listBadRatings(db, o.openOnly);
     if (!list) return cliFailure(list.error());
     for (const auto& b : *list) {
-        if (o.json) fmt::print("{}\n", badJson(b, o.fullContact).dump());
-        else printBad(b, o.fullContact);
+        if (o.json) fmt::print("{}\n", badRatingJson(b, o.fullContact, *config, unixNow()).dump());
+        else printBad(b, o.fullContact, *config);
     }
     if (!o.json) fmt::print("{} {}bad rating(s)\n", list->size(), o.openOnly ? "open " : "");
     return 0;

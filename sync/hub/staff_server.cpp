@@ -5,8 +5,12 @@
 #include "base/log.h"
 #include "case_desk.h"
 #include "crypto/crypto.h"
+#include "fleet.h"
 #include "hubdb/case_queries.h"
+#include "hubdb/content_repo.h"
+#include "hubdb/rating_queries.h"
 #include "hubdb/staff_repo.h"
+#include "rating_desk.h"
 #include "tls_server.h"
 
 #include <fmt/format.h>
@@ -18,6 +22,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 namespace kiosk::hub {
 namespace {
@@ -32,6 +37,31 @@ void reply(httplib::Response& res, int status, const nlohmann::json& body) {
 }
 
 void refuse(httplib::Response& res, int status, const std::string& message) { reply(res, status, {{"error", message}}); }
+
+void databaseDown(httplib::Response& res, const Error& e) {
+    logger()->error("database: {}", e.message);
+    refuse(res, 503, "the hub's database is unavailable; try again later");
+}
+
+// The status a refused change gets: 404 unknown, 409 not allowed now, 503 else.
+int changeRefusal(const Error& e) {
+    return e.code == ErrorCode::NotFound ? 404 : e.code == ErrorCode::InvalidArgument ? 409 : 503;
+}
+
+// The JSON object of a POST body, or nullopt with 400 written.
+std::optional<nlohmann::json> bodyObject(const httplib::Request& req, httplib::Response& res, const char* expected) {
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+        refuse(res, 400, fmt::format("send a JSON object: {}", expected));
+        return std::nullopt;
+    }
+    return body;
+}
+
+std::string stringField(const nlohmann::json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
 
 std::string cookieValue(const httplib::Request& req, const std::string& name) {
     const std::string all = req.get_header_value("Cookie");
@@ -191,6 +221,120 @@ struct StaffServer::Impl {
         reply(res, 200, {{"username", user}, {"role", (*account)->role}, {"csrf", csrf}});
     }
 
+    void ratingRoutes(httplib::SSLServer& s) {
+        s.Get("/staff/api/ratings/bad", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!session(req, res, {"handler", "manager", "admin"}, false)) return;
+            auto list = hubdb::listBadRatings(db(), req.get_param_value("open") == "1");
+            if (!list) return databaseDown(res, list.error());
+            nlohmann::json out = nlohmann::json::array();
+            const std::int64_t t = now();
+            for (const auto& b : *list) out.push_back(badRatingJson(b, false, opt.config, t));
+            reply(res, 200, {{"ratings", out}, {"rectify_days", opt.config.rectifyDays}});
+        });
+        // The call-back contact in full, for the member of staff who calls;
+        // each look is in the audit log.
+        s.Get(R"(/staff/api/ratings/([A-Za-z0-9-]{1,64})/contact)", [this](const httplib::Request& req,
+                                                                           httplib::Response& res) {
+            auto who = session(req, res, {"handler", "admin"}, false);
+            if (!who) return;
+            auto list = hubdb::listBadRatings(db(), false);
+            if (!list) return databaseDown(res, list.error());
+            const std::string uuid = req.matches[1];
+            for (const auto& b : *list) {
+                if (b.uuid != uuid) continue;
+                const auto j = badRatingJson(b, true, opt.config, now());
+                if (j["contact"].is_null()) return refuse(res, 404, "the visitor left no contact for a call-back");
+                if (!audit(res, who->username, "rating.contact", uuid, "")) return;
+                return reply(res, 200, j["contact"]);
+            }
+            refuse(res, 404, fmt::format("no bad rating {}", uuid));
+        });
+        s.Post(R"(/staff/api/ratings/([A-Za-z0-9-]{1,64})/follow-up)", [this](const httplib::Request& req,
+                                                                              httplib::Response& res) {
+            auto who = session(req, res, {"handler", "admin"}, true);
+            if (!who) return;
+            const auto body = bodyObject(req, res, "{\"action\", \"note\"}");
+            if (!body) return;
+            const std::string uuid = req.matches[1], action = stringField(*body, "action"), note = stringField(*body, "note");
+            if (note.size() > 2000) return refuse(res, 400, "the note is longer than 2000 bytes");
+            auto f = hubdb::addRatingFollowUp(db(), uuid, action, note, who->username, now());
+            if (!f) return refuse(res, f.error().code == ErrorCode::InvalidArgument ? 400 : changeRefusal(f.error()),
+                                  f.error().message);
+            if (!audit(res, who->username, "rating.follow-up", uuid, action)) return;
+            reply(res, 200, {{"uuid", uuid}, {"action", f->action}, {"id", f->id}});
+        });
+        // Statistics: the same query and figures as `kiosk-hub ratings stats`.
+        auto stats = [this](const httplib::Request& req, httplib::Response& res, bool csv) {
+            if (!session(req, res, {}, false)) return;
+            const std::string byName = req.has_param("by") ? req.get_param_value("by") : "service";
+            const auto by = hubdb::parseRatingGroup(byName);
+            if (!by) return refuse(res, 400, "by must be service, department, kiosk or month");
+            const std::string from = req.get_param_value("from"), to = req.get_param_value("to");
+            auto range = parseDayRange(from, to);
+            if (!range) return refuse(res, 400, range.error().message);
+            auto st = hubdb::ratingStats(db(), *by, range->from, range->to);
+            if (!st) return databaseDown(res, st.error());
+            if (!csv) return reply(res, 200, ratingStatsJson(*st, from, to));
+            res.status = 200;
+            res.set_header("Content-Disposition", fmt::format("attachment; filename=\"ratings-by-{}.csv\"", byName));
+            res.set_content("\xEF\xBB\xBF" + ratingStatsCsv(*st), "text/csv; charset=utf-8");  // BOM: spreadsheets read UTF-8
+        };
+        s.Get("/staff/api/stats", [stats](const httplib::Request& req, httplib::Response& res) { stats(req, res, false); });
+        s.Get("/staff/api/stats.csv", [stats](const httplib::Request& req, httplib::Response& res) { stats(req, res, true); });
+    }
+
+    void fleetRoutes(httplib::SSLServer& s) {
+        s.Get("/staff/api/devices", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!session(req, res, {"manager", "admin"}, false)) return;
+            auto list = store.devices();
+            if (!list) return databaseDown(res, list.error());
+            auto latest = hubdb::latestBundle(db());
+            if (!latest) return databaseDown(res, latest.error());
+            nlohmann::json out = nlohmann::json::array();
+            const std::int64_t t = now();
+            for (const auto& d : *list) {
+                auto j = deviceJson(d, t);
+                j.erase("heartbeat");
+                out.push_back(std::move(j));
+            }
+            reply(res, 200, {{"devices", out},
+                             {"content_version", *latest ? nlohmann::json((*latest)->version) : nlohmann::json(nullptr)},
+                             {"stale_after_s", kStaleAfterS}});
+        });
+        s.Post(R"(/staff/api/devices/(KS[0-9]{1,12})/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
+            auto who = session(req, res, {"admin"}, true);
+            if (!who) return;
+            const std::string id = req.matches[1];
+            auto r = store.revoke(id, now());
+            if (!r) return databaseDown(res, r.error());
+            if (!*r) {
+                auto d = store.device(id);
+                if (d && !d->has_value()) return refuse(res, 404, fmt::format("no device {}", id));
+                return reply(res, 200, {{"id", id}, {"revoked", true}, {"already", true}});
+            }
+            if (!audit(res, who->username, "device.revoke", id, "")) return;
+            reply(res, 200, {{"id", id}, {"revoked", true}, {"already", false}});
+        });
+        s.Post("/staff/api/devices/provision", [this](const httplib::Request& req, httplib::Response& res) {
+            auto who = session(req, res, {"admin"}, true);
+            if (!who) return;
+            const auto body = bodyObject(req, res, "{\"site\", \"ttl_hours\"}");
+            if (!body) return;
+            const std::string site = stringField(*body, "site");
+            const auto hours = body->value("ttl_hours", nlohmann::json(24));
+            if (!hours.is_number_integer() || hours.get<std::int64_t>() < 1 || hours.get<std::int64_t>() > 720)
+                return refuse(res, 400, "ttl_hours must be a whole number of hours, 1–720");
+            if (opt.hubUrl.empty()) return refuse(res, 409, "this hub serves no device listener to put in the file");
+            auto p = makeProvisionFile(store, keys, site, opt.hubUrl, hours.get<std::int64_t>() * 3600, now());
+            if (!p) return refuse(res, p.error().code == ErrorCode::InvalidArgument ? 400 : 503, p.error().message);
+            if (!audit(res, who->username, "device.provision", site, fmt::format("valid {} h", hours.get<std::int64_t>())))
+                return;
+            res.status = 200;
+            res.set_header("Content-Disposition", "attachment; filename=\"provision.json\"");
+            res.set_content(protocol::toJson(*p).dump(2) + "\n", "application/json; charset=utf-8");
+        });
+    }
+
     void routes() {
         auto& s = *server;
         s.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
@@ -204,6 +348,9 @@ struct StaffServer::Impl {
         s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
             if (res.status == 404) refuse(res, 404, fmt::format("no such page on the staff console: {}", req.path));
         });
+        if (!opt.consoleDir.empty() && !s.set_mount_point("/staff", opt.consoleDir))
+            logger()->error("the console's files are not in {}: only the API is served", opt.consoleDir);
+        s.Get("/staff", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/staff/"); });
         s.Post("/staff/api/login", [this](const httplib::Request& req, httplib::Response& res) { login(req, res); });
         s.Post("/staff/api/logout", [this](const httplib::Request& req, httplib::Response& res) {
             auto who = session(req, res, {}, true);
@@ -223,15 +370,32 @@ struct StaffServer::Impl {
         });
         s.Get("/staff/api/cases", [this](const httplib::Request& req, httplib::Response& res) {
             if (!session(req, res, {"handler", "manager", "admin"}, false)) return;
-            auto list = hubdb::listCases(db(), req.get_param_value("status"), 500);
-            if (!list) {
-                refuse(res, 503, "the hub's database is unavailable; try again later");
-                return;
-            }
+            auto list = hubdb::listCases(db(), req.get_param_value("status"), 5000);
+            if (!list) return databaseDown(res, list.error());
+            auto devices = store.devices();
+            if (!devices) return databaseDown(res, devices.error());
+            std::map<std::string, std::string> siteOf;
+            for (const auto& d : *devices) siteOf[d.id] = d.site;
+            const std::string kind = req.get_param_value("kind"), site = req.get_param_value("site"),
+                              service = req.get_param_value("service");
+            const bool overdueOnly = req.get_param_value("overdue") == "1";
             nlohmann::json out = nlohmann::json::array();
+            std::set<std::string> kinds, sites, services;
             const std::int64_t t = now();
-            for (const auto& c : *list) out.push_back(caseSummaryJson(c, opt.config, t));
-            reply(res, 200, {{"cases", out}});
+            for (const auto& c : *list) {
+                nlohmann::json j = caseSummaryJson(c, opt.config, t);
+                j["site"] = siteOf[c.deviceId];
+                const std::string k = stringField(c.publicData, "case_kind"), sv = stringField(c.publicData, "service_id");
+                if (!k.empty()) kinds.insert(k);
+                if (!sv.empty()) services.insert(sv);
+                if (!siteOf[c.deviceId].empty()) sites.insert(siteOf[c.deviceId]);
+                if ((!kind.empty() && k != kind) || (!site.empty() && siteOf[c.deviceId] != site) ||
+                    (!service.empty() && sv != service) || (overdueOnly && !j["overdue"].get<bool>()))
+                    continue;
+                out.push_back(std::move(j));
+            }
+            // What the filters can choose from, so the page offers only real values.
+            reply(res, 200, {{"cases", out}, {"kinds", kinds}, {"sites", sites}, {"services", services}});
         });
         s.Get(R"(/staff/api/cases/([A-Za-z0-9-]{1,64}))", [this](const httplib::Request& req, httplib::Response& res) {
             if (!session(req, res, {"handler", "manager", "admin"}, false)) return;
@@ -250,28 +414,31 @@ struct StaffServer::Impl {
                                                                           httplib::Response& res) {
             auto who = session(req, res, {"handler", "admin"}, true);
             if (!who) return;
-            const auto body = nlohmann::json::parse(req.body, nullptr, false);
-            if (body.is_discarded() || !body.is_object() || !body.contains("status") || !body["status"].is_string()) {
-                refuse(res, 400, "send {\"status\": …, \"note\": …}");
-                return;
-            }
+            const auto body = bodyObject(req, res, "{\"status\", \"note\", \"department\", \"reason\", \"merge_into\"}");
+            if (!body) return;
             const std::string number = req.matches[1];
-            const std::string note = body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
-            if (note.size() > 2000) {
-                refuse(res, 400, "the note is longer than 2000 bytes");
+            CaseStep step{stringField(*body, "status"), stringField(*body, "note"), stringField(*body, "department"),
+                          stringField(*body, "reason"), stringField(*body, "merge_into")};
+            if (step.status.empty()) {
+                refuse(res, 400, "name the new status");
                 return;
             }
-            auto change = changeCaseStatus(store, number, body["status"].get<std::string>(), note, who->username, now());
+            auto note = caseStepNote(db(), number, step);
+            if (!note) {
+                refuse(res, note.error().code == ErrorCode::InvalidArgument ? 400 : changeRefusal(note.error()),
+                       note.error().message);
+                return;
+            }
+            auto change = changeCaseStatus(store, number, step.status, *note, who->username, now());
             if (!change) {
-                const int code = change.error().code == ErrorCode::NotFound          ? 404
-                                 : change.error().code == ErrorCode::InvalidArgument ? 409
-                                                                                     : 503;
-                refuse(res, code, change.error().message);
+                refuse(res, changeRefusal(change.error()), change.error().message);
                 return;
             }
             if (!audit(res, who->username, "case.status", number, fmt::format("{} → {}", change->from, change->to))) return;
             reply(res, 200, {{"number", number}, {"from", change->from}, {"status", change->to}});
         });
+        ratingRoutes(s);
+        fleetRoutes(s);
         s.Get("/staff/api/audit", [this](const httplib::Request& req, httplib::Response& res) {
             if (!session(req, res, {"admin"}, false)) return;
             auto log = hubdb::auditLog(db(), 500);

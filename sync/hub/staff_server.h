@@ -8,10 +8,22 @@
 //                              SameSite=Strict) and {"username","role","csrf"}
 //   POST /staff/api/logout
 //   GET  /staff/api/me
-//   GET  /staff/api/cases?status=S   handler, manager, admin
+//   GET  /staff/api/cases?status=&kind=&site=&service=&overdue=1
+//                                    handler, manager, admin
 //   GET  /staff/api/cases/NUMBER     handler, manager, admin
-//   POST /staff/api/cases/NUMBER/status {"status","note"}   handler, admin
+//   POST /staff/api/cases/NUMBER/status {"status","note","department",
+//                                    "reason","merge_into"}   handler, admin
+//   GET  /staff/api/ratings/bad?open=1         handler, manager, admin
+//   GET  /staff/api/ratings/UUID/contact       handler, admin (audited)
+//   POST /staff/api/ratings/UUID/follow-up {"action","note"}  handler, admin
+//   GET  /staff/api/stats?by=&from=&to=        every role
+//   GET  /staff/api/stats.csv?by=&from=&to=    every role
+//   GET  /staff/api/devices                    manager, admin
+//   POST /staff/api/devices/ID/revoke          admin
+//   POST /staff/api/devices/provision {"site","ttl_hours"}  admin
 //   GET  /staff/api/audit            admin
+//   GET  /staff/…                    the console's page and assets, from
+//                                    `consoleDir` (built by Vite)
 // Every request but login needs the session cookie (401 without); every
 // POST but login also needs the X-CSRF-Token header of the session (403);
 // a role outside the route's list gets 403. Logins are limited per user name
@@ -39,6 +51,8 @@ struct StaffServerOptions {
     int loginFailures = 5;
     std::int64_t loginWindowS = 15 * 60;
     HubConfig config;                      // case deadlines
+    std::string hubUrl;                    // the device listener's URL, put in provisioning files
+    std::string consoleDir;                // the built console (index.html, assets/); "" = API only
 };
 
 class StaffServer {

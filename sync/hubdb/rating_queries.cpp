@@ -176,8 +176,24 @@ Result<std::vector<BadRating>> listBadRatings(Database& db, bool openOnly) {
             "SELECT r.uuid, r.device_id, d.site, r.received_at, r.public_data, r.personal_data FROM record r "
             "LEFT JOIN device d ON d.id = r.device_id WHERE r.kind = 'rating' ORDER BY r.received_at, r.uuid");
         if (!rows) return std::unexpected(rows.error());
+        // A 追加评价 (public "follow_up": true) re-rates the same service
+        // instance from the same kiosk: the visitor's verdict on the fix. Rows
+        // of one upload share a second, so they are matched after the loop.
+        std::map<std::string, std::size_t> byInstance;
+        std::vector<std::pair<std::string, nlohmann::json>> reRatings;  // instance key, re-rating
+        auto instanceKey = [](const std::string& device, const nlohmann::json& pub) {
+            return fmt::format("{}|{}|{}", device, textField(pub, "instance"), textField(pub, "target_id"));
+        };
         for (const auto& row : *rows) {
             auto pub = parseObject(asText(row[4]));
+            if (flagField(pub, "follow_up")) {
+                reRatings.emplace_back(instanceKey(asText(row[1]), pub),
+                                       nlohmann::json{{"level", textField(pub, "level")},
+                                                      {"level_label", textField(pub, "level_label")},
+                                                      {"uuid", asText(row[0])},
+                                                      {"received_at", asInt(row[3])}});
+                continue;
+            }
             if (!isBadLevel(textField(pub, "level"))) continue;
             BadRating b;
             b.uuid = asText(row[0]);
@@ -188,8 +204,11 @@ Result<std::vector<BadRating>> listBadRatings(Database& db, bool openOnly) {
             if (auto it = byRating.find(b.uuid); it != byRating.end()) b.followUps = std::move(it->second);
             if (openOnly && !b.open()) continue;
             b.personalData = parseObject(asText(row[5]));
+            if (!textField(b.publicData, "instance").empty()) byInstance[instanceKey(b.deviceId, b.publicData)] = out.size();
             out.push_back(std::move(b));
         }
+        for (auto& [key, re] : reRatings)  // oldest first: the newest re-rating wins
+            if (auto it = byInstance.find(key); it != byInstance.end()) out[it->second].reRating = std::move(re);
         return {};
     });
     if (!r) return std::unexpected(r.error());

@@ -61,6 +61,9 @@ struct BadRating {
     nlohmann::json publicData;         // as the kiosk sent it (OUTBOX.md)
     nlohmann::json personalData;       // contact_name, mobile when callback; shown to staff, never logged
     std::vector<RatingFollowUp> followUps;  // oldest first
+    // The visitor's 追加评价 of the same service instance from the same kiosk
+    // (newest): {"level","level_label","uuid","received_at"}; null when none.
+    nlohmann::json reRating;
 
     bool callbackWanted() const;           // the visitor left a contact (public "callback": true)
     bool has(std::string_view action) const;

@@ -6,6 +6,7 @@
 #include "hubdb/store.h"
 #include "outbox/outbox.h"
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -239,5 +240,37 @@ inline outbox::Status outboxStatus(const fs::path& kioskData) {
     auto box = outbox::Outbox::open(kioskData.string(), "KS0001");
     return box ? box->status(0).value_or(outbox::Status{}) : outbox::Status{};
 }
+
+inline constexpr const char* kPassword = "correct horse battery";
+
+// A kiosk-hub with a device listener and a staff listener.
+struct ConsoleHub {
+    fs::path dir;
+    int staffPort = freePort();
+    Hub hub;
+    explicit ConsoleHub(const fs::path& d)
+        : dir(d), hub(d / "hub", freePort(), {"--staff-listen", fmt::format("127.0.0.1:{}", staffPort)}) {}
+
+    bool start() {
+        if (!hub.start()) return false;
+        for (int i = 0; i < 200 && !portOpen(staffPort); ++i) std::this_thread::sleep_for(25ms);
+        return portOpen(staffPort);
+    }
+    int addStaff(const std::string& user, const std::string& role, const std::string& password = kPassword) {
+        const Ran r = run({"/bin/sh", "-c",
+                           fmt::format("printf '%s\\n' '{}' | '{}' --data '{}' staff add --user '{}' --role '{}'", password,
+                                       KIOSK_HUB_BIN, (dir / "hub").string(), user, role)},
+                          dir / ("staff-add-" + user));
+        return r.code;
+    }
+    std::unique_ptr<httplib::SSLClient> client(int port) const {
+        auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
+        c->set_ca_cert_path((dir / "hub/ca.crt").c_str());
+        c->enable_server_certificate_verification(true);
+        c->set_connection_timeout(5, 0);
+        c->set_read_timeout(30, 0);
+        return c;
+    }
+};
 
 }  // namespace e2e

@@ -16,38 +16,6 @@ using namespace e2e;
 
 namespace {
 
-constexpr const char* kPassword = "correct horse battery";
-
-// A kiosk-hub with a device listener and a staff listener.
-struct ConsoleHub {
-    fs::path dir;
-    int staffPort = freePort();
-    Hub hub;
-    explicit ConsoleHub(const fs::path& d)
-        : dir(d), hub(d / "hub", freePort(), {"--staff-listen", fmt::format("127.0.0.1:{}", staffPort)}) {}
-
-    bool start() {
-        if (!hub.start()) return false;
-        for (int i = 0; i < 200 && !portOpen(staffPort); ++i) std::this_thread::sleep_for(25ms);
-        return portOpen(staffPort);
-    }
-    int addStaff(const std::string& user, const std::string& role, const std::string& password = kPassword) {
-        const Ran r = run({"/bin/sh", "-c",
-                           fmt::format("printf '%s\\n' '{}' | '{}' --data '{}' staff add --user '{}' --role '{}'", password,
-                                       KIOSK_HUB_BIN, (dir / "hub").string(), user, role)},
-                          dir / ("staff-add-" + user));
-        return r.code;
-    }
-    std::unique_ptr<httplib::SSLClient> client(int port) const {
-        auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
-        c->set_ca_cert_path((dir / "hub/ca.crt").c_str());
-        c->enable_server_certificate_verification(true);
-        c->set_connection_timeout(5, 0);
-        c->set_read_timeout(30, 0);
-        return c;
-    }
-};
-
 // One logged-in browser: the session cookie and the CSRF token it was given.
 struct Session {
     std::string cookie, csrf, role;
@@ -107,7 +75,8 @@ TEST(StaffConsole, AHandlerMovesACaseAlongItsLifeCycleAndTheKioskSeesIt) {
     // 受理 → 派单 → 办理 → 答复 → 办结, each by the console.
     for (const char* next : {"accepted", "dispatched", "handling", "replied", "closed"}) {
         auto r = c->Post("/staff/api/cases/" + numbers[0] + "/status", with(*s),
-                         nlohmann::json{{"status", next}, {"note", "已处理"}}.dump(), "application/json");
+                         nlohmann::json{{"status", next}, {"note", "已处理"}, {"department", "区市场监管局"}}.dump(),
+                         "application/json");
         ASSERT_TRUE(r);
         ASSERT_EQ(r->status, 200) << next << ": " << r->body;
         EXPECT_EQ(nlohmann::json::parse(r->body)["status"], next);
@@ -263,4 +232,87 @@ TEST(StaffConsole, EachListenerRefusesTheOthersPathsAndAccountsNeedAGoodPassword
     const std::string db = slurp(dir / "hub/hub.db") + slurp(dir / "hub/hub.db-wal");
     EXPECT_EQ(db.find(kPassword), std::string::npos);
     EXPECT_NE(db.find("pbkdf2-sha256$600000$"), std::string::npos);
+}
+
+TEST(StaffConsole, FollowUpFleetAndStatisticsRoutesKeepToRolesAndCaseStepsNameWhatTheyNeed) {
+    const fs::path dir = testDir();
+    ConsoleHub h(dir);
+    ASSERT_TRUE(h.start()) << h.hub.log();
+    for (const auto& [user, role] : std::vector<std::pair<std::string, std::string>>{
+             {"ed", "editor"}, {"li", "handler"}, {"wang", "manager"}, {"boss", "admin"}})
+        ASSERT_EQ(h.addStaff(user, role), 0);
+    provision(h.hub, dir / "kiosk", dir);
+    const auto numbers = enqueue(dir / "kiosk", 2);
+    ASSERT_EQ(syncOnce(dir / "kiosk", dir)["stored"], 2);
+    auto c = h.client(h.staffPort);
+    std::map<std::string, Session> s;
+    for (const char* user : {"ed", "li", "wang", "boss"}) {
+        auto one = login(*c, user, kPassword);
+        ASSERT_TRUE(one) << user;
+        s[user] = *one;
+    }
+    auto get = [&](const std::string& who, const std::string& path) {
+        auto r = c->Get(path, with(s[who], false));
+        return r ? r->status : -1;
+    };
+    auto post = [&](const std::string& who, const std::string& path, const nlohmann::json& body, bool csrf = true) {
+        auto r = c->Post(path, with(s[who], csrf), body.dump(), "application/json");
+        return r ? std::make_pair(r->status, r->body) : std::make_pair(-1, std::string());
+    };
+    // Who reads what.
+    for (const char* path : {"/staff/api/ratings/bad", "/staff/api/stats", "/staff/api/stats.csv", "/staff/api/devices"}) {
+        auto r = c->Get(path);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 401) << path << " without a session";
+    }
+    EXPECT_EQ(get("ed", "/staff/api/ratings/bad"), 403) << "an editor does not see bad ratings";
+    EXPECT_EQ(get("li", "/staff/api/ratings/bad"), 200);
+    EXPECT_EQ(get("ed", "/staff/api/stats?by=month"), 200) << "every role reads the figures";
+    EXPECT_EQ(get("ed", "/staff/api/stats?by=color"), 400);
+    EXPECT_EQ(get("ed", "/staff/api/stats?from=2026-13-01"), 400);
+    EXPECT_EQ(get("li", "/staff/api/devices"), 403) << "a handler does not see the fleet";
+    EXPECT_EQ(get("wang", "/staff/api/devices"), 200);
+    EXPECT_EQ(get("wang", "/staff/api/ratings/X/contact"), 403) << "a manager does not call visitors back";
+
+    // Changes: role, CSRF token, and what each case step must name.
+    EXPECT_EQ(post("wang", "/staff/api/devices/KS0001/revoke", nlohmann::json::object()).first, 403);
+    EXPECT_EQ(post("wang", "/staff/api/devices/provision", {{"site", "x"}}).first, 403);
+    EXPECT_EQ(post("boss", "/staff/api/devices/provision", {{"site", "x"}}, false).first, 403) << "no CSRF token";
+    EXPECT_EQ(post("boss", "/staff/api/devices/provision", {{"site", ""}}).first, 400);
+    EXPECT_EQ(post("boss", "/staff/api/devices/provision", {{"site", "x"}, {"ttl_hours", 0}}).first, 400);
+    EXPECT_EQ(post("li", "/staff/api/ratings/X/follow-up", {{"action", "callback"}}, false).first, 403) << "no CSRF token";
+    EXPECT_EQ(post("wang", "/staff/api/ratings/X/follow-up", {{"action", "callback"}}).first, 403);
+    EXPECT_EQ(post("li", "/staff/api/ratings/NOSUCH/follow-up", {{"action", "callback"}}).first, 404);
+    const std::string url = "/staff/api/cases/" + numbers[0] + "/status";
+    ASSERT_EQ(post("li", url, {{"status", "accepted"}}).first, 200);
+    auto noDept = post("li", url, {{"status", "dispatched"}});
+    EXPECT_EQ(noDept.first, 400);
+    EXPECT_NE(noDept.second.find("needs the department"), std::string::npos) << noDept.second;
+    auto self = post("li", url, {{"status", "merged"}, {"merge_into", numbers[0]}});
+    EXPECT_EQ(self.first, 400) << self.second;
+    auto nowhere = post("li", url, {{"status", "merged"}, {"merge_into", "KS9999"}});
+    EXPECT_EQ(nowhere.first, 404) << nowhere.second;
+    auto merged = post("li", url, {{"status", "merged"}, {"merge_into", numbers[1]}});
+    EXPECT_EQ(merged.first, 200) << merged.second;
+    auto detail = c->Get("/staff/api/cases/" + numbers[0], with(s["li"], false));
+    ASSERT_TRUE(detail);
+    EXPECT_NE(detail->body.find("并入 " + numbers[1]), std::string::npos) << detail->body;
+
+    // Filters: kind and overdue.
+    auto kinds = c->Get("/staff/api/cases?kind=投诉&overdue=1", with(s["li"], false));
+    ASSERT_TRUE(kinds);
+    EXPECT_EQ(nlohmann::json::parse(kinds->body)["cases"].size(), 0u) << "nothing is overdue yet";
+    auto all = c->Get("/staff/api/cases?kind=投诉", with(s["li"], false));
+    ASSERT_TRUE(all);
+    EXPECT_EQ(nlohmann::json::parse(all->body)["cases"].size(), 2u) << all->body;
+
+    // An admin revokes the kiosk: its next sync is refused.
+    auto revoked = post("boss", "/staff/api/devices/KS0001/revoke", nlohmann::json::object());
+    EXPECT_EQ(revoked.first, 200) << revoked.second;
+    EXPECT_EQ(post("boss", "/staff/api/devices/KS9999/revoke", nlohmann::json::object()).first, 404);
+    int code = 0;
+    (void)syncOnce(dir / "kiosk", dir, &code);
+    EXPECT_NE(code, 0) << "a revoked kiosk is refused";
+    const std::string audit = h.hub.cli({"staff", "audit", "--json"});
+    EXPECT_NE(audit.find(R"("action":"device.revoke","actor":"boss")"), std::string::npos) << audit;
 }

@@ -1,0 +1,193 @@
+// Drives the staff console in Debian's chromium (playwright-core; npm cannot
+// download browsers here) the way a member of staff would: sign in, click,
+// type, read what the page shows. One phase per run, chosen by the C++ test
+// (tests/sync/e2e/console_browser_test.cpp) that set up the real hub and
+// kiosk around it. Prints one JSON line of what it read; exits 1 with the
+// reason on stderr when the page does not do what it should.
+//
+//   node console.mjs PHASE --url https://127.0.0.1:P/staff/ --user U --password P --out DIR [--case N] [--rating UUID]
+//                    [--file F] [--width W --height H] [--lang en]
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [phase, ...rest] = process.argv.slice(2);
+const opt = {};
+for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[i + 1];
+const out = opt.out;
+fs.mkdirSync(out, { recursive: true });
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  timeout: 30000,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const context = await browser.newContext({
+  ignoreHTTPSErrors: true,  // the hub's own CA, made for this test
+  viewport: { width: Number(opt.width ?? 1366), height: Number(opt.height ?? 860) },
+  locale: 'zh-CN',
+  acceptDownloads: true,
+});
+context.setDefaultTimeout(15000);
+const page = await context.newPage();
+const consoleErrors = [];
+// A 401 is how the hub says "sign in first" (and "wrong password"): expected, not a fault.
+page.on('console', (m) => {
+  if (m.type() === 'error' && !/status of 401/.test(m.text())) consoleErrors.push(m.text());
+});
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+// Every screenshot is also a check that the page shows no leaked code values.
+async function shot(name) {
+  const text = await page.locator('body').innerText();
+  for (const bad of ['[object ', 'undefined', 'NaN']) check(!text.includes(bad), `${name}: the page shows "${bad}"`);
+  await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+}
+
+async function login(user = opt.user, password = opt.password) {
+  await page.goto(opt.url);
+  await page.locator('#username').fill(user);
+  await page.locator('#password').fill(password);
+  await page.locator('#login').click();
+  await page.locator('.bar .user').waitFor();
+  if (opt.lang === 'en') {
+    await page.locator('#lang').click();
+    await page.locator('#nav-stats', { hasText: 'Statistics' }).waitFor();
+  }
+}
+
+async function go(hash) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+}
+
+const phases = {
+  // Signing in with a wrong password says so and lets nobody in.
+  async login() {
+    await page.goto(opt.url);
+    await page.locator('#username').fill(opt.user);
+    await page.locator('#password').fill('not the password');
+    await page.locator('#login').click();
+    const err = await page.locator('.notice.error').textContent();
+    await shot('login-failed');
+    await login();
+    return { refused: err, nav: await page.locator('.nav a').allTextContents() };
+  },
+
+  // A handler takes a case from 已接收 through 受理, 派单, 办理, 答复 to 办结.
+  async case() {
+    await login();
+    await go('#/cases');
+    const row = page.locator(`tr[data-case="${opt.case}"]`);
+    await row.waitFor();
+    await shot(opt.lang === 'en' ? 'cases-en' : 'cases');
+    await row.click();
+    await page.locator('#case-status').waitFor();
+    await shot('case');
+    const steps = [['accepted', '受理'], ['dispatched', '派单'], ['handling', '办理'], ['replied', '答复'], ['closed', '办结']];
+    for (const [code, label] of steps) {
+      await page.locator(`#to-${code}`).click();
+      if (code === 'dispatched') {
+        // The department is required: submitting without it is refused by the browser.
+        await page.locator('#step-department').fill('区市场监管局');
+      }
+      await page.locator('#step-note').fill(`控制台：${label}`);
+      await page.locator('#step-submit').click();
+      await page.locator('#case-status', { hasText: label }).waitFor();
+      await page.locator('#case-msg .notice.ok').waitFor();
+    }
+    await shot('case-closed');
+    const history = await page.locator('.timeline li').allTextContents();
+    const status = await page.locator('#case-status').textContent();
+    // Sections the role may not use are not offered, and typing their address lands elsewhere.
+    await go('#/audit');
+    await page.waitForFunction(() => location.hash !== '#/audit');
+    return { status, history, landed: await page.evaluate(() => location.hash) };
+  },
+
+  // A handler follows up a bad rating: call-back (full contact shown on
+  // request), rectification, feedback; the visitor's re-rating is shown.
+  async followup() {
+    await login();
+    await go('#/followup');
+    const row = page.locator(`tr[data-rating="${opt.rating}"]`);
+    await row.waitFor();
+    const overdueBadge = await page.locator('.badge.over').count();
+    await shot('followup');
+    await row.click();
+    await page.locator('#fu-state').waitFor();
+    const masked = await page.locator('#contact .contact').textContent();
+    await page.locator('#reveal').click();
+    await page.waitForFunction(() => !document.querySelector('#contact .contact').textContent.includes('*'));
+    const full = await page.locator('#contact .contact').textContent();
+    for (const [action, label] of [['callback', '核实回访'], ['rectified', '整改'], ['feedback', '已反馈']]) {
+      await page.locator('#fu-action').selectOption(action);
+      await page.locator('#fu-note').fill(`控制台：${action}`);
+      await page.locator('#fu-submit').click();
+      await page.locator('#fu-state', { hasText: label }).waitFor();
+    }
+    const rerating = await page.locator('#rerating').textContent();
+    await shot('followup-detail');
+    return { masked, full, state: await page.locator('#fu-state').textContent(), rerating, overdueBadge };
+  },
+
+  // A manager reads the figures by service and exports the CSV.
+  async stats() {
+    await login();
+    await go('#/stats');
+    await page.locator('#stats-chart').waitFor();
+    await page.locator('#by').selectOption('service');
+    await page.locator('table.figures tr.total').waitFor();
+    await page.waitForFunction(() => document.querySelector('#by').value === 'service');
+    await page.waitForTimeout(300);
+    const rows = await page.locator('table.figures tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+      key: tr.dataset.key,
+      cells: [...tr.querySelectorAll('td')].map((td) => td.textContent),
+    })));
+    await shot(opt.lang === 'en' ? 'stats-en' : 'stats');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv').click()]);
+    const csvPath = path.join(out, 'stats.csv');
+    await download.saveAs(csvPath);
+    return { rows, csv: fs.readFileSync(csvPath, 'utf8') };
+  },
+
+  // An administrator reads the fleet and makes a provisioning file.
+  async fleet() {
+    await login();
+    await go('#/fleet');
+    await page.locator('tr[data-device]').first().waitFor();
+    const devices = await page.locator('tr[data-device]').evaluateAll((trs) => trs.map((tr) => ({
+      id: tr.dataset.device, text: tr.textContent,
+    })));
+    await page.locator('#prov-site').fill('青浦区行政服务中心');
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.locator('#provision button[type=submit]').click()]);
+    const file = path.join(out, 'provision.json');
+    await download.saveAs(file);
+    await page.locator('#provision .notice.ok').waitFor();
+    await shot('fleet');
+    await go('#/audit');
+    await page.locator('table tbody tr').first().waitFor();
+    await shot('audit');
+    return { devices, provision: JSON.parse(fs.readFileSync(file, 'utf8')) };
+  },
+};
+
+let code = 0;
+try {
+  check(phases[phase], `no phase ${phase}`);
+  const result = await phases[phase]();
+  result.console_errors = consoleErrors;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} catch (err) {
+  await shot(`failed-${phase}`).catch(() => {});
+  process.stderr.write(`console.mjs ${phase}: ${err.stack || err}\n`);
+  code = 1;
+}
+await browser.close();
+process.exit(code);
