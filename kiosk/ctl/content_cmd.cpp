@@ -1,26 +1,22 @@
-// kioskctl content import | import-doc | stats | search.
+// kioskctl content import | import-doc | stats | search. The import itself
+// is contentbuild::importFiles (the hub's web console runs it too); this file
+// only turns flags into ImportOptions and results into text and exit codes.
 #include "content_cmd.h"
 
-#include "content/authoring.h"
-#include "contentbuild/content_writer.h"
-#include "docimport/doc_import.h"
+#include "base/time_text.h"
+#include "contentbuild/importer.h"
 #include "store/content_store.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace kiosk::ctl {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 struct Options {
@@ -30,189 +26,51 @@ struct Options {
     bool json = false;
 };
 
-std::string todayIso() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+contentbuild::ImportOptions importOptions(const Options& o, bool docsOnly) {
+    contentbuild::ImportOptions io;
+    io.district = o.district;
+    io.level = o.level;
+    io.topic = o.topic;
+    io.version = o.version;
+    io.asOf = o.asOf;
+    io.docsOnly = docsOnly;
+    return io;
 }
 
-std::string nowIso() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                       tm.tm_min, tm.tm_sec);
-}
-
-content::Measure toContent(const docimport::Measure& m) {
-    content::Measure out{m.number, m.heading, m.text, m.units, {}};
-    for (const auto& c : m.children) out.children.push_back(toContent(c));
-    return out;
-}
-
-std::string slug(const fs::path& p) {
-    std::string s;
-    for (char ch : p.stem().string()) {
-        const char c = char(std::tolower(static_cast<unsigned char>(ch)));
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) s += c;
-        else if (!s.empty() && s.back() != '-') s += '-';
+// Exit codes: 2 when the files are at fault (the editor fixes them), 1 when
+// writing the database failed (the machine is at fault).
+int runImport(const Options& o, bool docsOnly) {
+    const auto io = importOptions(o, docsOnly);
+    auto prepared = contentbuild::prepareImport(o.files, io);
+    if (!prepared) {
+        fmt::print(stderr, "kioskctl: {}\n", prepared.error().message);
+        return 2;
     }
-    while (!s.empty() && s.back() == '-') s.pop_back();
-    return s.empty() ? "document" : s;
-}
-
-struct ImportedDoc {
-    std::string file;
-    docimport::Document doc;
-};
-
-Result<ImportedDoc> readPolicyText(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(ErrorCode::NotFound, fmt::format("cannot read {}", path));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto doc = docimport::importText(ss.str(), path);
-    if (!doc) return std::unexpected(doc.error());
-    return ImportedDoc{path, std::move(*doc)};
-}
-
-// "青浦区2025年…" → "青浦区": the first two or three Chinese characters
-// before the first 区 of the title, for documents imported without --district.
-std::string districtFromTitle(const std::string& title) {
-    const std::string qu = "区";
-    const auto at = title.find(qu);
-    if (at == std::string::npos) return {};
-    for (std::size_t chars : {2u, 3u}) {
-        if (at < chars * 3) continue;
-        const std::string name = title.substr(at - chars * 3, chars * 3 + qu.size());
-        bool cjk = true;
-        for (std::size_t i = 0; i < chars * 3; i += 3) cjk &= static_cast<unsigned char>(name[i]) >= 0xE4;
-        if (cjk) return name;
-    }
-    return {};
-}
-
-content::PolicyDocument toPolicy(const ImportedDoc& d, const Options& o) {
-    content::PolicyDocument p;
-    p.id = "doc." + slug(d.file);
-    p.title = d.doc.title.empty() ? fs::path(d.file).stem().string() : d.doc.title;
-    p.issuers = d.doc.issuers;
-    p.docNumber = d.doc.docNumber;
-    p.written = d.doc.written;
-    p.published = d.doc.published;
-    p.effective = d.doc.effective;
-    p.expiry = d.doc.expiry;
-    p.validity = "有效";
-    p.level = o.level;
-    p.district = o.district.empty() ? districtFromTitle(p.title) : o.district;
-    p.topic = o.topic;
-    p.source = fs::path(d.file).filename().string();
-    for (const auto& m : d.doc.measures) p.measures.push_back(toContent(m));
-    return p;
-}
-
-json docSummary(const ImportedDoc& d) {
-    std::vector<int> perLevel;
-    std::function<void(const std::vector<docimport::Measure>&, std::size_t)> walk =
-        [&](const std::vector<docimport::Measure>& ms, std::size_t depth) {
-            for (const auto& m : ms) {
-                if (perLevel.size() <= depth) perLevel.resize(depth + 1, 0);
-                ++perLevel[depth];
-                walk(m.children, depth + 1);
-            }
-        };
-    walk(d.doc.measures, 0);
-    return {{"file", d.file},
-            {"title", d.doc.title},
-            {"doc_number", d.doc.docNumber},
-            {"issuers", d.doc.issuers},
-            {"published", d.doc.published},
-            {"traditional", d.doc.traditional},
-            {"measures", docimport::countMeasures(d.doc)},
-            {"measures_per_level", perLevel},
-            {"measures_with_units", docimport::countMeasuresWithUnits(d.doc)},
-            {"warnings", d.doc.warnings},
-            {"normalisations", d.doc.normalisations}};
-}
-
-int build(const Options& o, content::Content c, const std::vector<std::string>& warnings, const json& docs) {
     if (o.out.empty()) {
         fmt::print(stderr, "kioskctl: --out DB is required\n");
         return 2;
     }
-    contentbuild::BuildOptions b;
-    b.version = o.version.empty() ? nowIso() : o.version;
-    b.created = nowIso();
-    b.today = o.asOf.empty() ? todayIso() : o.asOf;
-    auto stats = contentbuild::writeContentDb(c, o.out, b);
-    if (!stats) {
-        fmt::print(stderr, "kioskctl: {}\n", stats.error().message);
+    auto result = contentbuild::writeImport(*prepared, o.out, io);
+    if (!result) {
+        fmt::print(stderr, "kioskctl: {}\n", result.error().message);
         return 1;
     }
-    std::vector<std::string> all = warnings;
-    all.insert(all.end(), stats->warnings.begin(), stats->warnings.end());
+    const json& s = result->summary;
     if (o.json) {
-        json j = {{"out", o.out},          {"version", b.version},       {"services", stats->services},
-                  {"bundles", stats->bundles}, {"documents", stats->documents}, {"measures", stats->measures},
-                  {"guides", stats->guides}, {"search_rows", stats->searchRows},
-                  {"rating_reasons", stats->ratingReasons}, {"warnings", all}};
-        if (!docs.empty()) j["imported_documents"] = docs;
-        fmt::print("{}\n", j.dump(2));
-    } else {
-        for (const auto& w : all) fmt::print(stderr, "warning: {}\n", w);
-        fmt::print("wrote {}: {} services, {} bundles, {} documents with {} measures, {} guides\n", o.out,
-                   stats->services, stats->bundles, stats->documents, stats->measures, stats->guides);
-        if (!c.ratingReasons.version.empty())
-            fmt::print("  好差评 reason set {}: {} reasons\n", c.ratingReasons.version, stats->ratingReasons);
-        for (const auto& d : docs)
+        fmt::print("{}\n", s.dump(2));
+        return 0;
+    }
+    for (const auto& w : s["warnings"]) fmt::print(stderr, "warning: {}\n", w.get<std::string>());
+    fmt::print("wrote {}: {} services, {} bundles, {} documents with {} measures, {} guides\n", o.out,
+               s["services"].get<long>(), s["bundles"].get<long>(), s["documents"].get<long>(),
+               s["measures"].get<long>(), s["guides"].get<long>());
+    if (const auto& reasons = prepared->content.ratingReasons; !reasons.version.empty())
+        fmt::print("  好差评 reason set {}: {} reasons\n", reasons.version, s["rating_reasons"].get<long>());
+    if (s.contains("imported_documents"))
+        for (const auto& d : s["imported_documents"])
             fmt::print("  {}: {} measures ({} with responsible units), {} warnings\n", d["file"].get<std::string>(),
                        d["measures"].get<int>(), d["measures_with_units"].get<int>(), d["warnings"].size());
-    }
     return 0;
-}
-
-int runImport(const Options& o, bool docsOnly) {
-    std::vector<std::string> authoring;
-    std::vector<ImportedDoc> docs;
-    for (const auto& f : o.files) {
-        const auto ext = fs::path(f).extension().string();
-        if (docsOnly || ext == ".txt") {
-            auto d = readPolicyText(f);
-            if (!d) {
-                fmt::print(stderr, "kioskctl: {}\n", d.error().message);
-                return 2;
-            }
-            docs.push_back(std::move(*d));
-        } else if (ext == ".json" || ext == ".csv") {
-            authoring.push_back(f);
-        } else {
-            fmt::print(stderr, "kioskctl: {}: unknown kind of file; use .json or .csv (authoring) or .txt (a policy document)\n", f);
-            return 2;
-        }
-    }
-    content::AuthoringResult read;
-    if (!authoring.empty()) {
-        auto r = content::readAuthoringFiles(authoring);
-        if (!r) {
-            fmt::print(stderr, "kioskctl: {}\n", r.error().message);
-            return 2;
-        }
-        read = std::move(*r);
-    }
-    json summaries = json::array();
-    for (const auto& d : docs) {
-        auto p = toPolicy(d, o);
-        for (const auto& existing : read.content.documents)
-            if (existing.id == p.id) {
-                fmt::print(stderr, "kioskctl: {} would be document {}, which the authoring files already define\n",
-                           d.file, p.id);
-                return 2;
-            }
-        read.content.documents.push_back(std::move(p));
-        summaries.push_back(docSummary(d));
-    }
-    return build(o, std::move(read.content), read.warnings, summaries);
 }
 
 int runStats(const Options& o) {
@@ -266,7 +124,7 @@ int runSearch(const Options& o) {
         fmt::print(stderr, "kioskctl: {}\n", store.error().message);
         return 1;
     }
-    auto hits = store->search(o.query, o.limit, todayIso());
+    auto hits = store->search(o.query, o.limit, localDateTime(std::time(nullptr)).substr(0, 10));
     if (!hits) {
         fmt::print(stderr, "kioskctl: {}\n", hits.error().message);
         return 1;
