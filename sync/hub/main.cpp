@@ -284,6 +284,7 @@ int main(int argc, char** argv) {
             so.config = opt.config;
             so.hubUrl = fmt::format("https://{}:{}", opt.host, *port);
             so.consoleDir = consoleDir;
+            so.dataDir = dataDir;
             if (so.consoleDir.empty()) {
                 const std::string dirs = KIOSK_HUB_CONSOLE_DIRS;
                 for (std::size_t at = 0; at <= dirs.size();) {

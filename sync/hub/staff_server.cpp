@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "case_desk.h"
+#include "content_desk.h"
 #include "crypto/crypto.h"
 #include "fleet.h"
 #include "hubdb/case_queries.h"
@@ -121,12 +122,13 @@ struct StaffServer::Impl {
     std::function<std::int64_t()> now;
     std::unique_ptr<httplib::SSLServer> server;
     LoginLimiter limiter;
+    ContentDesk desk;
     // Compared against when the user name is unknown, so that a wrong name
     // takes as long as a wrong password.
     std::string dummyHash = crypto::hashPassword("not a password");
 
     Impl(StaffServerOptions o, hubdb::HubStore& s, const HubKeys& k, std::function<std::int64_t()> c)
-        : opt(std::move(o)), store(s), keys(k), now(std::move(c)), limiter(opt.loginFailures, opt.loginWindowS) {}
+        : opt(std::move(o)), store(s), keys(k), now(std::move(c)), limiter(opt.loginFailures, opt.loginWindowS), desk(opt.dataDir) {}
 
     hubdb::Database& db() { return store.db(); }
 
@@ -335,6 +337,109 @@ struct StaffServer::Impl {
         });
     }
 
+    static std::optional<DraftChange> draftChange(const nlohmann::json& body, httplib::Response& res) {
+        DraftChange c;
+        c.district = stringField(body, "district");
+        c.topic = stringField(body, "topic");
+        if (body.contains("level")) c.level = stringField(body, "level");
+        const auto files = body.value("files", nlohmann::json::array());
+        const auto remove = body.value("remove", nlohmann::json::array());
+        if (!files.is_array() || !remove.is_array()) {
+            refuse(res, 400, "files is a list of {\"name\", \"text\"} and remove a list of names");
+            return std::nullopt;
+        }
+        for (const auto& f : files) {
+            if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("text") || !f["text"].is_string()) {
+                refuse(res, 400, "each file is {\"name\": …, \"text\": …}");
+                return std::nullopt;
+            }
+            c.files.push_back({f["name"].get<std::string>(), f["text"].get<std::string>()});
+        }
+        for (const auto& n : remove)
+            if (n.is_string()) c.remove.push_back(n.get<std::string>());
+        return c;
+    }
+
+    void draftReply(httplib::Response& res, const Result<nlohmann::json>& d) {
+        if (d) return reply(res, 200, *d);
+        const int code = d.error().code == ErrorCode::InvalidArgument ? 400 : d.error().code == ErrorCode::NotFound ? 404 : 503;
+        if (code == 503) logger()->error("content draft: {}", d.error().message);
+        refuse(res, code, code == 503 ? "the hub could not store the draft; try again later" : d.error().message);
+    }
+
+    void contentRoutes(httplib::SSLServer& s) {
+        s.Get("/staff/api/content", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!session(req, res, {"editor", "manager", "admin"}, false)) return;
+            auto bundles = hubdb::recentBundles(db(), 20);
+            if (!bundles) return databaseDown(res, bundles.error());
+            auto devices = store.devices();
+            if (!devices) return databaseDown(res, devices.error());
+            auto current = desk.currentFiles();
+            auto drafts = desk.drafts();
+            if (!current || !drafts) return refuse(res, 503, "the hub cannot read its content folder");
+            nlohmann::json published = nlohmann::json::array(), kiosks = nlohmann::json::array();
+            for (const auto& b : *bundles)
+                published.push_back({{"version", b.version}, {"size", b.size}, {"created_at", b.createdAt}, {"sha256", b.sha256}});
+            for (const auto& d : *devices) {
+                if (d.revokedAt) continue;
+                const auto v = d.heartbeat.value("content_version", nlohmann::json(nullptr));
+                kiosks.push_back({{"id", d.id}, {"site", d.site}, {"content_version", v},
+                                  {"last_seen", d.lastSeen ? nlohmann::json(*d.lastSeen) : nlohmann::json(nullptr)}});
+            }
+            reply(res, 200, {{"published", published}, {"kiosks", kiosks}, {"current_files", *current}, {"drafts", *drafts}});
+        });
+        s.Post("/staff/api/content/drafts", [this](const httplib::Request& req, httplib::Response& res) {
+            auto who = session(req, res, {"editor", "admin"}, true);
+            if (!who) return;
+            const auto body = bodyObject(req, res, "{\"files\": [{\"name\", \"text\"}], \"district\", \"level\", \"topic\"}");
+            if (!body) return;
+            auto change = draftChange(*body, res);
+            if (!change) return;
+            auto d = desk.createDraft(*change, who->username, now());
+            if (d && !audit(res, who->username, "content.draft", (*d)["id"].get<std::string>(), "new")) return;
+            draftReply(res, d);
+        });
+        s.Get(R"(/staff/api/content/drafts/([A-Za-z0-9_-]{1,64}))", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!session(req, res, {"editor", "manager", "admin"}, false)) return;
+            draftReply(res, desk.draft(req.matches[1], true));
+        });
+        s.Post(R"(/staff/api/content/drafts/([A-Za-z0-9_-]{1,64}))", [this](const httplib::Request& req, httplib::Response& res) {
+            auto who = session(req, res, {"editor", "admin"}, true);
+            if (!who) return;
+            const auto body = bodyObject(req, res, "{\"files\": [{\"name\", \"text\"}], \"remove\": [names]}");
+            if (!body) return;
+            auto change = draftChange(*body, res);
+            if (!change) return;
+            auto d = desk.changeDraft(req.matches[1], *change, who->username, now());
+            if (d && !audit(res, who->username, "content.draft", req.matches[1], "edited")) return;
+            draftReply(res, d);
+        });
+        s.Post(R"(/staff/api/content/drafts/([A-Za-z0-9_-]{1,64})/publish)", [this](const httplib::Request& req,
+                                                                                    httplib::Response& res) {
+            auto who = session(req, res, {"editor", "admin"}, true);
+            if (!who) return;
+            const auto body = bodyObject(req, res, "{\"ttl_days\"}");
+            if (!body) return;
+            const auto days = body->value("ttl_days", nlohmann::json(30));
+            if (!days.is_number_integer() || days.get<std::int64_t>() < 1 || days.get<std::int64_t>() > 365)
+                return refuse(res, 400, "ttl_days must be a whole number of days, 1–365");
+            const std::string id = req.matches[1];
+            auto file = desk.publishable(id);
+            if (!file) return refuse(res, file.error().code == ErrorCode::NotFound ? 404 : 409, file.error().message);
+            auto published = publishContent(db(), keys, *file, days.get<std::int64_t>() * 86'400, now());
+            if (!published) {
+                logger()->error("publishing draft {} failed: {}", id, published.error().message);
+                return refuse(res, published.error().code == ErrorCode::InvalidArgument ? 409 : 503, published.error().message);
+            }
+            if (auto a = desk.adopt(id, published->version); !a)
+                logger()->error("version {} is published but draft {} could not become current: {}", published->version, id,
+                                a.error().message);
+            if (!audit(res, who->username, "content.publish", id, fmt::format("version {}", published->version))) return;
+            reply(res, 200, {{"version", published->version}, {"size", published->size}, {"sha256", published->sha256},
+                             {"expires", published->expires}});
+        });
+    }
+
     void routes() {
         auto& s = *server;
         s.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
@@ -439,6 +544,7 @@ struct StaffServer::Impl {
         });
         ratingRoutes(s);
         fleetRoutes(s);
+        contentRoutes(s);
         s.Get("/staff/api/audit", [this](const httplib::Request& req, httplib::Response& res) {
             if (!session(req, res, {"admin"}, false)) return;
             auto log = hubdb::auditLog(db(), 500);
@@ -465,7 +571,7 @@ Result<int> StaffServer::bind() {
     auto server = makeTlsServer(m->keys, false);
     if (!server) return std::unexpected(server.error());
     m->server = std::move(*server);
-    m->server->set_payload_max_length(1 << 20);
+    m->server->set_payload_max_length(16 << 20);  // content uploads
     m->routes();
     return bindTo(*m->server, m->opt.host, m->opt.port, "the staff console's address is in use or wrong");
 }

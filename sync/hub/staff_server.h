@@ -21,6 +21,13 @@
 //   GET  /staff/api/devices                    manager, admin
 //   POST /staff/api/devices/ID/revoke          admin
 //   POST /staff/api/devices/provision {"site","ttl_hours"}  admin
+//   GET  /staff/api/content          editor, manager, admin: published
+//                                    versions, kiosks' versions, drafts
+//   POST /staff/api/content/drafts {"files":[{"name","text"}],"remove":[…],
+//                                    "district","level","topic"}  editor, admin
+//   GET  /staff/api/content/drafts/ID          editor, manager, admin
+//   POST /staff/api/content/drafts/ID  (same body: edit)          editor, admin
+//   POST /staff/api/content/drafts/ID/publish {"ttl_days"}       editor, admin
 //   GET  /staff/api/audit            admin
 //   GET  /staff/…                    the console's page and assets, from
 //                                    `consoleDir` (built by Vite)
@@ -53,6 +60,7 @@ struct StaffServerOptions {
     HubConfig config;                      // case deadlines
     std::string hubUrl;                    // the device listener's URL, put in provisioning files
     std::string consoleDir;                // the built console (index.html, assets/); "" = API only
+    std::string dataDir;                   // DATA: content drafts (content_desk.h)
 };
 
 class StaffServer {

@@ -72,6 +72,19 @@ Result<std::optional<PublishedBundle>> latestBundle(Database& db) {
     return one(db, "ORDER BY version DESC LIMIT 1", {});
 }
 
+Result<std::vector<PublishedBundle>> recentBundles(Database& db, int limit) {
+    std::vector<PublishedBundle> out;
+    auto r = db.with([&](Connection& c) -> Result<void> {
+        auto rows = c.query(fmt::format("SELECT {} FROM content_bundle ORDER BY version DESC LIMIT $1", kCols),
+                            {std::int64_t(limit)});
+        if (!rows) return std::unexpected(rows.error());
+        for (const auto& row : *rows) out.push_back(bundleFrom(row));
+        return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
+}
+
 Result<std::optional<PublishedBundle>> bundleByVersion(Database& db, std::int64_t version) {
     return one(db, "WHERE version = $1", {version});
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kiosk::hubdb {
 
@@ -27,6 +28,8 @@ struct PublishedBundle {
 // that exists already is refused (two editors publishing at once: retry).
 [[nodiscard]] Result<void> storeBundle(Database& db, const PublishedBundle& meta, const std::filesystem::path& file);
 [[nodiscard]] Result<std::optional<PublishedBundle>> latestBundle(Database& db);
+// The newest `limit` versions, newest first.
+[[nodiscard]] Result<std::vector<PublishedBundle>> recentBundles(Database& db, int limit);
 [[nodiscard]] Result<std::optional<PublishedBundle>> bundleByVersion(Database& db, std::int64_t version);
 // Bytes [offset, offset + length) of a stored bundle.
 [[nodiscard]] Result<std::string> readBundle(Database& db, std::int64_t version, std::int64_t offset, std::int64_t length);

@@ -176,6 +176,45 @@ const phases = {
     await shot('audit');
     return { devices, provision: JSON.parse(fs.readFileSync(file, 'utf8')) };
   },
+
+  // An editor uploads a policy document, previews what the importer made of
+  // it, adds a broken authoring file (the import error names it), removes it
+  // again, and publishes a signed bundle.
+  async content() {
+    await login();
+    await go('#/content');
+    await page.locator('#upload').setInputFiles(opt.file);
+    await page.locator('#new-district').fill('青浦区');
+    await page.locator('#upload-go').click();
+    await page.locator('#preview').waitFor();
+    const documents = await page.locator('#preview .document h3').allTextContents();
+    const nested = await page.locator('#preview .tree .tree li').count();
+    const units = await page.locator('#preview .units').count();
+    await shot('content-preview');
+    await page.locator('#upload-more').setInputFiles({
+      name: 'services.json', mimeType: 'application/json', buffer: Buffer.from('{"services": [{"id": 7}]}'),
+    });
+    await page.locator('#upload-more-go').click();
+    const error = await page.locator('#import-error .notice').textContent();
+    await shot('content-error');
+    await page.locator('tr[data-file="services.json"] button.danger').click();
+    await page.locator('#preview').waitFor();
+    await page.locator('#ttl-days').fill('30');
+    await page.locator('#publish-go').click();
+    await page.locator('#draft-msg .notice.ok').waitFor();
+    const published = await page.locator('#draft-published').textContent();
+    return { documents, nested, units, error, published };
+  },
+
+  // Which kiosk runs which content version.
+  async contentKiosks() {
+    await login();
+    await go('#/content');
+    const row = page.locator(`tr[data-kiosk="${opt.kiosk}"]`);
+    await row.waitFor();
+    await shot('content');
+    return { row: await row.textContent() };
+  },
 };
 
 let code = 0;

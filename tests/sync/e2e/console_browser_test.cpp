@@ -63,6 +63,24 @@ nlohmann::json browser(const ConsoleHub& h, const std::string& phase, const std:
     return j;
 }
 
+// Runs the kiosk app (offscreen window, software renderer) until the hub's
+// device list shows its heartbeat with content `version` (≤ 40 s); the
+// device's JSON, or null.
+nlohmann::json runKioskAppUntilContent(ConsoleHub& h, const fs::path& dir, int version) {
+    Proc kiosk = spawnKioskApp(dir);
+    nlohmann::json device;
+    for (int i = 0; i < 160 && device.is_null(); ++i) {
+        int code = 0;
+        const std::string out = h.hub.cli({"devices", "--json"}, &code);
+        auto d = nlohmann::json::parse(out.substr(0, out.find('\n')), nullptr, false);
+        if (!d.is_discarded() && d["heartbeat"].value("content_version", 0) == version) device = d;
+        else std::this_thread::sleep_for(250ms);
+    }
+    kill(kiosk.pid, SIGTERM);
+    EXPECT_EQ(waitFor(kiosk, 15s), 0) << slurp(kiosk.err);
+    return device;
+}
+
 std::string cell(const nlohmann::json& row, int i) { return row["cells"][i].get<std::string>(); }
 
 std::string percent(const nlohmann::json& rate) {
@@ -159,6 +177,23 @@ TEST(ConsoleBrowser, StaffCloseACaseFollowUpABadRatingReadFiguresAndProvisionInT
     EXPECT_EQ(cli["total"]["bad_called_back"], 1);
     const std::string csv = h.hub.cli({"ratings", "stats", "--by", "service", "--csv"});
     EXPECT_EQ(s["csv"], "\xEF\xBB\xBF" + csv) << "the page's CSV is the CLI's";
+
+    // An editor publishes a policy document; the kiosk app installs it and
+    // says so in its heartbeat; the content page shows the kiosk up to date.
+    ASSERT_EQ(h.addStaff("zhao", "editor"), 0);
+    const auto ct = browser(h, "content", "zhao", {"--file", KIOSK_CORPUS_DIR "/qingpu-2025-work-points.txt"});
+    ASSERT_FALSE(ct.is_null());
+    ASSERT_EQ(ct["documents"].size(), 1u) << ct.dump();
+    EXPECT_NE(ct["documents"][0].get<std::string>().find("青浦区"), std::string::npos) << ct.dump();
+    EXPECT_GT(ct["nested"].get<int>(), 0) << "the measure tree has nested measures";
+    EXPECT_GT(ct["units"].get<int>(), 0) << "responsible units are shown";
+    EXPECT_NE(ct["error"].get<std::string>().find("services.json"), std::string::npos) << ct.dump();
+    EXPECT_EQ(ct["published"], "已发布为版本 1");
+    const auto device = runKioskAppUntilContent(h, dir, 1);
+    ASSERT_FALSE(device.is_null()) << "the kiosk app did not report content version 1";
+    const auto ck = browser(h, "contentKiosks", "wang", {"--kiosk", "KS0001"});
+    ASSERT_FALSE(ck.is_null());
+    EXPECT_NE(ck["row"].get<std::string>().find("1 最新"), std::string::npos) << ck.dump();
 
     // The fleet, a provisioning file a kiosk accepts, and the audit log.
     const auto fl = browser(h, "fleet", "root");

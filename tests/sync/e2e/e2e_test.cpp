@@ -295,20 +295,7 @@ TEST(E2E, TheKioskAppsWorkerSyncsInstallsContentAndSendsAHeartbeat) {
     enqueue(dir / "kiosk", 3);
     // A technician was here before the kiosk went online: the first heartbeat carries it.
     ASSERT_TRUE(maint::recordAction(dir / "kiosk", maint::action::kRotation, "rotation 90", 1'795'250'000'000));
-    setenv("SDL_VIDEODRIVER", "offscreen", 1);
-    // As for the windowed kiosk under Xvfb (tests/ui/interactive_test.cpp):
-    // the video driver's dlopen'ed libraries keep allocations LeakSanitizer
-    // cannot attribute ("<unknown module>"), so leak checks are off for this
-    // one process; kioskctl, the hub and the headless kiosk keep them on.
-    const char* asanBefore = std::getenv("ASAN_OPTIONS");
-    const std::string asanSaved = asanBefore ? asanBefore : "";
-    setenv("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", 1);
-    Proc kiosk = spawn({KIOSK_BIN, "--windowed", "640x480", "--renderer", "software", "--data", (dir / "kiosk").string(),
-                        "--content", (dir / "kiosk/content.db").string(), "--printer-output", (dir / "print").string()},
-                       dir / "kiosk-app");
-    unsetenv("SDL_VIDEODRIVER");
-    if (asanBefore) setenv("ASAN_OPTIONS", asanSaved.c_str(), 1);
-    else unsetenv("ASAN_OPTIONS");
+    Proc kiosk = spawnKioskApp(dir);
     nlohmann::json device;
     for (int i = 0; i < 120; ++i) {  // ≤ 30 s
         const std::string out = hub.cli({"devices", "--json"}, &code);

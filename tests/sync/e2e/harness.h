@@ -195,6 +195,21 @@ inline Ran kioskctl(const fs::path& kioskData, const std::vector<std::string>& a
     return run(all, logBase, timeout);
 }
 
+// The kiosk app itself with its sync worker: windowed on SDL's offscreen
+// driver with the software renderer, data in DIR/kiosk, content DIR/kiosk/content.db.
+inline Proc spawnKioskApp(const fs::path& dir) {
+    // As for the windowed kiosk under Xvfb (tests/ui/interactive_test.cpp):
+    // the video driver's dlopen'ed libraries keep allocations LeakSanitizer
+    // cannot attribute ("<unknown module>"), so leak checks are off for this
+    // one process; kioskctl, the hub and the headless kiosk keep them on.
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    return spawn({KIOSK_BIN, "--windowed", "640x480", "--renderer", "software", "--data", (dir / "kiosk").string(),
+                  "--content", (dir / "kiosk/content.db").string(), "--printer-output", (dir / "print").string()},
+                 dir / "kiosk-app",
+                 {{"SDL_VIDEODRIVER", "offscreen"},
+                  {"ASAN_OPTIONS", asan ? std::optional<std::string>("detect_leaks=0:abort_on_error=1") : std::nullopt}});
+}
+
 // Provisions a kiosk in `kioskData` against a running hub.
 inline void provision(const Hub& hub, const fs::path& kioskData, const fs::path& work) {
     int code = 0;

@@ -20,7 +20,7 @@ const sections = [
   { id: 'followup', roles: ['handler', 'manager', 'admin'] },
   { id: 'stats', roles: ['handler', 'editor', 'manager', 'admin'] },
   { id: 'fleet', roles: ['manager', 'admin'] },
-  { id: 'content', roles: ['editor', 'admin'] },
+  { id: 'content', roles: ['editor', 'manager', 'admin'] },
   { id: 'audit', roles: ['admin'] },
 ];
 
@@ -105,7 +105,7 @@ async function route() {
     followup: () => (parts[1] ? followupDetailPage(parts[1], me) : followupPage(me)),
     stats: () => statsPage(me),
     fleet: () => fleetPage(me),
-    content: () => contentPage(me),
+    content: () => contentPage(me, parts[1]),
     audit: () => auditPage(me),
   };
   try {
