@@ -6,13 +6,15 @@
 # case statuses. With a display the kiosk opens in a window (pass --windowed
 # WxH or any other kiosk option to change that); without one it syncs once,
 # renders the home screen headless and prints the PNG's path. The hub stops
-# when the kiosk does.
+# when the kiosk does. The hub's staff console listens on loopback too; its
+# first admin account is made on the first run, with a random password kept
+# in build/hub-data/console-admin.txt (mode 600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" --target kiosk kioskctl kiosk-hub demo_content
+cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" --target kiosk kioskctl kiosk-hub hub_console demo_content
 bin=build/release/kiosk/kiosk
 ctl=build/release/kiosk/kioskctl
 hub=build/release/sync/hub/kiosk-hub
@@ -21,7 +23,8 @@ kioskdata="$PWD/build/kiosk-data"
 content="$kioskdata/content.db"
 
 # The hub, on a free port of the loopback interface.
-"$hub" --data "$hubdata" serve --listen 127.0.0.1:0 >"$PWD/build/hub.log" 2>&1 &
+rm -f "$hubdata/staff.url"
+"$hub" --data "$hubdata" serve --listen 127.0.0.1:0 --staff-listen 127.0.0.1:0 >"$PWD/build/hub.log" 2>&1 &
 hub_pid=$!
 trap 'kill "$hub_pid" 2>/dev/null || true; wait "$hub_pid" 2>/dev/null || true' EXIT
 rm -f "$hubdata/hub.url"
@@ -31,6 +34,14 @@ if [ ! -s "$hubdata/hub.url" ]; then
   exit 1
 fi
 echo "kiosk-hub: $(cat "$hubdata/hub.url") (log: build/hub.log)"
+if [ ! -s "$hubdata/console-admin.txt" ]; then
+  password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  printf '%s\n' "$password" | "$hub" --data "$hubdata" staff add --user admin --role admin >/dev/null
+  (umask 077; printf 'user admin\npassword %s\n' "$password" >"$hubdata/console-admin.txt")
+fi
+for _ in $(seq 1 50); do [ -s "$hubdata/staff.url" ] && break; sleep 0.1; done
+echo "staff console: $(cat "$hubdata/staff.url" 2>/dev/null) (sign in with build/hub-data/console-admin.txt;" \
+  "the certificate is the hub's own: build/hub-data/ca.crt)"
 
 # Enroll the kiosk once; publish the demo content when it changed.
 if [ ! -f "$kioskdata/hub.json" ] || ! grep -q "$(cat "$hubdata/hub.url")" "$kioskdata/hub.json"; then

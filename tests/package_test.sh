@@ -22,9 +22,11 @@ grep -q ' ./usr/bin/kiosk-hub$' <<<"$contents" && { echo "kiosk-hub must not be 
 hub=$(ls "$out"/kiosk-hub_*.deb) || { echo "no kiosk-hub_*.deb: $(ls "$out")"; exit 1; }
 [ "$(dpkg-deb -f "$hub" Package)" = kiosk-hub ] || { echo "$hub is not package kiosk-hub"; exit 1; }
 hubfiles=$(dpkg-deb -c "$hub")
-for f in ./usr/bin/kiosk-hub ./usr/share/doc/kiosk-hub/PROTOCOL.md; do
+for f in ./usr/bin/kiosk-hub ./usr/share/doc/kiosk-hub/PROTOCOL.md ./usr/share/kiosk-hub/console/index.html; do
   grep -q " $f\$" <<<"$hubfiles" || { echo "missing $f in $hub"; exit 1; }
 done
 grep -q -E ' ./usr/bin/kiosk(ctl)?$' <<<"$hubfiles" && { echo "the kiosk programs must not be in $hub"; exit 1; }
 grep -q libssl <<<"$(dpkg-deb -f "$hub" Depends)" || { echo "kiosk-hub Depends lacks libssl: $(dpkg-deb -f "$hub" Depends)"; exit 1; }
+grep -q rime-data-luna-pinyin <<<"$(dpkg-deb -f "$hub" Depends)" || { echo "kiosk-hub Depends lacks rime-data-luna-pinyin"; exit 1; }
+grep -q -E ' ./usr/share/kiosk-hub/console/assets/index-[^ ]+\.js$' <<<"$hubfiles" || { echo "the console's script is not in $hub"; exit 1; }
 echo "ok: $(basename "$deb") $(basename "$hub")"

@@ -12,13 +12,15 @@ bool caseOpen(const std::string& status) {
 }
 
 nlohmann::json caseSummaryJson(const hubdb::CaseSummary& c, const HubConfig& config, std::int64_t now) {
-    // Due by the kind's deadline in DATA/hub.toml; overdue while not closed.
+    // Due by the kind's deadline in DATA/hub.toml, plus [case_extension] for
+    // each 延期; overdue while not closed.
     const std::string kind = c.publicData.value("case_kind", "");
-    const std::int64_t due = dueAt(config, kind, c.receivedAt);
+    std::int64_t due = dueAt(config, kind, c.receivedAt);
+    if (due > 0 && c.extensions > 0) due = addWorkingDays(due, c.extensions * config.extensionDays);
     const bool overdue = caseOpen(c.status) && due > 0 && now > due;
     return {{"number", c.number},         {"device", c.deviceId}, {"status", c.status},
             {"received_at", c.receivedAt}, {"status_at", c.statusAt}, {"due_at", due},
-            {"overdue", overdue},          {"public", c.publicData}};
+            {"overdue", overdue},          {"extensions", c.extensions}, {"public", c.publicData}};
 }
 
 nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& config, std::int64_t now) {

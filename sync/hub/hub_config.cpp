@@ -22,6 +22,11 @@ constexpr const char* kDefaults = R"(# kiosk-hub configuration. Edit and restart
 "建议" = 13
 "办不成事" = 3
 
+# Working days one 延期 (extension, given with its reason) adds to a case's
+# deadline.
+[case_extension]
+working_days = 5
+
 # Working days within which a bad rating (差评) must be followed up: called
 # back, rectified or explained, and the outcome fed back (DOMAIN: 5 or 15).
 # The console flags follow-ups past this as overdue.
@@ -50,10 +55,18 @@ Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
     }
     HubConfig c;
     for (const auto& [k, v] : t) {
-        if (k != "case_deadlines" && k != "sites" && k != "follow_up")
-            return fail(ErrorCode::Config, fmt::format("{}: unknown section [{}] (case_deadlines, follow_up, sites)",
+        if (k != "case_deadlines" && k != "case_extension" && k != "sites" && k != "follow_up")
+            return fail(ErrorCode::Config, fmt::format("{}: unknown section [{}] (case_deadlines, case_extension, follow_up, sites)",
                                                        file.string(), k.str()));
     }
+    if (auto* x = t["case_extension"].as_table())
+        for (const auto& [k, v] : *x) {
+            const auto n = v.value<std::int64_t>();
+            if (k != "working_days" || !n || *n < 1 || *n > 365)
+                return fail(ErrorCode::Config, fmt::format("{}: case_extension.{}: allowed is working_days, 1–365",
+                                                           file.string(), k.str()));
+            c.extensionDays = int(*n);
+        }
     if (auto* f = t["follow_up"].as_table())
         for (const auto& [k, v] : *f) {
             const auto n = v.value<std::int64_t>();

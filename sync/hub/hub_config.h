@@ -4,6 +4,9 @@
 //   [case_deadlines]            working days to close a case, by kind
 //   咨询 = 3 … 投诉 = 13 …
 //
+//   [case_extension]            working days one 延期 adds to a case's deadline
+//   working_days = 5
+//
 //   [follow_up]                 working days to rectify a bad rating (差评整改)
 //   rectify_days = 5
 //
@@ -34,6 +37,7 @@ struct SiteSettings {
 struct HubConfig {
     std::map<std::string, int> caseDeadlineDays;   // case kind → working days
     std::map<std::string, SiteSettings> sites;
+    int extensionDays = 5;                         // one 延期 (extended) step adds this many working days
     int rectifyDays = 5;                           // a 差评's follow-up is due this many working days after it arrived
 };
 

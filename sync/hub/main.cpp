@@ -286,18 +286,16 @@ int main(int argc, char** argv) {
             so.consoleDir = consoleDir;
             so.dataDir = dataDir;
             if (so.consoleDir.empty()) {
-                const std::string dirs = KIOSK_HUB_CONSOLE_DIRS;
-                for (std::size_t at = 0; at <= dirs.size();) {
-                    const std::size_t end = std::min(dirs.find(':', at), dirs.size());
-                    const fs::path dir = dirs.substr(at, end - at);
+                std::error_code ec;
+                const fs::path installed = fs::read_symlink("/proc/self/exe", ec).parent_path() / "../share/kiosk-hub/console";
+                for (const fs::path& dir : {installed, fs::path(KIOSK_HUB_CONSOLE_BUILD_DIR)})
                     if (fs::exists(dir / "index.html")) {
-                        so.consoleDir = dir.string();
+                        so.consoleDir = fs::weakly_canonical(dir).string();
                         break;
                     }
-                    at = end + 1;
-                }
                 if (so.consoleDir.empty())
-                    log::channel("hub")->warn("no built staff console in {}: serving its API only", dirs);
+                    log::channel("hub")->warn("no built staff console in {} or {}: serving its API only", installed.string(),
+                                              KIOSK_HUB_CONSOLE_BUILD_DIR);
             } else if (!fs::exists(fs::path(so.consoleDir) / "index.html")) {
                 return hub::cliFailure({ErrorCode::InvalidArgument,
                                         fmt::format("--console {}: no index.html there (build it: cmake --build …)", so.consoleDir)});

@@ -19,6 +19,8 @@ struct Options {
     CLI::App* add = nullptr;
     CLI::App* list = nullptr;
     CLI::App* audit = nullptr;
+    CLI::App* disable = nullptr;
+    CLI::App* enable = nullptr;
     std::string user, role;
     bool json = false;
     int limit = 50;
@@ -40,6 +42,10 @@ std::function<int()> addStaffCommands(CLI::App& app, const std::string& dataDir,
         ->required();
     o->list = staff->add_subcommand("list", "Staff accounts and their roles");
     o->list->add_flag("--json", o->json, "One JSON object per account, one per line");
+    o->disable = staff->add_subcommand("disable", "Disable an account: its sessions end now and it cannot log in");
+    o->disable->add_option("--user", o->user, "User name")->required();
+    o->enable = staff->add_subcommand("enable", "Let a disabled account log in again");
+    o->enable->add_option("--user", o->user, "User name")->required();
     o->audit = staff->add_subcommand("audit", "The newest changes made by staff, newest first");
     o->audit->add_option("--limit", o->limit, "At most this many")->capture_default_str();
     o->audit->add_flag("--json", o->json, "One JSON object per entry, one per line");
@@ -60,6 +66,12 @@ std::function<int()> addStaffCommands(CLI::App& app, const std::string& dataDir,
             const hubdb::StaffAccount a{o->user, o->role, crypto::hashPassword(password), unixNow(), std::nullopt};
             if (auto r = hubdb::addStaff(**db, a, "cli"); !r) return cliFailure(r.error());
             fmt::print("staff account {} ({}) added\n", o->user, o->role);
+            return 0;
+        }
+        if (o->disable->parsed() || o->enable->parsed()) {
+            const bool off = o->disable->parsed();
+            if (auto r = hubdb::setStaffDisabled(**db, o->user, off, unixNow(), "cli"); !r) return cliFailure(r.error());
+            fmt::print("staff account {} {}\n", o->user, off ? "disabled: its sessions ended" : "enabled");
             return 0;
         }
         if (o->list->parsed()) {

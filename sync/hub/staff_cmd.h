@@ -3,6 +3,7 @@
 //   kiosk-hub staff add --user NAME --role handler|editor|manager|admin
 //             (the password is read from standard input, never an argument)
 //   kiosk-hub staff list [--json]
+//   kiosk-hub staff disable|enable --user NAME   (disabling ends its sessions)
 //   kiosk-hub staff audit [--limit N] [--json]
 #pragma once
 

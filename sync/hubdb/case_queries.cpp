@@ -6,14 +6,15 @@
 namespace kiosk::hubdb {
 namespace {
 
-// The newest event of each case is its status.
+// The newest event of each case is its status; each 延期 event extends its deadline.
 constexpr const char* kSelect =
-    "SELECT r.number, r.device_id, e.status, r.received_at, e.at, r.public_data, r.personal_data FROM record r "
+    "SELECT r.number, r.device_id, e.status, r.received_at, e.at, r.public_data, r.personal_data, "
+    "(SELECT count(*) FROM case_event x WHERE x.number = r.number AND x.status = 'extended') FROM record r "
     "JOIN case_event e ON e.id = (SELECT max(id) FROM case_event WHERE number = r.number) "
     "WHERE r.kind = 'case'";
 
 CaseSummary summaryFrom(const Row& r) {
-    CaseSummary s{asText(r[0]), asText(r[1]), asText(r[2]), asInt(r[3]), asInt(r[4]), {}};
+    CaseSummary s{asText(r[0]), asText(r[1]), asText(r[2]), asInt(r[3]), asInt(r[4]), {}, int(asInt(r[7]))};
     s.publicData = nlohmann::json::parse(asText(r[5]), nullptr, false);
     return s;
 }

@@ -11,6 +11,7 @@ struct CaseSummary {
     std::string number, deviceId, status;
     std::int64_t receivedAt = 0, statusAt = 0;
     nlohmann::json publicData;
+    int extensions = 0;  // 延期 (extended) steps taken so far
 };
 
 struct CaseDetail {

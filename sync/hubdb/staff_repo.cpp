@@ -52,6 +52,25 @@ Result<void> addStaff(Database& db, const StaffAccount& a, const std::string& ac
     return {};
 }
 
+Result<void> setStaffDisabled(Database& db, const std::string& username, bool disabled, std::int64_t now,
+                              const std::string& actor) {
+    bool found = false;
+    auto r = transaction(db, [&](Connection& c) -> Result<void> {
+        auto up = disabled ? c.query("UPDATE staff SET disabled_at = $1 WHERE username = $2 RETURNING username", {now, username})
+                           : c.query("UPDATE staff SET disabled_at = NULL WHERE username = $1 RETURNING username", {username});
+        if (!up) return std::unexpected(up.error());
+        found = !up->empty();
+        if (!found) return {};
+        if (disabled)  // signed out everywhere at once
+            if (auto del = c.query("DELETE FROM staff_session WHERE username = $1", {username}); !del)
+                return std::unexpected(del.error());
+        return insertAudit(c, now, actor, disabled ? "staff.disable" : "staff.enable", username, "");
+    });
+    if (!r) return r;
+    if (!found) return fail(ErrorCode::NotFound, fmt::format("no staff account '{}'", username));
+    return {};
+}
+
 Result<std::optional<StaffAccount>> staffAccount(Database& db, const std::string& username) {
     std::optional<StaffAccount> out;
     auto r = db.with([&](Connection& c) -> Result<void> {

@@ -39,6 +39,10 @@ struct AuditEntry {
 // Refused with InvalidArgument when the name is taken or the role unknown;
 // writes the audit entry "staff.add" by `actor` in the same transaction.
 [[nodiscard]] Result<void> addStaff(Database& db, const StaffAccount& a, const std::string& actor);
+// Disables (ending every session of) or enables an account; audited.
+// NotFound when there is no such account.
+[[nodiscard]] Result<void> setStaffDisabled(Database& db, const std::string& username, bool disabled, std::int64_t now,
+                                            const std::string& actor);
 [[nodiscard]] Result<std::optional<StaffAccount>> staffAccount(Database& db, const std::string& username);
 [[nodiscard]] Result<std::vector<StaffAccount>> staffAccounts(Database& db);
 

@@ -114,7 +114,7 @@ TEST(ConsoleBrowser, StaffCloseACaseFollowUpABadRatingReadFiguresAndProvisionInT
     // only the handler's sections.
     const auto in = browser(h, "login", "li");
     ASSERT_FALSE(in.is_null());
-    EXPECT_NE(in["refused"].get<std::string>().find("wrong user name or password"), std::string::npos) << in.dump();
+    EXPECT_EQ(in["refused"], "用户名或密码错误") << in.dump();
     EXPECT_EQ(in["nav"], nlohmann::json::array({"诉求工单", "差评整改", "统计分析"})) << in.dump();
 
     // A case to 办结 in the browser, then at the kiosk.
@@ -145,11 +145,25 @@ TEST(ConsoleBrowser, StaffCloseACaseFollowUpABadRatingReadFiguresAndProvisionInT
         at = end == std::string::npos ? badOut.size() : end + 1;
     }
     ASSERT_FALSE(uuid.empty()) << badOut;
+    // The anonymous 差评 arrived 30 days ago: past its 5 working days, it is overdue.
+    {
+        auto db = hubdb::openDatabase((dir / "hub/hub.db").string(), 1);
+        ASSERT_TRUE(db.has_value());
+        auto aged = (*db)->with([&](hubdb::Connection& c) {
+            return c.script(fmt::format("UPDATE record SET received_at = received_at - {} WHERE kind = 'rating' AND "
+                                        "uuid <> '{}' AND public_data LIKE '%very_dissatisfied%'",
+                                        30 * 86'400, uuid));
+        });
+        ASSERT_TRUE(aged.has_value());
+    }
+    const std::string overdue = h.hub.cli({"ratings", "bad", "--json"});
+    EXPECT_NE(overdue.find(R"("overdue":true)"), std::string::npos) << overdue;
     const auto f = browser(h, "followup", "li", {"--rating", uuid});
     ASSERT_FALSE(f.is_null());
     EXPECT_EQ(f["masked"], "王**  138****5678");
     EXPECT_EQ(f["full"], "王小明  13812345678");
     EXPECT_EQ(f["state"], "已反馈");
+    EXPECT_EQ(f["overdueBadge"], 1) << "the overdue follow-up stands out";
     EXPECT_NE(f["rerating"].get<std::string>().find("满意"), std::string::npos) << "the visitor's re-rating is shown";
     const std::string audit = h.hub.cli({"staff", "audit", "--json"});
     EXPECT_NE(audit.find(R"("action":"rating.contact")"), std::string::npos) << "showing the full contact is logged";

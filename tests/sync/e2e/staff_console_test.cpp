@@ -298,6 +298,22 @@ TEST(StaffConsole, FollowUpFleetAndStatisticsRoutesKeepToRolesAndCaseStepsNameWh
     ASSERT_TRUE(detail);
     EXPECT_NE(detail->body.find("并入 " + numbers[1]), std::string::npos) << detail->body;
 
+    // 延期 needs its reason and moves the deadline by [case_extension] (5 working days).
+    const std::string url1 = "/staff/api/cases/" + numbers[1] + "/status";
+    ASSERT_EQ(post("li", url1, {{"status", "accepted"}}).first, 200);
+    ASSERT_EQ(post("li", url1, {{"status", "dispatched"}, {"department", "区人社局"}}).first, 200);
+    ASSERT_EQ(post("li", url1, {{"status", "handling"}}).first, 200);
+    auto dueOf = [&] {
+        auto r = c->Get("/staff/api/cases/" + numbers[1], with(s["li"], false));
+        return r ? nlohmann::json::parse(r->body)["due_at"].get<std::int64_t>() : 0;
+    };
+    const std::int64_t before = dueOf();
+    EXPECT_EQ(post("li", url1, {{"status", "extended"}}).first, 400) << "no reason";
+    ASSERT_EQ(post("li", url1, {{"status", "extended"}, {"reason", "需现场核查"}}).first, 200);
+    const std::int64_t after = dueOf();
+    EXPECT_GE(after - before, 7 * 86'400) << "five working days span a weekend";
+    EXPECT_LE(after - before, 9 * 86'400);
+
     // Filters: kind and overdue.
     auto kinds = c->Get("/staff/api/cases?kind=投诉&overdue=1", with(s["li"], false));
     ASSERT_TRUE(kinds);
@@ -315,4 +331,30 @@ TEST(StaffConsole, FollowUpFleetAndStatisticsRoutesKeepToRolesAndCaseStepsNameWh
     EXPECT_NE(code, 0) << "a revoked kiosk is refused";
     const std::string audit = h.hub.cli({"staff", "audit", "--json"});
     EXPECT_NE(audit.find(R"("action":"device.revoke","actor":"boss")"), std::string::npos) << audit;
+}
+
+TEST(StaffConsole, ADisabledAccountIsSignedOutAtOnceAndCannotLogInUntilEnabled) {
+    const fs::path dir = testDir();
+    ConsoleHub h(dir);
+    ASSERT_TRUE(h.start()) << h.hub.log();
+    ASSERT_EQ(h.addStaff("li", "handler"), 0);
+    auto c = h.client(h.staffPort);
+    auto li = login(*c, "li", kPassword);
+    ASSERT_TRUE(li);
+    int code = 0;
+    const std::string out = h.hub.cli({"staff", "disable", "--user", "li"}, &code);
+    ASSERT_EQ(code, 0) << out;
+    auto me = c->Get("/staff/api/me", with(*li, false));
+    ASSERT_TRUE(me);
+    EXPECT_EQ(me->status, 401) << "the open session ended with the account";
+    int status = 0;
+    EXPECT_FALSE(login(*c, "li", kPassword, &status));
+    EXPECT_EQ(status, 401);
+    const std::string nobody = h.hub.cli({"staff", "disable", "--user", "nobody"}, &code);
+    EXPECT_NE(code, 0);
+    EXPECT_NE(nobody.find("no staff account 'nobody'"), std::string::npos) << nobody;
+    ASSERT_EQ((h.hub.cli({"staff", "enable", "--user", "li"}, &code), code), 0);
+    EXPECT_TRUE(login(*c, "li", kPassword));
+    const std::string audit = h.hub.cli({"staff", "audit", "--json"});
+    EXPECT_NE(audit.find(R"("action":"staff.disable")"), std::string::npos) << audit;
 }

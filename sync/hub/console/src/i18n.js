@@ -9,6 +9,8 @@ const zh = {
   'login.password': '密码',
   'login.submit': '登录',
   'login.failed': '登录失败',
+  'login.wrong': '用户名或密码错误',
+  'login.tooMany': '登录失败次数过多，请 {m} 分钟后再试',
   'nav.cases': '诉求工单',
   'nav.followup': '差评整改',
   'nav.stats': '统计分析',
@@ -62,6 +64,8 @@ const zh = {
   'case.mergeInto': '并入工单号',
   'case.moved': '工单已转为「{s}」，终端下次同步时可查询到',
   'case.by': '操作人',
+  'case.extensions': '延期',
+  'case.extensionCount': '{n} 次（时限已顺延）',
   'followup.title': '差评整改',
   'followup.open': '仅看未办结',
   'followup.level': '评价',
@@ -197,6 +201,8 @@ const en = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.failed': 'Sign-in failed',
+  'login.wrong': 'Wrong user name or password',
+  'login.tooMany': 'Too many failed sign-ins: try again in {m} min',
   'nav.cases': 'Cases',
   'nav.followup': 'Bad-rating follow-up',
   'nav.stats': 'Statistics',
@@ -250,6 +256,8 @@ const en = {
   'case.mergeInto': 'Merge into case no.',
   'case.moved': 'The case is now “{s}”; kiosks show it after their next sync',
   'case.by': 'By',
+  'case.extensions': 'Extended',
+  'case.extensionCount': '{n} time(s) (deadline moved)',
   'followup.title': 'Bad-rating follow-up',
   'followup.open': 'Open only',
   'followup.level': 'Rating',
@@ -392,6 +400,30 @@ const caseKinds = {
   咨询: 'Enquiry', 求助: 'Help', 投诉: 'Complaint', 举报: 'Report', 建议: 'Suggestion', 办不成事: 'Could not get it done',
 };
 
+// The kiosk's heartbeat words (platform/printer/printer.h stateText,
+// kiosk/maint/action_log.h); anything else is shown as it came.
+const printerStates = {
+  ok: ['正常', 'OK'], 'paper low': ['纸将用完', 'Paper low'], 'paper out': ['缺纸', 'Paper out'],
+  'cover open': ['盖板未关', 'Cover open'], offline: ['离线', 'Offline'], 'no status reply': ['无状态应答', 'No status reply'],
+  'no printer configured': ['未配置打印机', 'No printer'], unknown: ['未知', 'Unknown'],
+};
+const maintActions = {
+  entered: ['进入维护', 'Maintenance entered'], wrong_pin: ['维护密码错误', 'Wrong PIN'], lockout: ['维护锁定', 'PIN lockout'],
+  sync_now: ['手动同步', 'Sync now'], redownload_content: ['重新下载内容', 'Content re-downloaded'],
+  restart_app: ['重启程序', 'App restarted'], rotation_changed: ['屏幕方向调整', 'Rotation changed'],
+  printer_test_page: ['打印测试页', 'Printer test page'], left: ['退出维护', 'Maintenance left'],
+  pin_set: ['设置维护密码', 'PIN set'], settings_changed: ['修改设置', 'Settings changed'], provisioned: ['开通', 'Provisioned'],
+};
+
+const auditActions = {
+  login: ['登录', 'Signed in'], logout: ['退出', 'Signed out'], 'case.status': ['工单状态', 'Case step'],
+  'rating.follow-up': ['差评整改', 'Follow-up step'], 'rating.contact': ['查看联系方式', 'Contact shown'],
+  'device.revoke': ['吊销终端', 'Kiosk revoked'], 'device.provision': ['开通文件', 'Provisioning file'],
+  'content.draft': ['内容草稿', 'Content draft'], 'content.publish': ['发布内容', 'Content published'],
+  'staff.add': ['新增账号', 'Account added'], 'staff.disable': ['停用账号', 'Account disabled'],
+  'staff.enable': ['启用账号', 'Account enabled'],
+};
+
 let lang = localStorage.getItem('console.lang') === 'en' ? 'en' : 'zh';
 
 export function language() { return lang; }
@@ -409,6 +441,13 @@ export function t(key, vars = {}) {
 export function statusLabel(code) { return statuses[code]?.[lang === 'en' ? 1 : 0] ?? code; }
 export function levelLabel(code) { return levels[code]?.[lang === 'en' ? 1 : 0] ?? code; }
 export function kindLabel(kind) { return lang === 'en' ? (caseKinds[kind] ?? kind) : kind; }
+export function printerLabel(state) {
+  if (state === null || state === undefined) return '—';
+  if (state.startsWith('error')) return lang === 'en' ? state : `故障${state.slice(5)}`;
+  return printerStates[state]?.[lang === 'en' ? 1 : 0] ?? state;
+}
+export function auditLabel(action) { return auditActions[action]?.[lang === 'en' ? 1 : 0] ?? action; }
+export function maintLabel(action) { return maintActions[action]?.[lang === 'en' ? 1 : 0] ?? action; }
 export function actionLabel(code) { return t(`action.${code}`); }
 export function stateLabel(code) {
   if (code === 'new') return t('state.new');

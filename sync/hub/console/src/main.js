@@ -50,7 +50,10 @@ function loginPage(message) {
         if (!location.hash || location.hash === '#/') location.hash = `#/${allowed()[0].id}`;
         route();
       } catch (err) {
-        msg.append(notice('error', `${t('login.failed')}: ${err.message}`));
+        const text = err.status === 401 ? t('login.wrong')
+          : err.status === 429 ? t('login.tooMany', { m: (err.message.match(/(\d+) min/) || [])[1] ?? 15 })
+            : `${t('login.failed')}: ${err.message}`;
+        msg.append(notice('error', text));
       }
     },
   },

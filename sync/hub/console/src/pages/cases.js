@@ -129,7 +129,8 @@ export async function casePage(number, me) {
         h('div', { class: 'card' }, dl([
           [t('cases.kind'), kindLabel(p.case_kind)], [t('cases.service'), p.service_id],
           [t('case.device'), `${c.device}`], [t('cases.received'), dateTime(c.received_at)],
-          [t('cases.deadline'), deadlineCell(c.due_at, isOpen(c.status))], [t('case.reply'), p.reply],
+          [t('cases.deadline'), deadlineCell(c.due_at, isOpen(c.status))],
+          [t('case.extensions'), c.extensions ? t('case.extensionCount', { n: c.extensions }) : ''], [t('case.reply'), p.reply],
         ])),
         h('div', { class: 'card' }, h('h2', {}, t('case.personal')), dl([
           [t('case.description'), who.description], [t('case.enterprise'), who.enterprise],

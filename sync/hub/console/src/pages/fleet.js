@@ -4,7 +4,7 @@
 // file for a new one.
 import { api, saveBlob } from '../api.js';
 import { h, clear, field, notice, table } from '../dom.js';
-import { t, dateTime } from '../i18n.js';
+import { t, dateTime, printerLabel, maintLabel } from '../i18n.js';
 
 function flags(d) {
   const out = [];
@@ -28,8 +28,8 @@ export async function fleetPage(me) {
       h('td', {}, [d.app_version ?? '—', d.content_version ?? '—', d.os_version ?? '—'].join(' / ')),
       h('td', { class: 'num' }, d.outbox_pending),
       h('td', {}, dateTime(d.cert_not_after)),
-      h('td', {}, d.printer ?? '—'),
-      h('td', {}, d.last_maintenance ? `${d.last_maintenance.action ?? ''} ${d.last_maintenance.at ? dateTime(Math.floor(d.last_maintenance.at / 1000)) : ''}` : '—'),
+      h('td', {}, printerLabel(d.printer)),
+      h('td', {}, d.last_maintenance ? `${maintLabel(d.last_maintenance.action ?? '')} ${d.last_maintenance.at ? dateTime(Math.floor(d.last_maintenance.at / 1000)) : ''}` : '—'),
       h('td', {}, flags(d)),
       isAdmin ? h('td', {}, d.revoked ? '' : h('button', {
         type: 'button', class: 'danger small', 'data-revoke': d.id,
