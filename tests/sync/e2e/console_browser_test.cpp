@@ -149,8 +149,8 @@ TEST(ConsoleBrowser, StaffCloseACaseFollowUpABadRatingReadFiguresAndProvisionInT
     {
         auto db = hubdb::openDatabase((dir / "hub/hub.db").string(), 1);
         ASSERT_TRUE(db.has_value());
-        auto aged = (*db)->with([&](hubdb::Connection& c) {
-            return c.script(fmt::format("UPDATE record SET received_at = received_at - {} WHERE kind = 'rating' AND "
+        auto aged = (*db)->with([&](hubdb::Connection& conn) {
+            return conn.script(fmt::format("UPDATE record SET received_at = received_at - {} WHERE kind = 'rating' AND "
                                         "uuid <> '{}' AND public_data LIKE '%very_dissatisfied%'",
                                         30 * 86'400, uuid));
         });
@@ -178,7 +178,9 @@ TEST(ConsoleBrowser, StaffCloseACaseFollowUpABadRatingReadFiguresAndProvisionInT
         const bool total = i == cli["rows"].size();
         const auto& want = total ? cli["total"] : cli["rows"][i];
         const auto& got = s["rows"][i];
-        if (!total) EXPECT_EQ(got["key"], want["key"].is_null() ? "" : want["key"].get<std::string>());
+        if (!total) {
+            EXPECT_EQ(got["key"], want["key"].is_null() ? "" : want["key"].get<std::string>());
+        }
         EXPECT_EQ(cell(got, 2), std::to_string(want["total"].get<long>())) << got.dump();
         EXPECT_EQ(cell(got, 3), percent(want["good_rate"])) << got.dump();
         EXPECT_EQ(cell(got, 4), std::to_string(want["bad"].get<long>())) << got.dump();

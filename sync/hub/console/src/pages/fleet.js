@@ -25,6 +25,7 @@ export async function fleetPage(me) {
     const rows = data.devices.map((d) => h('tr', { class: d.stale || d.outbox_growing ? 'overdue' : '', 'data-device': d.id },
       h('td', {}, d.id), h('td', {}, d.site),
       h('td', {}, d.last_seen ? dateTime(d.last_seen) : t('fleet.never')),
+      h('td', {}, d.last_sync ? dateTime(d.last_sync) : '—'),
       h('td', {}, [d.app_version ?? '—', d.content_version ?? '—', d.os_version ?? '—'].join(' / ')),
       h('td', { class: 'num' }, d.outbox_pending),
       h('td', {}, dateTime(d.cert_not_after)),
@@ -39,7 +40,7 @@ export async function fleetPage(me) {
           try { await api.post(`devices/${encodeURIComponent(d.id)}/revoke`); await load(); } catch (err) { msg.append(notice('error', err.message)); }
         },
       }, t('fleet.revoke'))) : null));
-    const headers = [t('fleet.id'), t('fleet.site'), t('fleet.lastSeen'), t('fleet.versions'), t('fleet.outbox'), t('fleet.cert'),
+    const headers = [t('fleet.id'), t('fleet.site'), t('fleet.lastSeen'), t('fleet.lastSync'), t('fleet.versions'), t('fleet.outbox'), t('fleet.cert'),
       t('fleet.printer'), t('fleet.maint'), t('fleet.flags')];
     if (isAdmin) headers.push('');
     clear(box).append(
