@@ -25,6 +25,8 @@ PACKAGES=(
   # tests (Xvfb + Mesa's software OpenGL for the windowed/GL path; chromium for
   # the staff console's browser tests)
   libgtest-dev libgmock-dev xvfb libgl1-mesa-dri xdotool chromium
+  # fuzzing (scripts/fuzz.sh): clang 19 with libFuzzer
+  clang-19 libclang-rt-19-dev
 )
 
 missing=()

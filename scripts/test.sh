@@ -13,6 +13,9 @@ cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$jobs"
 ctest --preset ci -j "$jobs"
 
+echo "== fuzzing: every libFuzzer target for 5 s (scripts/fuzz.sh; longer runs: docs/PROOF.md) =="
+scripts/fuzz.sh 5
+
 echo "== sanitizer build (ASan+UBSan+LSan, -Werror) =="
 cmake --preset ci-asan >/dev/null
 cmake --build --preset ci-asan -j "$jobs"

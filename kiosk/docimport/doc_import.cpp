@@ -390,7 +390,9 @@ std::optional<Marker> parseMarker(U32View simp, U32View orig) {
         int v = 0;
         size_t digits = 0;
         while (k < n && isDigit(simp[k])) {
-            v = v * 10 + static_cast<int>(simp[k] - U'0');
+            // A marker has at most three digits; a longer run ("2025年",
+            // a phone number) is read past without overflowing v.
+            if (digits < 4) v = v * 10 + static_cast<int>(simp[k] - U'0');
             ++k, ++digits;
         }
         return (digits == 0 || digits > 3 || v == 0) ? -1 : v;

@@ -642,3 +642,14 @@ TEST(DocImportErrors, TruncatedFilesNeverThrowOrInventMeasures) {
     EXPECT_GT(errors, 0);  // the empty prefix and prefixes cut inside a character
     EXPECT_GT(docs, 20);
 }
+
+// Found by fuzz_docimport (tests/fuzz/): a line starting with a long run of
+// digits overflowed the marker reader (undefined behaviour UBSan reports).
+// It is text, not a measure number, and the document around it imports.
+TEST(DocImportHostile, ALongDigitRunAtALineStartIsTextNotAnOverflow) {
+    const std::string text = "关于印发《示例办法》的通知\n\n各有关单位：\n一、总则\n" + std::string(40, '5') +
+                             "一、总则\n（一）适用范围。本办法适用于本区企业。（责任单位：区发展改革委）\n";
+    const Document doc = importOk(text);
+    EXPECT_EQ(countMeasures(doc), 2);
+    EXPECT_EQ(countMeasuresWithUnits(doc), 1);
+}
