@@ -5,6 +5,7 @@
 // exactly A or exactly B (sha256), and the recorded version must belong to
 // that content. Bounded: at most 50 cycles and 20 seconds.
 #include "bundle_fixture.h"
+#include "proof_cycles.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -69,10 +70,11 @@ TEST(InstallCrash, SigkillAtRandomMomentsLeavesOldOrNewContent) {
         200, long(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count()));
 
     std::mt19937 rng(20261121);
-    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    const int want = prooftest::cycles(50);
+    const auto deadline = Clock::now() + std::chrono::seconds(20) * std::max(1, want / 50);
     int cycles = 0, sawA = 0, sawB = 0, inIntentWindow = 0, stagingLeft = 0;
     std::int64_t lastVersion = 1;
-    for (; cycles < 50 && Clock::now() < deadline; ++cycles) {
+    for (; cycles < want && Clock::now() < deadline; ++cycles) {
         const pid_t pid = fork();
         ASSERT_GE(pid, 0);
         if (pid == 0) {
@@ -106,10 +108,10 @@ TEST(InstallCrash, SigkillAtRandomMomentsLeavesOldOrNewContent) {
         for (const char* side : {"-journal", "-wal", "-shm"})
             EXPECT_FALSE(fs::exists(target.string() + side)) << side;
     }
-    std::cout << "  " << cycles << " kills, one install ≈ " << oneInstallUs << " µs; target was A " << sawA
+    std::cout << "proof: content install " << cycles << " kills, one install ≈ " << oneInstallUs << " µs; target was A " << sawA
               << " times, B " << sawB << " times; killed inside the intent window " << inIntentWindow
               << " times, with a staging file left " << stagingLeft << " times; last version " << lastVersion << "\n";
-    EXPECT_GE(cycles, 20) << "too few cycles in the time allowed";
+    EXPECT_GE(cycles, std::min(20, want)) << "too few cycles in the time allowed";
     EXPECT_GT(sawA, 0);
     EXPECT_GT(sawB, 0);
     fs::remove_all(dir);

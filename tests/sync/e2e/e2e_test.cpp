@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.h"
+#include "proof_cycles.h"
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
@@ -75,12 +76,15 @@ TEST(E2E, KillingTheHubAndTheKioskMidUploadStillStoresEachRecordOnce) {
     Hub hub(dir / "hub", freePort());
     ASSERT_TRUE(hub.start()) << hub.log();
     provision(hub, dir / "kiosk", dir);
-    constexpr int kRecords = 3000;
+    const int want = prooftest::cycles(6);
+    // Enough records that every cycle's sync is still uploading when killed.
+    const int kRecords = std::max(3000, want * 40);
     enqueue(dir / "kiosk", kRecords);
     std::mt19937 rng(20261121);
-    const auto deadline = std::chrono::steady_clock::now() + 90s;
+    const auto deadline = std::chrono::steady_clock::now() + 90s * std::max(1, want / 6);
     // Alternate: kill the hub while a sync runs, then kill the sync itself.
-    for (int cycle = 0; cycle < 6 && std::chrono::steady_clock::now() < deadline; ++cycle) {
+    int cycle = 0;
+    for (; cycle < want && std::chrono::steady_clock::now() < deadline; ++cycle) {
         Proc sync = spawn({KIOSKCTL_BIN, "--data", (dir / "kiosk").string(), "sync", "--once", "--json"},
                           dir / fmt::format("sync-{}", cycle));
         std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 250)(rng)));
@@ -94,8 +98,12 @@ TEST(E2E, KillingTheHubAndTheKioskMidUploadStillStoresEachRecordOnce) {
         }
     }
     // Then let it finish: bounded number of calm cycles.
-    for (int i = 0; i < 5 && outboxStatus(dir / "kiosk").acked < kRecords; ++i) (void)syncOnce(dir / "kiosk", dir);
+    for (int i = 0; i < 5 + kRecords / 1000 && outboxStatus(dir / "kiosk").acked < kRecords; ++i)
+        (void)syncOnce(dir / "kiosk", dir);
     const auto st = outboxStatus(dir / "kiosk");
+    std::cout << "proof: sync " << cycle << " kills (hub and kiosk alternately) over " << kRecords << " records; acked "
+              << st.acked << ", stored at the hub " << hub.records() << ", rejected " << st.rejected << "\n";
+    EXPECT_EQ(cycle, want) << "ran out of time";
     EXPECT_EQ(st.acked, kRecords);
     EXPECT_EQ(st.rejected, 0) << "a resent record is a replay (200), never a conflict";
     EXPECT_EQ(hub.records(), kRecords) << "each record stored exactly once";

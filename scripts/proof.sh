@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The long runs behind docs/PROOF.md, one command per group. Each builds what
+# it needs (release), runs, and prints the figures the document quotes.
+#   scripts/proof.sh crash [CYCLES]    SIGKILL during submission, sync and content install (default 1000 each)
+#   scripts/proof.sh fuzz [SECONDS]    every libFuzzer target for SECONDS (default 600)
+# The README's test command runs the same tests with small bounds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+group=${1:-}
+shift || true
+
+build_release() {
+  scripts/install-deps.sh
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)" --target "$@" >/dev/null
+}
+
+case "$group" in
+  crash)
+    cycles=${1:-1000}
+    build_release outbox_tests bundle_tests e2e_tests
+    b=build/release/tests
+    echo "== crash safety: $cycles SIGKILL cycles per path, $(date -u +%F) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)) =="
+    status=0
+    for run in "outbox_tests OutboxCrash.TwoHundredKillsDuringSubmission" \
+               "sync/e2e/e2e_tests E2E.KillingTheHubAndTheKioskMidUploadStillStoresEachRecordOnce" \
+               "sync/bundle/bundle_tests InstallCrash.*"; do
+      set -- $run
+      start=$(date +%s)
+      if ! out=$(KIOSK_PROOF_CYCLES=$cycles "$b/$1" --gtest_filter="$2" 2>&1); then
+        status=1
+        echo "$out" | grep -E 'Failure|FAILED|Expected|Which is' | head -20
+      fi
+      echo "$out" | grep '^proof:' || true
+      echo "  ($2: $(( $(date +%s) - start )) s, $(echo "$out" | grep -qE '^\[  PASSED' && echo passed || echo FAILED))"
+    done
+    exit $status
+    ;;
+  fuzz)
+    exec scripts/fuzz.sh "${1:-600}"
+    ;;
+  *)
+    echo "usage: scripts/proof.sh crash [CYCLES] | fuzz [SECONDS]" >&2
+    exit 2
+    ;;
+esac
