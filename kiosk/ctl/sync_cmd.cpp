@@ -21,6 +21,7 @@ const char* problemName(sync::TransportProblem p) {
         case sync::TransportProblem::PinMismatch: return "pin_mismatch";
         case sync::TransportProblem::BadCertificate: return "bad_certificate";
         case sync::TransportProblem::Tls: return "tls";
+        case sync::TransportProblem::TooLarge: return "too_large";
         case sync::TransportProblem::Other: return "other";
     }
     return "other";

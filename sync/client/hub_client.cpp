@@ -31,14 +31,29 @@ struct Collected {
     std::optional<std::int64_t> retryAfter, date;
     std::FILE* file = nullptr;  // downloads: 2xx bodies go here
     CURL* curl = nullptr;
+    std::uint64_t fileBytes = 0, maxFileBytes = 0;  // the file's size so far; 0 = no cap
+    bool fileTooLarge = false, bodyTooLarge = false;
 };
+
+constexpr std::size_t kMaxBodyBytes = 16 << 20;  // JSON answers and refusals are far smaller
 
 size_t onBody(char* p, size_t size, size_t n, void* user) {
     auto* c = static_cast<Collected*>(user);
     if (c->file) {
         long status = 0;
         curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
-        if (status >= 200 && status < 300) return std::fwrite(p, size, n, c->file) * size;
+        if (status >= 200 && status < 300) {
+            if (c->maxFileBytes > 0 && c->fileBytes + size * n > c->maxFileBytes) {
+                c->fileTooLarge = true;
+                return 0;  // curl stops the transfer (CURLE_WRITE_ERROR)
+            }
+            c->fileBytes += size * n;
+            return std::fwrite(p, size, n, c->file) * size;
+        }
+    }
+    if (c->body.size() + size * n > kMaxBodyBytes) {
+        c->bodyTooLarge = true;
+        return 0;
     }
     c->body.append(p, size * n);
     return size * n;
@@ -120,19 +135,21 @@ std::expected<HttpResponse, TransportError> HubClient::post(const std::string& p
 std::expected<HttpResponse, TransportError> HubClient::get(const std::string& path) const { return request(path, nullptr); }
 
 std::expected<HttpResponse, TransportError> HubClient::download(const std::string& path, const std::filesystem::path& file,
-                                                               std::uint64_t offset) const {
-    return request(path, nullptr, &file, offset);
+                                                               std::uint64_t offset, std::uint64_t maxFileBytes) const {
+    return request(path, nullptr, &file, offset, maxFileBytes);
 }
 
 std::expected<HttpResponse, TransportError> HubClient::request(const std::string& path, const std::string* body,
                                                                const std::filesystem::path* file,
-                                                               std::uint64_t offset) const {
+                                                               std::uint64_t offset, std::uint64_t maxFileBytes) const {
     if (!m_handle->curl) m_handle->curl = curl_easy_init();
     CURL* curl = m_handle->curl;
     if (!curl) return std::unexpected(TransportError{TransportProblem::Other, "libcurl could not start"});
     curl_easy_reset(curl);  // options from the last request go; the open connection stays
     Collected got;
     got.curl = curl;
+    got.fileBytes = offset;
+    got.maxFileBytes = maxFileBytes;
     if (file) {
         got.file = std::fopen(file->c_str(), offset > 0 ? "ab" : "wb");
         if (!got.file) {
@@ -197,6 +214,15 @@ std::expected<HttpResponse, TransportError> HubClient::request(const std::string
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
+    if (got.fileTooLarge)
+        return std::unexpected(TransportError{
+            TransportProblem::TooLarge,
+            fmt::format("the hub sent more than the {} bytes announced for {}; the download was stopped",
+                        got.maxFileBytes, path)});
+    if (got.bodyTooLarge)
+        return std::unexpected(TransportError{
+            TransportProblem::TooLarge,
+            fmt::format("the hub's answer to {} is larger than {} MiB; it was not read", path, kMaxBodyBytes >> 20)});
     if (rc != CURLE_OK) return std::unexpected(classify(rc, err));
     return HttpResponse{int(status), std::move(got.body), got.retryAfter, got.date};
 }

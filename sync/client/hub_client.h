@@ -39,7 +39,9 @@ struct HttpResponse {
     std::optional<std::int64_t> dateS;        // from Date: authenticated time of the hub
 };
 
-enum class TransportProblem { None, Offline, Timeout, PinMismatch, BadCertificate, Tls, Other };
+// TooLarge: a download ran past the size its manifest or offer announced
+// (the partial file is useless; start over), or an answer body past 16 MiB.
+enum class TransportProblem { None, Offline, Timeout, PinMismatch, BadCertificate, Tls, TooLarge, Other };
 
 struct TransportError {
     TransportProblem problem = TransportProblem::Other;
@@ -68,15 +70,18 @@ public:
     std::expected<HttpResponse, TransportError> get(const std::string& path) const;
     // GET into `file`, appending from byte `offset` (a Range request when
     // offset > 0: a resumed download). The body of a non-2xx answer is
-    // returned in HttpResponse::body and nothing is written.
+    // returned in HttpResponse::body and nothing is written. With
+    // `maxFileBytes` > 0 the transfer stops (TooLarge) before the file would
+    // grow past it: a hub cannot fill the disk by sending more than it
+    // announced.
     std::expected<HttpResponse, TransportError> download(const std::string& path, const std::filesystem::path& file,
-                                                        std::uint64_t offset) const;
+                                                        std::uint64_t offset, std::uint64_t maxFileBytes = 0) const;
     const HubConfig& config() const { return m_config; }
 
 private:
     std::expected<HttpResponse, TransportError> request(const std::string& path, const std::string* body,
                                                         const std::filesystem::path* file = nullptr,
-                                                        std::uint64_t offset = 0) const;
+                                                        std::uint64_t offset = 0, std::uint64_t maxFileBytes = 0) const;
     HubConfig m_config;
     ClientOptions m_options;
     // One curl handle kept between requests so the TLS connection is reused

@@ -209,7 +209,11 @@ Outcome fetchOsUpdate(const HubClient& client, const fs::path& dataDir, const Ta
                                         mib(left), mib(target.reserveBytes)));
         logger()->info("OS update {}: downloading {}{}", offer->version, mib(size),
                        offset > 0 ? fmt::format(", resuming at {}", mib(offset)) : "");
-        auto dl = client.download("/v1/os-update/bundle/" + offer->sha256, part, offset);
+        auto dl = client.download("/v1/os-update/bundle/" + offer->sha256, part, offset, size);
+        if (!dl && dl.error().problem == TransportProblem::TooLarge) {
+            (void)bundle::discardStaging(part);  // not the bundle offered: start over next round
+            return failWith(dl.error().message);
+        }
         if (!dl) {
             out.transport = dl.error();  // the .part stays: the next round resumes
             mem.lastError = dl.error().message;

@@ -288,7 +288,15 @@ void SyncEngine::fetchContent(SyncReport& r) {
             return;
         }
     }
-    auto dl = m_client.download(fmt::format("/v1/content/bundle/{}", fields->version), staging, offset);
+    auto dl = m_client.download(fmt::format("/v1/content/bundle/{}", fields->version), staging, offset,
+                                std::uint64_t(fields->size));
+    if (!dl && dl.error().problem == TransportProblem::TooLarge) {
+        // Not the bundle the signed manifest describes: refused like a bad one.
+        r.contentError = fmt::format("content version {} refused: {}", fields->version, dl.error().message);
+        logger()->error("{}", r.contentError);
+        (void)bundle::discardStaging(staging);
+        return;
+    }
     if (!dl) {
         r.ok = false;
         r.problem = dl.error().problem;

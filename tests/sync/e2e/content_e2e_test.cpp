@@ -11,6 +11,7 @@
 // bounded, every process is reaped, every test has its own folder.
 #include "bundle/install.h"
 #include "crypto/crypto.h"
+#include "hubdb/content_repo.h"
 #include "hubdb/sql.h"
 #include "sqlite/sqlite.h"
 
@@ -284,4 +285,44 @@ TEST(Content, APartialDownloadOfAnotherBundleIsStartedAfresh) {
     EXPECT_EQ(s.code, 0) << s.report.dump() << s.err;
     EXPECT_EQ(s.report["content_installed"], 1) << s.report.dump();
     EXPECT_TRUE(slurp(target) == bytes) << "installed content differs from the published bundle";
+}
+
+// A hub that sends more than the signed manifest announces (a compromised or
+// broken hub trying to fill the kiosk's disk): the kiosk stops the download at
+// the announced size, refuses the version and discards the partial file.
+TEST(Content, AHubSendingMoreThanTheManifestSaysIsCutOffAtTheAnnouncedSize) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+    installDemo(hub, k);
+    makeEdition(dir / "v2.db", "2");
+    publish(hub, dir / "v2.db");
+    // Version 2 grows by two more MiB at the hub; its signed manifest does not.
+    std::int64_t announced = 0;
+    hubSql(hub, [&](hubdb::Connection& c) -> Result<void> {
+        auto rows = c.query("SELECT idx, data FROM bundle_chunk WHERE version = 2 ORDER BY idx DESC LIMIT 1");
+        if (!rows) return std::unexpected(rows.error());
+        if (rows->empty() || !(*rows)[0][1]) return fail(ErrorCode::NotFound, "version 2 has no chunks");
+        const std::int64_t last = hubdb::asInt((*rows)[0][0]);
+        std::string data = *(*rows)[0][1];
+        announced = last * hubdb::kBundleChunk + std::int64_t(data.size());
+        data.resize(std::size_t(hubdb::kBundleChunk), 'x');
+        if (auto w = c.query("UPDATE bundle_chunk SET data = $1 WHERE version = 2 AND idx = $2", {hubdb::Blob{data}, last}); !w)
+            return std::unexpected(w.error());
+        const std::string more(std::size_t(hubdb::kBundleChunk), 'y');
+        for (std::int64_t i = 1; i <= 2; ++i)
+            if (auto w = c.query("INSERT INTO bundle_chunk(version, idx, data) VALUES(2, $1, $2)", {last + i, hubdb::Blob{more}}); !w)
+                return std::unexpected(w.error());
+        if (auto w = c.query("UPDATE content_bundle SET size = $1 WHERE version = 2", {(last + 3) * hubdb::kBundleChunk}); !w)
+            return std::unexpected(w.error());
+        return {};
+    });
+    ASSERT_GT(announced, 0);
+    const auto s = syncContent(k.kiosk, k.target, dir / "sync-oversize");
+    EXPECT_EQ(s.report["content_installed"], 0) << s.report.dump();
+    EXPECT_NE(contentError(s).find("more than the " + std::to_string(announced) + " bytes announced"), std::string::npos)
+        << s.report.dump();
+    expectStillVersion(k, 1, k.v1);
+    EXPECT_FALSE(fs::exists(bundle::stagingPathFor(k.target))) << "the oversize download is discarded";
 }

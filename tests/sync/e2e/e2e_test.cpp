@@ -20,6 +20,8 @@
 #include "proof_cycles.h"
 #include <nlohmann/json.hpp>
 
+#include <openssl/ssl.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -201,6 +203,84 @@ TEST(E2E, RefusalsSayWhy) {
     ASSERT_TRUE(res.has_value()) << res.error().message;
     EXPECT_EQ(res->status, 401);
     EXPECT_NE(hub.log().find("no client certificate"), std::string::npos) << hub.log();
+}
+
+namespace {
+
+// A TLS handshake with the hub from a bare OpenSSL client offering only
+// TLS versions [minVersion, maxVersion]; true when it completes.
+bool handshake(int port, int minVersion, int maxVersion) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) return false;
+    SSL_CTX_set_security_level(ctx, 0);  // let this client really offer TLS 1.0/1.1
+    SSL_CTX_set_min_proto_version(ctx, minVersion);
+    SSL_CTX_set_max_proto_version(ctx, maxVersion);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    bool ok = false;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+        SSL* ssl = SSL_new(ctx);
+        SSL_set_fd(ssl, fd);
+        ok = SSL_connect(ssl) == 1;
+        SSL_free(ssl);
+    }
+    close(fd);
+    SSL_CTX_free(ctx);
+    return ok;
+}
+
+}  // namespace
+
+// The device listener's TLS: a device certificate that expired, or one from
+// another CA, gets nothing stored; a client offering only TLS 1.0/1.1 does
+// not get a session at all, while TLS 1.2 does (so the refusal is the
+// version, not the test).
+TEST(E2E, ExpiredOrForeignDeviceCertificatesAndTlsBelow12AreRefused) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    provision(hub, dir / "kiosk", dir);
+    auto config = sync::loadHubConfig(dir / "kiosk");
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    const std::int64_t now = std::time(nullptr);
+    auto csr = crypto::makeCsr(config->keyPem, "KS0001");
+    ASSERT_TRUE(csr.has_value());
+    auto caCert = crypto::readFile(dir / "hub/ca.crt");
+    auto caKey = crypto::readFile(dir / "hub/ca.key");
+    ASSERT_TRUE(caCert && caKey);
+    const std::string body = R"({"records": [{"uuid": "00000000-0000-4000-8000-000000000001", "seq": 1, "kind": "case",)"
+                             R"( "number": "KS000120260115000001X", "created_ms": 1, "public": {}, "personal": {}}]})";
+    auto refused = [&](const std::string& certPem, const char* what) {
+        sync::HubConfig c = *config;
+        c.certPem = certPem;
+        auto res = sync::HubClient(c).post("/v1/upload", body);
+        EXPECT_TRUE(!res.has_value() || res->status == 401 || res->status == 403)
+            << what << ": the hub answered " << (res ? std::to_string(res->status) + " " + res->body : "");
+    };
+    // The hub's own CA, but expired yesterday.
+    auto expired = crypto::issueDeviceCert(*caCert, *caKey, *csr, "KS0001", 990001, {now - 10 * 86'400, now - 86'400});
+    ASSERT_TRUE(expired.has_value());
+    refused(*expired, "expired device certificate");
+    // Valid dates, but another CA.
+    auto otherKey = crypto::generateEcKey();
+    ASSERT_TRUE(otherKey.has_value());
+    auto otherCa = crypto::makeCaCert(*otherKey, "Kiosk fleet device CA", {now - 86'400, now + 365 * 86'400});
+    ASSERT_TRUE(otherCa.has_value());
+    auto foreign = crypto::issueDeviceCert(*otherCa, *otherKey, *csr, "KS0001", 990002, {now - 86'400, now + 86'400});
+    ASSERT_TRUE(foreign.has_value());
+    refused(*foreign, "a device certificate from another CA");
+    EXPECT_EQ(hub.records(), 0) << "nothing stored from either";
+    // The genuine certificate still works (the refusals were about the certificates).
+    EXPECT_EQ(syncOnce(dir / "kiosk", dir)["ok"], true);
+
+    EXPECT_FALSE(handshake(hub.port(), TLS1_VERSION, TLS1_1_VERSION)) << "TLS 1.0/1.1 must be refused";
+    EXPECT_TRUE(handshake(hub.port(), TLS1_2_VERSION, TLS1_3_VERSION)) << "the control: TLS 1.2+ connects";
 }
 
 TEST(E2E, AnExpiredServerCertificateIsRefused) {
