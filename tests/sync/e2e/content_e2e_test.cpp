@@ -326,3 +326,35 @@ TEST(Content, AHubSendingMoreThanTheManifestSaysIsCutOffAtTheAnnouncedSize) {
     expectStillVersion(k, 1, k.v1);
     EXPECT_FALSE(fs::exists(bundle::stagingPathFor(k.target))) << "the oversize download is discarded";
 }
+
+// Mix and match: the hub serves version 3's genuine signed manifest with the
+// genuine bytes of version 2 (both once published and signed by this hub).
+// The payload does not hash to what the manifest signs: refused, and the
+// installed content stays.
+TEST(Content, AGenuineManifestWithAnotherGenuinePayloadIsRefused) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+    installDemo(hub, k);
+    makeEdition(dir / "v2.db", "2");
+    publish(hub, dir / "v2.db");
+    makeEdition(dir / "v3.db", "3");
+    publish(hub, dir / "v3.db");
+    // Version 3's stored bytes become version 2's; its manifest stays.
+    hubSql(hub, [](hubdb::Connection& c) -> Result<void> {
+        for (const char* sql : {"DELETE FROM bundle_chunk WHERE version = 3",
+                                "INSERT INTO bundle_chunk(version, idx, data) SELECT 3, idx, data FROM bundle_chunk WHERE version = 2",
+                                "UPDATE content_bundle SET size = (SELECT size FROM content_bundle WHERE version = 2) WHERE version = 3"})
+            if (auto w = c.query(sql); !w) return std::unexpected(w.error());
+        return {};
+    });
+    const auto s = syncContent(k.kiosk, k.target, dir / "sync-mixed");
+    EXPECT_EQ(s.report["content_installed"], 0) << s.report.dump();
+    EXPECT_EQ(s.report["content_offered"], 3) << s.report.dump();
+    const std::string why = contentError(s);
+    EXPECT_TRUE(why.find("sha256 mismatch") != std::string::npos || why.find("size mismatch") != std::string::npos ||
+                why.find("bytes announced") != std::string::npos)
+        << s.report.dump();
+    expectStillVersion(k, 1, k.v1);
+}
