@@ -9,6 +9,16 @@
 
 namespace kiosk {
 
+// Invisible format characters: zero-width spaces and joiners, bidirectional
+// embeddings, overrides and isolates, word joiners, the BOM and the soft
+// hyphen. A visitor cannot type them on the screen keyboard; arriving from a
+// hardware keyboard or a scanner they would draw as empty boxes, or reorder
+// what staff read (a right-to-left override turns "gnp.exe" around).
+inline bool isInvisibleFormat(char32_t cp) {
+    return cp == 0x00AD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
 // Decodes the code point at s[i] and advances i past it.
 inline char32_t decodeUtf8(std::string_view s, std::size_t& i) {
     const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };

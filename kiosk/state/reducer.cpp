@@ -40,12 +40,13 @@ bool hasVisitorInput(const VisitorSession& session) {
 namespace {
 
 // Characters a name or description may not hold: controls (a newline is
-// allowed in the description), emoji and pictographs, the replacement char.
+// allowed in the description), emoji and pictographs, the replacement char,
+// invisible format characters (ZWJ among them).
 bool badChar(char32_t cp, bool allowNewline) {
     if (cp == '\n') return !allowNewline;
     if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) return true;
     if (cp == 0xFFFD || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0xFFFF) return true;  // emoji live above the BMP
-    if ((cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200D) return true;
+    if ((cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0xFE00 && cp <= 0xFE0F) || isInvisibleFormat(cp)) return true;
     return false;
 }
 

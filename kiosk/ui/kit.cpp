@@ -487,6 +487,7 @@ int fieldCallback(ImGuiInputTextCallbackData* data) {
         const ImWchar ch = data->EventChar;
         if (ch == '\n' && lim->multiline) return 0;
         if (ch < 0x20) return 1;  // no controls; an emoji arrives as U+FFFD and validation names it
+        if (isInvisibleFormat(ch)) return 1;  // dropped: they would draw as boxes or reorder the text
         if (lim->digitsOnly && !(ch >= '0' && ch <= '9')) return 1;
         if (lim->alnumOnly && !((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')))
             return 1;

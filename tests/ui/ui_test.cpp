@@ -356,6 +356,40 @@ TEST(Case, EnglishScreens) {
     expectGolden(dir / "kb_digits.png", "keyboard_digits_en");
 }
 
+// Format strings, markup, SQL, a right-to-left override and zero-width
+// characters in a case are only text: the case is saved, the kiosk keeps
+// running, and none of it reaches the log or the files in the clear. The
+// same strings in the search box find nothing and break nothing.
+TEST(Case, FormatStringsMarkupSqlAndBidiAreOnlyText) {
+    const auto dir = testDir();
+    const std::string nasty = "\u202Eevil\u202C \xE2\x80\xAEgnp.exe\xE2\x80\xAC\xE2\x80\x8B\xEF\xBB\xBF "
+                              "%s%n%x%99999999d {}{0} <script>alert(1)</script> ' OR 1=1;--";
+    const KioskRun r = inlineScript(
+        dir, "tap-id home.tile.feedback\ntap-id case.kind.2\ntap-id case.description\ntype " + nasty +
+                 "\ntap-id kb.done\ntap-id case.contact\ntype 王小明\ntap-id kb.done\ntap-id case.mobile\ntype 13812345678"
+                 "\ntap-id kb.done\ndrag 960 900 960 200 400\nwait 1500\ntap-id case.accept\ntap-id case.submit\n"
+                 "tap-id review.confirm\nscreenshot receipt.png\ntap-id receipt.done\n"
+                 "tap-id home.tile.guide\ntap-id guide.search\ntype " + nasty + "\nscreenshot search.png\n",
+        {"--content", KIOSK_DEMO_CONTENT});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["cases_saved"].get<int>(), 1) << "the text is a valid description";
+    const std::string disk = slurp(dir / "data/outbox.db") + slurp(dir / "data/outbox.db-wal");
+    for (const char* secret : {"<script>", "OR 1=1", "%99999999d", "gnp.exe"}) {
+        EXPECT_EQ(disk.find(secret), std::string::npos) << secret << " on disk in the clear";
+        EXPECT_EQ(r.stderrText.find(secret), std::string::npos) << secret << " in the log";
+    }
+    // The invisible format characters were dropped as typed: the search
+    // screen is the one for the visible characters alone (no empty boxes).
+    const fs::path ref = dir / "ref";
+    fs::create_directories(ref);
+    ASSERT_EQ(inlineScript(ref, "tap-id home.tile.guide\ntap-id guide.search\ntype evil gnp.exe %s%n%x%99999999d {}{0} "
+                                "<script>alert(1)</script> ' OR 1=1;--\nscreenshot search.png\n",
+                           {"--content", KIOSK_DEMO_CONTENT})
+                  .exitCode,
+              0);
+    expectSameImage(dir / "search.png", ref / "search.png");
+}
+
 TEST(Case, HostileInputGetsMessagesAndKeepsWhatWasTyped) {
     const auto dir = testDir();
     const std::string longText(10000, 'x');  // a pasted 10,000-character text
