@@ -59,22 +59,20 @@ Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
             return fail(ErrorCode::Config, fmt::format("{}: unknown section [{}] (case_deadlines, case_extension, follow_up, sites)",
                                                        file.string(), k.str()));
     }
-    if (auto* x = t["case_extension"].as_table())
-        for (const auto& [k, v] : *x) {
-            const auto n = v.value<std::int64_t>();
-            if (k != "working_days" || !n || *n < 1 || *n > 365)
-                return fail(ErrorCode::Config, fmt::format("{}: case_extension.{}: allowed is working_days, 1–365",
-                                                           file.string(), k.str()));
-            c.extensionDays = int(*n);
-        }
-    if (auto* f = t["follow_up"].as_table())
-        for (const auto& [k, v] : *f) {
-            const auto n = v.value<std::int64_t>();
-            if (k != "rectify_days" || !n || *n < 1 || *n > 365)
-                return fail(ErrorCode::Config, fmt::format("{}: follow_up.{}: allowed is rectify_days, working days 1–365",
-                                                           file.string(), k.str()));
-            c.rectifyDays = int(*n);
-        }
+    // A section with one setting, a number of working days 1–365.
+    auto days = [&](const char* section, const char* key, int& out) -> Result<void> {
+        if (auto* tbl = t[section].as_table())
+            for (const auto& [k, v] : *tbl) {
+                const auto n = v.value<std::int64_t>();
+                if (k != key || !n || *n < 1 || *n > 365)
+                    return fail(ErrorCode::Config, fmt::format("{}: {}.{}: allowed is {}, working days 1–365", file.string(),
+                                                               section, k.str(), key));
+                out = int(*n);
+            }
+        return {};
+    };
+    if (auto r = days("case_extension", "working_days", c.extensionDays); !r) return std::unexpected(r.error());
+    if (auto r = days("follow_up", "rectify_days", c.rectifyDays); !r) return std::unexpected(r.error());
     if (auto* d = t["case_deadlines"].as_table())
         for (const auto& [k, v] : *d) {
             const auto n = v.value<std::int64_t>();
