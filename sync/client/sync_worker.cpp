@@ -195,6 +195,7 @@ SyncWorker::SyncWorker(WorkerOptions options, std::function<void(const WorkerSta
     : m(std::make_unique<Impl>()) {
     m->opt = std::move(options);
     m->onChange = std::move(onChange);
+    m->backoff = Backoff(1000, std::max<std::int64_t>(1, m->opt.retryCapMs));
 }
 
 SyncWorker::~SyncWorker() { stop(); }

@@ -50,6 +50,7 @@ struct WorkerOptions {
     std::uint64_t osReserveBytes = osupdate::kFreeSpaceReserve;  // DATA keeps this much free after an OS download
     std::filesystem::path runtimeDir;   // $RUNTIME_DIRECTORY ("" = no "synced" marker)
     std::int64_t downloadBytesPerS = 0; // > 0: cap downloads at this rate (tests)
+    std::int64_t retryCapMs = 60'000;   // longest wait between failed attempts (tests shorten it)
 };
 
 struct WorkerStatus {

@@ -231,6 +231,9 @@ TEST(SyncWorker, ReportsOnlineButNotDraining) {
     sync::WorkerOptions opt;
     opt.dataDir = data;
     opt.stallAlertS = 2;
+    // Full-jitter backoff could otherwise wait up to 60 s after a few refusals
+    // and the stall is only judged after an attempt.
+    opt.retryCapMs = 500;
     sync::SyncWorker worker(opt, [&](const sync::WorkerStatus& st) {
         std::lock_guard lock(m);
         seen.push_back(st);
