@@ -68,12 +68,14 @@ std::function<int()> addSyncCommands(CLI::App& app, const std::string& dataDir) 
                                       {"error", r.error},   {"content_installed", r.contentInstalled},
                                       {"content_offered", r.contentOffered}, {"content_error", r.contentError},
                                       {"renewed", renewed}};
+                if (r.retryAfterS) out["retry_after_s"] = *r.retryAfterS;
                 fmt::print("{}\n", out.dump());
             } else {
                 fmt::print("sent {} (stored {}, already there {}, dead-lettered {}, back to pending {}), {} case "
                            "status updates{}\n",
                            r.sent, r.stored, r.duplicates, r.deadLettered, r.requeued, r.statuses,
                            r.ok ? "" : "; stopped: " + r.error);
+                if (r.retryAfterS) fmt::print("the hub asks to wait {} s before the next sync\n", *r.retryAfterS);
                 if (r.contentInstalled) fmt::print("installed content version {}\n", r.contentInstalled);
                 if (!r.contentError.empty()) fmt::print("content not updated: {}\n", r.contentError);
             }

@@ -173,6 +173,7 @@ bool SyncEngine::fetchStatuses(SyncReport& r) {
         if (res->status != 200) {
             r.ok = false;
             r.httpStatus = res->status;
+            r.retryAfterS = res->retryAfterS;
             r.error = refusal(*res);
             return false;
         }

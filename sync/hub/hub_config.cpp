@@ -33,6 +33,13 @@ working_days = 5
 [follow_up]
 rectify_days = 5
 
+# How often one device may call the hub. A device over its limit is answered
+# 429 with Retry-After; its kiosk waits that long and tries again, so nothing
+# is lost. Enrollment, /healthz and the staff console are not counted.
+[limits]
+device_requests_per_minute = 600   # sustained, per device: 1–60000
+device_burst = 120                 # at once after a quiet spell: 1–10000
+
 # Settings sent down to the kiosks of a site (the site named in the
 # provisioning file). Kiosks apply them at their next sync.
 #   [sites."青浦区行政服务中心"]
@@ -55,9 +62,10 @@ Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
     }
     HubConfig c;
     for (const auto& [k, v] : t) {
-        if (k != "case_deadlines" && k != "case_extension" && k != "sites" && k != "follow_up")
-            return fail(ErrorCode::Config, fmt::format("{}: unknown section [{}] (case_deadlines, case_extension, follow_up, sites)",
-                                                       file.string(), k.str()));
+        if (k != "case_deadlines" && k != "case_extension" && k != "sites" && k != "follow_up" && k != "limits")
+            return fail(ErrorCode::Config,
+                        fmt::format("{}: unknown section [{}] (case_deadlines, case_extension, follow_up, limits, sites)",
+                                    file.string(), k.str()));
     }
     // A section with one setting, a number of working days 1–365.
     auto days = [&](const char* section, const char* key, int& out) -> Result<void> {
@@ -73,6 +81,17 @@ Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
     };
     if (auto r = days("case_extension", "working_days", c.extensionDays); !r) return std::unexpected(r.error());
     if (auto r = days("follow_up", "rectify_days", c.rectifyDays); !r) return std::unexpected(r.error());
+    if (auto* tbl = t["limits"].as_table())
+        for (const auto& [k, v] : *tbl) {
+            const auto n = v.value<std::int64_t>();
+            if (k == "device_requests_per_minute" && n && *n >= 1 && *n <= 60'000) c.deviceRequestsPerMinute = int(*n);
+            else if (k == "device_burst" && n && *n >= 1 && *n <= 10'000) c.deviceBurst = int(*n);
+            else
+                return fail(ErrorCode::Config,
+                            fmt::format("{}: limits.{}: allowed are device_requests_per_minute (1–60000) and "
+                                        "device_burst (1–10000)",
+                                        file.string(), k.str()));
+        }
     if (auto* d = t["case_deadlines"].as_table())
         for (const auto& [k, v] : *d) {
             const auto n = v.value<std::int64_t>();

@@ -10,6 +10,10 @@
 //   [follow_up]                 working days to rectify a bad rating (差评整改)
 //   rectify_days = 5
 //
+//   [limits]                    requests one device may make (429 + Retry-After beyond)
+//   device_requests_per_minute = 600
+//   device_burst = 120
+//
 //   [sites."青浦区行政服务中心"]  settings sent down to the kiosks of a site
 //   name_en = "Qingpu District Administrative Service Center"
 //   idle_timeout_s = 120
@@ -39,6 +43,8 @@ struct HubConfig {
     std::map<std::string, SiteSettings> sites;
     int extensionDays = 5;                         // one 延期 (extended) step adds this many working days
     int rectifyDays = 5;                           // a 差评's follow-up is due this many working days after it arrived
+    int deviceRequestsPerMinute = 600;             // per device, sustained (server.cpp answers 429 beyond)
+    int deviceBurst = 120;                         // per device, at once after a quiet spell
 };
 
 [[nodiscard]] Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir);  // writes defaults if missing

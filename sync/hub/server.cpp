@@ -2,6 +2,7 @@
 // ranged-download path for content and OS bundles (serveBytes).
 #include "server.h"
 
+#include "rate_limit.h"
 #include "tls_server.h"
 
 #include "base/log.h"
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -84,7 +86,7 @@ struct Metrics {
     std::mutex mutex;
     std::map<std::pair<std::string, int>, long> requests;  // (route, status) → count
     std::map<std::string, double> latencyMsSum;
-    std::atomic<long> recordsStored{0}, recordsDuplicate{0}, recordsConflict{0}, enrollments{0};
+    std::atomic<long> recordsStored{0}, recordsDuplicate{0}, recordsConflict{0}, enrollments{0}, rateLimited{0};
 
     std::string text() {
         std::lock_guard lock(mutex);
@@ -98,6 +100,7 @@ struct Metrics {
         out += fmt::format("kiosk_hub_records_total{{outcome=\"duplicate\"}} {}\n", recordsDuplicate.load());
         out += fmt::format("kiosk_hub_records_total{{outcome=\"conflict\"}} {}\n", recordsConflict.load());
         out += fmt::format("kiosk_hub_enrollments_total {}\n", enrollments.load());
+        out += fmt::format("kiosk_hub_rate_limited_total {}\n", rateLimited.load());
         return out;
     }
 };
@@ -111,9 +114,11 @@ struct HubServer::Impl {
     std::function<std::int64_t()> now;
     std::unique_ptr<httplib::SSLServer> server;
     Metrics metrics;
+    DeviceRateLimiter limiter;
 
     Impl(ServerOptions o, hubdb::HubStore& s, const HubKeys& k, std::function<std::int64_t()> c)
-        : opt(std::move(o)), store(s), keys(k), now(std::move(c)) {}
+        : opt(std::move(o)), store(s), keys(k), now(std::move(c)),
+          limiter(opt.config.deviceRequestsPerMinute, opt.config.deviceBurst) {}
 
     // The device behind this request, or an answer already written to `res`.
     std::optional<hubdb::Device> authenticate(const httplib::Request& req, httplib::Response& res) {
@@ -149,6 +154,16 @@ struct HubServer::Impl {
         if ((*d)->revokedAt) {
             logger()->warn("refused {} {} from {}: device {} was revoked", req.method, req.path, from, cn);
             refuse(res, 403, fmt::format("device {} has been revoked; a technician must provision it again", cn));
+            return std::nullopt;
+        }
+        // Steady clock: the per-device budget must not jump with the wall clock.
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count();
+        if (const std::int64_t wait = limiter.admit(cn, ms); wait > 0) {
+            ++metrics.rateLimited;
+            res.set_header("Retry-After", std::to_string(wait));
+            refuse(res, 429, fmt::format("device {} is over its request limit ({} per minute); retry in {} s", cn,
+                                         opt.config.deviceRequestsPerMinute, wait));
             return std::nullopt;
         }
         return **d;
