@@ -2,6 +2,7 @@
 # The long runs behind docs/PROOF.md, one command per group. Each builds what
 # it needs (release), runs, and prints the figures the document quotes.
 #   scripts/proof.sh crash [CYCLES]    SIGKILL during submission, sync and content install (default 1000 each)
+#   scripts/proof.sh network [HUNDREDS] drops, resets, truncation, stalls, 429 and 503 bursts (default 100 = 10,000 records)
 #   scripts/proof.sh fuzz [SECONDS]    every libFuzzer target for SECONDS (default 600)
 # The README's test command runs the same tests with small bounds.
 set -euo pipefail
@@ -36,11 +37,23 @@ case "$group" in
     done
     exit $status
     ;;
+  network)
+    hundreds=${1:-100}
+    build_release e2e_tests
+    echo "== network faults: $(( hundreds * 100 )) records through fault-proxy, $(date -u +%F) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)) =="
+    start=$(date +%s)
+    status=0
+    out=$(KIOSK_PROOF_CYCLES=$hundreds build/release/tests/sync/e2e/e2e_tests \
+          --gtest_filter='NetworkFaults.*' 2>&1) || status=1
+    echo "$out" | grep -E '^proof:|Failure|Expected|Which is|FAILED' || true
+    echo "  ($(( $(date +%s) - start )) s, $([ $status = 0 ] && echo passed || echo FAILED))"
+    exit $status
+    ;;
   fuzz)
     exec scripts/fuzz.sh "${1:-600}"
     ;;
   *)
-    echo "usage: scripts/proof.sh crash [CYCLES] | fuzz [SECONDS]" >&2
+    echo "usage: scripts/proof.sh crash [CYCLES] | network [HUNDREDS] | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac
