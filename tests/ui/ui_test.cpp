@@ -603,6 +603,70 @@ TEST(Idle, WipeRestoresTheSiteLanguageAndMode) {
     expectSameImage(dir / "wiped.png", fresh / "home.png");
 }
 
+// Every screen a visitor can leave half-done: after the idle wipe, home and
+// the same screen opened again are pixel-equal (below the clock's bar) to a
+// fresh start at the same moment — no typed text, choice, filter, tab,
+// answer or scroll position of the previous visitor survives.
+struct WipeCase {
+    const char* name;
+    const char* fill;    // what the visitor did, from home
+    const char* reopen;  // how the next visitor gets to the same screen, from home
+};
+
+class IdleWipe : public ::testing::TestWithParam<WipeCase> {};
+
+TEST_P(IdleWipe, TheNextVisitorSeesAFreshScreen) {
+    const auto dir = testDir();
+    const WipeCase& c = GetParam();
+    const std::vector<std::string> args{"--content", KIOSK_DEMO_CONTENT, "--printer-output", (dir / "print").string()};
+    const KioskRun r = inlineScript(dir, std::string(c.fill) + "screenshot filled.png\nidle 125000\nscreenshot home.png\n" +
+                                             c.reopen + "screenshot reopened.png\n",
+                                    args);
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["session_wipes"].get<int>(), 1);
+    const fs::path fresh = dir / "fresh";
+    fs::create_directories(fresh);
+    const KioskRun f = inlineScript(fresh, std::string("wait 125000\nscreenshot home.png\n") + c.reopen +
+                                               "screenshot reopened.png\n",
+                                    args);
+    ASSERT_EQ(f.exitCode, 0) << f.stderrText;
+    EXPECT_FALSE(sameImage(dir / "filled.png", fresh / "reopened.png")) << "the visitor changed nothing";
+    expectSameContent(dir / "home.png", fresh / "home.png", 110);
+    expectSameContent(dir / "reopened.png", fresh / "reopened.png", 110);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Screens, IdleWipe,
+    ::testing::Values(
+        WipeCase{"GuideSearch", "tap-id home.tile.guide\ntap-id guide.search\ntype 社保\n",
+                 "tap-id home.tile.guide\ntap-id guide.search\n"},
+        WipeCase{"GuideTab", "tap-id home.tile.guide\ntap-id guide.tab_departments\n", "tap-id home.tile.guide\n"},
+        WipeCase{"ServiceScrolled",
+                 "tap-id home.tile.guide\ntap-id guide.theme.0\ntap-id list.service.0\ndrag 960 900 960 300 400\nwait 1500\n",
+                 "tap-id home.tile.guide\ntap-id guide.theme.0\ntap-id list.service.0\n"},
+        WipeCase{"PolicyFilter", "tap-id home.tile.policies\ntap-id policy.in_force\n", "tap-id home.tile.policies\n"},
+        WipeCase{"PolicyMeasure", "tap-id home.tile.policies\ntap-id policy.doc.1\ntap-id document.measure.1\n",
+                 "tap-id home.tile.policies\n"},
+        WipeCase{"CheckAnswers", "tap-id home.tile.check\ntap-id check.option.12\ntap-id check.option.2\n",
+                 "tap-id home.tile.check\n"},
+        WipeCase{"CaseForm",
+                 "tap-id home.tile.feedback\ntap-id case.kind.2\ntap-id case.description\ntype 窗口要求补交材料三次\n"
+                 "tap-id kb.done\ntap-id case.enterprise\ntype 青浦某某餐饮管理有限公司\ntap-id kb.done\n"
+                 "tap-id case.contact\ntype 王小明\ntap-id kb.done\ntap-id case.mobile\ntype 13812345678\ntap-id kb.done\n",
+                 "tap-id home.tile.feedback\ndrag 960 900 960 200 400\nwait 1500\n"},
+        WipeCase{"CaseReview",
+                 "tap-id home.tile.feedback\ntap-id case.kind.2\ntap-id case.description\ntype 窗口要求补交材料三次\n"
+                 "tap-id kb.done\ntap-id case.contact\ntype 王小明\ntap-id kb.done\ntap-id case.mobile\n"
+                 "type 13812345678\ntap-id kb.done\ndrag 960 900 960 200 400\nwait 1500\ntap-id case.accept\n"
+                 "tap-id case.submit\n",
+                 "tap-id home.tile.feedback\ndrag 960 900 960 200 400\nwait 1500\n"},
+        WipeCase{"RatingForm",
+                 "tap-id home.tile.rating\ntap-id rating.pick_service\ntap-id guide.theme.0\ntap-id list.service.0\n"
+                 "tap-id service.pick\ntap-id rating.level.4\ntap-id rating.reason.0\ntap-id rating.callback\n"
+                 "tap-id rating.contact\ntype 李建华\ntap-id kb.done\n",
+                 "tap-id home.tile.rating\n"}),
+    [](const auto& p) { return std::string(p.param.name); });
+
 // --- bad input ---------------------------------------------------------------------
 TEST(BadInput, UnknownWidgetNamesWhatIsOnScreen) {
     const auto dir = testDir();
