@@ -203,6 +203,20 @@ TEST(E2E, RefusalsSayWhy) {
     ASSERT_TRUE(res.has_value()) << res.error().message;
     EXPECT_EQ(res->status, 401);
     EXPECT_NE(hub.log().find("no client certificate"), std::string::npos) << hub.log();
+    // Every device endpoint, not only the upload: 401, nothing served.
+    sync::HubClient anonymous(*config);
+    for (const char* path : {"/v1/updates?after=0", "/v1/config", "/v1/content/manifest", "/v1/content/bundle/1",
+                             "/v1/os-update", "/v1/os-update/bundle/"
+                             "0000000000000000000000000000000000000000000000000000000000000000"}) {
+        auto g = anonymous.get(path);
+        ASSERT_TRUE(g.has_value()) << path << ": " << g.error().message;
+        EXPECT_EQ(g->status, 401) << path << ": " << g->body;
+    }
+    for (const char* path : {"/v1/heartbeat", "/v1/renew"}) {
+        auto p = anonymous.post(path, "{}");
+        ASSERT_TRUE(p.has_value()) << path << ": " << p.error().message;
+        EXPECT_EQ(p->status, 401) << path << ": " << p->body;
+    }
 }
 
 namespace {

@@ -107,8 +107,9 @@ TEST(NetworkFaults, OutboxDrainsThroughDropsResetsTruncationStallsAnd429And503Bu
         std::ofstream(dir / "kiosk/hub.json") << j.dump();
     }
 
-    // The hub's database held by another writer for 12 s (its busy timeout is
-    // 10 s) every 40 s: uploads in that window wait, then get 503 + Retry-After.
+    // The hub's database held by another writer for 25 s (its busy timeout is
+    // 10 s) every 60 s: writes in that window wait 10 s, then get 503 +
+    // Retry-After, and again after the retry.
     std::atomic<bool> done{false};
     std::atomic<int> locks{0};
     std::thread locker([&] {
@@ -116,12 +117,12 @@ TEST(NetworkFaults, OutboxDrainsThroughDropsResetsTruncationStallsAnd429And503Bu
         if (!db) return;
         (void)db->exec("PRAGMA busy_timeout = 5000");
         for (int round = 0; round < 100 && !done; ++round) {
-            for (int i = 0; i < 20 && !done; ++i) std::this_thread::sleep_for(100ms);  // 2 s, then every 40 s
+            for (int i = 0; i < 20 && !done; ++i) std::this_thread::sleep_for(100ms);  // 2 s, then every 60 s
             if (done || !db->exec("BEGIN EXCLUSIVE")) continue;
             ++locks;
-            for (int i = 0; i < 120 && !done; ++i) std::this_thread::sleep_for(100ms);
+            for (int i = 0; i < 250 && !done; ++i) std::this_thread::sleep_for(100ms);
             (void)db->exec("COMMIT");
-            for (int i = 0; i < 260 && !done; ++i) std::this_thread::sleep_for(100ms);
+            for (int i = 0; i < 330 && !done; ++i) std::this_thread::sleep_for(100ms);
         }
     });
 
