@@ -1,5 +1,6 @@
 // The persisted "latest known time" (see trusted_time.h). It must never read
-// the system clock: the whole point is not to trust it.
+// the system (wall) clock: the whole point is not to trust it. The boot clock
+// it reads only measures time elapsed since an anchor.
 #include "trusted_time.h"
 
 #include "bundle/manifest.h"
@@ -9,7 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <system_error>
+
+#include <time.h>
 
 #ifndef KIOSK_BUILD_EPOCH
 #error "KIOSK_BUILD_EPOCH must be defined by sync/bundle/CMakeLists.txt"
@@ -25,8 +29,23 @@ constexpr std::string_view kTimeFormat = "kiosk-trusted-time/1";
 
 std::int64_t buildEpochS() { return std::int64_t{KIOSK_BUILD_EPOCH}; }
 
-TrustedTime::TrustedTime(std::filesystem::path file, std::int64_t buildEpochS, std::int64_t persistStepS)
-    : m_file(std::move(file)), m_buildS(buildEpochS), m_persistStepS(std::max<std::int64_t>(persistStepS, 0)) {
+BootClock readBootClock() {
+    BootClock c;
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::getline(in, c.bootId);
+    timespec ts{};
+    if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0) c.seconds = ts.tv_sec;
+    else c.bootId.clear();  // no boot clock: elapsed time is never counted from the file
+    return c;
+}
+
+TrustedTime::TrustedTime(std::filesystem::path file, std::int64_t buildEpochS, std::int64_t persistStepS,
+                         std::function<BootClock()> bootClock)
+    : m_file(std::move(file)), m_buildS(buildEpochS), m_persistStepS(std::max<std::int64_t>(persistStepS, 0)),
+      m_bootClock(std::move(bootClock)) {
+    const BootClock boot = m_bootClock();
+    m_bootId = boot.bootId;
+    m_anchorBootS = boot.seconds;  // from now on unless the file's observation was on this boot
     m_latestS = m_buildS;
     m_persistedS = -1;
     const std::string build = formatIsoUtc(m_buildS);
@@ -75,18 +94,31 @@ TrustedTime::TrustedTime(std::filesystem::path file, std::int64_t buildEpochS, s
     } else {
         m_latestS = stored;
         m_status.message = fmt::format("trusted time {} from {}", formatIsoUtc(stored), m_file.string());
+        const auto bootS = doc.find("boot_s");
+        if (!m_bootId.empty() && doc.value("boot_id", "") == m_bootId && bootS != doc.end() &&
+            bootS->is_number_integer() && bootS->get<std::int64_t>() <= boot.seconds) {
+            m_anchorBootS = bootS->get<std::int64_t>();
+            m_status.message += fmt::format(", plus {} s since, on this boot", boot.seconds - m_anchorBootS);
+        }
     }
+}
+
+std::int64_t TrustedTime::nowLocked() const {
+    const BootClock boot = m_bootClock();
+    if (boot.bootId != m_bootId || boot.seconds < m_anchorBootS) return m_latestS;
+    return m_latestS + (boot.seconds - m_anchorBootS);
 }
 
 std::int64_t TrustedTime::nowS() const {
     std::lock_guard lock(m_mutex);
-    return m_latestS;
+    return nowLocked();
 }
 
 Result<bool> TrustedTime::observeAuthenticated(std::int64_t epochS) {
     std::lock_guard lock(m_mutex);
-    if (epochS <= m_latestS) return false;
+    if (epochS <= nowLocked()) return false;
     m_latestS = epochS;
+    m_anchorBootS = m_bootClock().seconds;
     if (m_persistedS < 0 || m_latestS - m_persistedS >= m_persistStepS) {
         if (auto r = persistLocked(); !r) return std::unexpected(r.error());
     }
@@ -100,7 +132,11 @@ Result<void> TrustedTime::flush() {
 }
 
 Result<void> TrustedTime::persistLocked() {
-    const json doc{{"format", kTimeFormat}, {"latest", m_latestS}, {"latest_utc", formatIsoUtc(m_latestS)}};
+    json doc{{"format", kTimeFormat}, {"latest", m_latestS}, {"latest_utc", formatIsoUtc(m_latestS)}};
+    if (!m_bootId.empty()) {
+        doc["boot_id"] = m_bootId;
+        doc["boot_s"] = m_anchorBootS;
+    }
     if (auto r = crypto::writeFileAtomic(m_file, doc.dump(), 0644); !r)
         return fail(ErrorCode::Io, fmt::format("cannot save the trusted time: {}", r.error().message));
     m_persistedS = m_latestS;

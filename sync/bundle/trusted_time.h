@@ -11,12 +11,16 @@
 //  - it only rises, and only through observeAuthenticated(): the sync client
 //    passes the Date of a hub response that arrived over mutual TLS with the
 //    pinned hub key;
+//  - between observations it advances by the time elapsed on the kernel's
+//    boot clock (CLOCK_BOOTTIME: monotonic, counts suspend, cannot be set),
+//    from the observation when it was made on this boot (the file keeps the
+//    boot id and boot-clock reading), else from when the file was loaded. So
+//    a hub that answers with an old Date (its key stolen, or its clock set
+//    back) cannot pull the kiosk back to the moment of its last good sync,
+//    when a bundle that has expired since was still fresh;
 //  - it is kept in a small JSON file (writeFileAtomic) so it survives reboots;
 //    a missing or corrupt file starts again from the build date, and status()
 //    says so, for the log.
-// nowS() is the latest known time itself; it does not advance between
-// observations. Bundles are only installed right after talking to the hub,
-// whose answers carry a fresh Date, so nothing is lost by not guessing.
 //
 // Thread use: nowS() and status() from any thread; observeAuthenticated()
 // and flush() from the sync worker (they are serialised by a mutex anyway).
@@ -26,10 +30,18 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 
 namespace kiosk::bundle {
+
+// The kernel's boot clock: which boot this is and whole seconds since it began.
+struct BootClock {
+    std::string bootId;   // /proc/sys/kernel/random/boot_id ("" when unknown: never matches)
+    std::int64_t seconds = 0;  // CLOCK_BOOTTIME
+};
+BootClock readBootClock();
 
 // KIOSK_BUILD_EPOCH: Unix seconds of this build (see CMakeLists.txt).
 std::int64_t buildEpochS();
@@ -54,11 +66,14 @@ public:
     static constexpr std::int64_t kPersistStepS = 600;
 
     // Loads `file` (never fails; see status()). buildEpochS: normally buildEpochS().
-    TrustedTime(std::filesystem::path file, std::int64_t buildEpochS, std::int64_t persistStepS = kPersistStepS);
+    // `bootClock`: readBootClock, or a fake in tests.
+    TrustedTime(std::filesystem::path file, std::int64_t buildEpochS, std::int64_t persistStepS = kPersistStepS,
+                std::function<BootClock()> bootClock = readBootClock);
     TrustedTime(const TrustedTime&) = delete;
     TrustedTime& operator=(const TrustedTime&) = delete;
 
-    // The latest known time, Unix seconds; ≥ the build date.
+    // The latest known time plus the boot-clock time since it was known, Unix
+    // seconds; ≥ the build date.
     std::int64_t nowS() const;
 
     // The Date of an authenticated hub response, Unix seconds. Raises the
@@ -75,12 +90,16 @@ public:
 
 private:
     [[nodiscard]] Result<void> persistLocked();
+    std::int64_t nowLocked() const;
 
     mutable std::mutex m_mutex;
     std::filesystem::path m_file;
     std::int64_t m_buildS = 0;
     std::int64_t m_persistStepS = kPersistStepS;
-    std::int64_t m_latestS = 0;     // guarded by m_mutex
+    std::function<BootClock()> m_bootClock;
+    std::string m_bootId;           // this boot's id, read at construction
+    std::int64_t m_latestS = 0;     // guarded by m_mutex: the last anchor (an observation, the file or the build date)
+    std::int64_t m_anchorBootS = 0; // the boot clock when m_latestS was true
     std::int64_t m_persistedS = 0;  // what the file says; -1 when the file must be (re)written
     TrustedTimeStatus m_status;
 };

@@ -10,6 +10,7 @@
 // (WAL lets a second connection write while the hub runs). Every loop is
 // bounded, every process is reaped, every test has its own folder.
 #include "bundle/install.h"
+#include "client/hub_client.h"
 #include "crypto/crypto.h"
 #include "hubdb/content_repo.h"
 #include "hubdb/sql.h"
@@ -22,6 +23,8 @@
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
+
+#include <atomic>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -215,6 +218,71 @@ TEST(Content, AnExpiredManifestIsRefusedAndTheOldContentStays) {
     EXPECT_EQ(s.report["content_installed"], 0) << s.report.dump();
     EXPECT_NE(contentError(s).find("expired"), std::string::npos) << s.report.dump();
     expectStillVersion(k, 1, k.v1);
+}
+
+// A hub that lies about the time (its key stolen, or its clock set back five
+// years) cannot make an expired manifest fresh again: the kiosk's trusted
+// time only rises. The lie is told by a relay holding the hub's own TLS key
+// (so the pin matches) that forwards to the real hub with the device's
+// certificate and replaces every Date.
+TEST(Content, AHubDateSetBackCannotMakeAnExpiredManifestFresh) {
+    const fs::path dir = testDir();
+    Hub hub(dir / "hub", freePort());
+    ASSERT_TRUE(hub.start()) << hub.log();
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+    installDemo(hub, k);
+    makeEdition(dir / "v2.db", "2");
+    publish(hub, dir / "v2.db", {"--ttl", "1s"});
+    std::this_thread::sleep_for(3100ms);  // expired since the kiosk's last (genuine) sync
+    const auto before = nlohmann::json::parse(slurp(k.kiosk / "trusted-time.json"))["latest"].get<std::int64_t>();
+
+    auto device = sync::loadHubConfig(k.kiosk);
+    ASSERT_TRUE(device.has_value()) << device.error().message;
+    ASSERT_TRUE(crypto::writeFileAtomic(dir / "relay.crt", device->certPem, 0644).has_value());
+    ASSERT_TRUE(crypto::writeFileAtomic(dir / "relay.key", device->keyPem, 0600).has_value());
+    httplib::SSLClient up("127.0.0.1", hub.port(), (dir / "relay.crt").string(), (dir / "relay.key").string());
+    up.enable_server_certificate_verification(false);
+    httplib::SSLServer relay((hub.dir() / "server.crt").c_str(), (hub.dir() / "server.key").c_str());
+    ASSERT_TRUE(relay.is_valid());
+    std::atomic<int> forwarded{0};
+    const auto forward = [&](const httplib::Request& req, httplib::Response& res) {
+        std::string target = req.path;
+        for (auto it = req.params.begin(); it != req.params.end(); ++it)
+            target += (it == req.params.begin() ? "?" : "&") + it->first + "=" + it->second;
+        httplib::Headers h;
+        if (req.has_header("Range")) h.emplace("Range", req.get_header_value("Range"));
+        auto r = req.method == "GET" ? up.Get(target.c_str(), h)
+                                     : up.Post(target.c_str(), h, req.body, "application/json");
+        if (!r) {
+            res.status = 502;
+            return;
+        }
+        ++forwarded;
+        res.status = r->status;
+        res.body = r->body;
+        for (const auto& [name, value] : r->headers)
+            if (name != "Date" && name != "Content-Length" && name != "Connection" && name != "Keep-Alive")
+                res.set_header(name.c_str(), value);
+        res.set_header("Date", "Mon, 03 Dec 2021 09:00:00 GMT");  // five years back
+    };
+    relay.Get(".*", forward);
+    relay.Post(".*", forward);
+    const int port = relay.bind_to_any_port("127.0.0.1");
+    std::thread serving([&] { relay.listen_after_bind(); });
+    auto j = nlohmann::json::parse(slurp(k.kiosk / "hub.json"));
+    j["hub_url"] = fmt::format("https://127.0.0.1:{}", port);
+    std::ofstream(k.kiosk / "hub.json") << j.dump();
+
+    const auto s = syncContent(k.kiosk, k.target, dir / "sync-lying-date");
+    relay.stop();
+    serving.join();
+    EXPECT_GT(forwarded.load(), 0) << "the kiosk talked to the relay";
+    EXPECT_EQ(s.report["content_offered"], 2) << s.report.dump();
+    EXPECT_EQ(s.report["content_installed"], 0) << s.report.dump();
+    EXPECT_NE(contentError(s).find("expired"), std::string::npos) << s.report.dump();
+    expectStillVersion(k, 1, k.v1);
+    const auto after = nlohmann::json::parse(slurp(k.kiosk / "trusted-time.json"))["latest"].get<std::int64_t>();
+    EXPECT_GE(after, before) << "trusted time never goes back";
 }
 
 TEST(Content, AManifestSignedByAnotherKeyIsRefusedAndTheOldContentStays) {
