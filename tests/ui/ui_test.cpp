@@ -390,6 +390,64 @@ TEST(Case, FormatStringsMarkupSqlAndBidiAreOnlyText) {
     expectSameImage(dir / "search.png", ref / "search.png");
 }
 
+// The same hostile text in every other field a visitor can type into, one
+// at a time: the kiosk keeps running, draws no missing-glyph boxes, logs
+// none of it, and keeps none of it in the clear on disk — whether the field
+// takes it, filters it or refuses it with a message.
+struct HostileField {
+    std::string name;
+    std::string before;  // from home to the field, ready to type
+    std::string after;   // what the visitor does next (submit …)
+};
+
+class HostileText : public ::testing::TestWithParam<HostileField> {};
+
+TEST_P(HostileText, IsOnlyTextInEveryField) {
+    const auto dir = testDir();
+    const std::string nasty = "\u202Eevil\u202C \xE2\x80\xAEgnp.exe\xE2\x80\xAC\xE2\x80\x8B\xEF\xBB\xBF "
+                              "%s%n%x%99999999d {}{0} <script>alert(1)</script> ' OR 1=1;--";
+    const KioskRun r = inlineScript(dir, GetParam().before + "type " + nasty + "\n" + GetParam().after +
+                                             "screenshot after.png\n",
+                                    {"--content", KIOSK_DEMO_CONTENT});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats.value("glyphs_missing_from_font", -1), 0);
+    const std::string disk = slurp(dir / "data/outbox.db") + slurp(dir / "data/outbox.db-wal");
+    for (const char* secret : {"<script>", "OR 1=1", "%99999999d", "gnp.exe"}) {
+        EXPECT_EQ(disk.find(secret), std::string::npos) << secret << " on disk in the clear";
+        EXPECT_EQ(r.stderrText.find(secret), std::string::npos) << secret << " in the log";
+    }
+}
+
+namespace {
+constexpr const char* kCaseStart = "tap-id home.tile.feedback\ntap-id case.kind.2\ntap-id case.description\n"
+                                   "type 窗口要求补交材料三次\ntap-id kb.done\n";
+constexpr const char* kCaseSubmit = "tap-id kb.done\ndrag 960 900 960 200 400\nwait 1500\ntap-id case.accept\n"
+                                    "tap-id case.submit\nwait 500\n";
+constexpr const char* kRatingStart = "tap-id home.tile.rating\ntap-id rating.pick_service\ntap-id guide.theme.0\n"
+                                     "tap-id list.service.0\ntap-id service.pick\ntap-id rating.level.4\n"
+                                     "tap-id rating.reason.0\ntap-id rating.callback\n";
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(
+    Fields, HostileText,
+    ::testing::Values(
+        HostileField{"CaseEnterprise",
+                     "tap-id home.tile.feedback\ntap-id case.kind.2\ntap-id case.description\ntype 窗口要求补交材料三次\n"
+                     "tap-id kb.done\ntap-id case.contact\ntype 王小明\ntap-id kb.done\ntap-id case.mobile\n"
+                     "type 13812345678\ntap-id kb.done\ntap-id case.enterprise\n",
+                     "tap-id kb.done\ndrag 960 900 960 200 400\nwait 1500\ntap-id case.accept\ntap-id case.submit\n"
+                     "tap-id review.confirm\n"},
+        HostileField{"CaseUscc", std::string(kCaseStart) + "tap-id case.uscc\n", kCaseSubmit},
+        HostileField{"CaseContact", std::string(kCaseStart) + "tap-id case.contact\n", kCaseSubmit},
+        HostileField{"CaseMobile", std::string(kCaseStart) + "tap-id case.mobile\n", kCaseSubmit},
+        HostileField{"RatingContact", std::string(kRatingStart) + "tap-id rating.contact\n",
+                     "tap-id kb.done\ntap-id rating.submit\n"},
+        HostileField{"RatingMobile", std::string(kRatingStart) + "tap-id rating.mobile\n",
+                     "tap-id kb.done\ntap-id rating.submit\n"},
+        HostileField{"LookupCaseNo", "tap-id home.tile.lookup\ntap-id lookup.case_no\n", "tap-id lookup.submit\n"},
+        HostileField{"LookupMobile", "tap-id home.tile.lookup\ntap-id lookup.mobile4\n", "tap-id lookup.submit\n"}),
+    [](const auto& p) { return p.param.name; });
+
 TEST(Case, HostileInputGetsMessagesAndKeepsWhatWasTyped) {
     const auto dir = testDir();
     const std::string longText(10000, 'x');  // a pasted 10,000-character text
