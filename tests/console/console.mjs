@@ -215,6 +215,21 @@ const phases = {
     await shot('content');
     return { row: await row.textContent() };
   },
+
+  // An administrator revokes a kiosk from the fleet page, confirming the
+  // browser's question; the row then says so and has no revoke button.
+  async revoke() {
+    await login();
+    await go('#/fleet');
+    const row = page.locator(`tr[data-device="${opt.kiosk}"]`);
+    await row.waitFor();
+    let question = '';
+    page.once('dialog', async (d) => { question = d.message(); await d.accept(); });
+    await row.locator(`button[data-revoke="${opt.kiosk}"]`).click();
+    await row.locator('.muted-badge').waitFor();
+    await shot('fleet-revoked');
+    return { question, row: await row.textContent(), buttons: await row.locator('button').count() };
+  },
 };
 
 let code = 0;

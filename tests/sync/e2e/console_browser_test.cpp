@@ -221,6 +221,16 @@ TEST(ConsoleBrowser, StaffCloseACaseFollowUpABadRatingReadFiguresAndProvisionInT
     const Ran p = kioskctl(dir / "kiosk2", {"provision", "--file", (dir / "console-prov.json").string()}, dir / "provision2");
     EXPECT_EQ(p.code, 0) << p.out << p.err;
     EXPECT_NE(p.out.find("enrolled as KS0002"), std::string::npos) << p.out;
+    // Revoked from the page (after the browser's confirmation): its next sync is refused.
+    const auto rv = browser(h, "revoke", "root", {"--kiosk", "KS0002"});
+    ASSERT_FALSE(rv.is_null());
+    EXPECT_NE(rv["question"].get<std::string>().find("吊销终端 KS0002"), std::string::npos) << rv.dump();
+    EXPECT_NE(rv["row"].get<std::string>().find("已吊销"), std::string::npos) << rv.dump();
+    EXPECT_EQ(rv["buttons"], 0) << rv.dump();
+    int syncCode = 0;
+    const auto refused = syncOnce(dir / "kiosk2", dir, &syncCode);
+    EXPECT_NE(syncCode, 0);
+    EXPECT_EQ(refused["http_status"], 403) << refused.dump();
 
     // The same pages in English and on a tablet.
     EXPECT_FALSE(browser(h, "stats", "wang", {"--lang", "en", "--width", "800", "--height", "1100"}).is_null());
