@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <random>
 #include <thread>
 
 namespace kiosk::hubdb {
@@ -42,7 +43,10 @@ Result<void> transaction(Database& db, const std::function<Result<void>(Connecti
             return r;
         });
         if (last || !retry) return last;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5 << i));
+        // Jittered, so that racing hub threads do not collide again in step.
+        thread_local std::minstd_rand rng(std::random_device{}());
+        const int base = 5 << i;
+        std::this_thread::sleep_for(std::chrono::milliseconds(base + int(rng() % unsigned(base))));
     }
     return last;
 }

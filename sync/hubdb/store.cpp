@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 namespace kiosk::hubdb {
 namespace {
 
@@ -174,8 +176,13 @@ Result<HubStore::Enrolled> HubStore::enroll(
         }
         const std::string site = asText((*used)[0][0]);
         // Terminal codes KS0001, KS0002 … start every case number a kiosk
-        // makes, so they must never repeat: the primary key guarantees it
-        // and a race between two hubs is retried by transaction().
+        // makes, so they must never repeat: the primary key guarantees it.
+        // Enrollments take turns so that a site rolled out at once does not
+        // pick the same next code over and over: SQLite's writers already
+        // do (BEGIN IMMEDIATE); on PostgreSQL a transaction-scoped advisory
+        // lock does, across every hub process, without blocking heartbeats.
+        if (std::string_view(c.dialect()) == "postgresql")
+            if (auto l = c.query("SELECT pg_advisory_xact_lock(7243001)"); !l) return std::unexpected(l.error());
         auto n = c.query("SELECT count(*) FROM device");
         if (!n) return std::unexpected(n.error());
         const std::string id = fmt::format("KS{:04}", asInt((*n)[0][0]) + 1);
