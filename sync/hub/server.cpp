@@ -19,11 +19,18 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -478,11 +485,40 @@ Result<std::unique_ptr<httplib::SSLServer>> makeTlsServer(const HubKeys& k, bool
     return server;
 }
 
+namespace {
+
+// Debian's cpp-httplib 0.11 is built with a listen backlog of 5: when a
+// fleet reconnects at once (the load bench's storm) the kernel drops SYNs
+// and each kiosk waits the 1, 3, 7 s SYN retries. Linux lets a listening
+// socket be given a new backlog by calling listen() again, and httplib does
+// not hand out its socket, so it is found among this process's descriptors:
+// the one listening on the port just bound.
+void raiseListenBacklog(int port) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+        const int fd = std::atoi(entry.path().filename().c_str());
+        int listening = 0;
+        socklen_t len = sizeof listening;
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+        sockaddr_storage addr{};
+        socklen_t alen = sizeof addr;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
+        const int p = addr.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
+                      : addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                                   : -1;
+        if (p == port && ::listen(fd, SOMAXCONN) != 0)
+            logger()->warn("could not raise the listen backlog on port {}: {}", port, std::strerror(errno));
+    }
+}
+
+}  // namespace
+
 Result<int> bindTo(httplib::Server& server, const std::string& host, int port, const std::string& hint) {
     int bound = port;
     if (port == 0) bound = server.bind_to_any_port(host);
     else if (!server.bind_to_port(host, port)) bound = -1;
     if (bound <= 0) return fail(ErrorCode::Io, fmt::format("cannot listen on {}:{}: {}", host, port, hint));
+    raiseListenBacklog(bound);
     return bound;
 }
 
