@@ -546,10 +546,14 @@ void App::drawFrame(std::int64_t dtMs) {
     m_shownMinute = now.tm_hour * 60 + now.tm_min;
     const auto frameStart = std::chrono::steady_clock::now();
 
-    state::Actions actions;
+    state::Actions actions, firstAttempt;
+    bool redrawn = false;
     // A frame that met text missing from the atlas is not shown: the atlas is
     // rebuilt and the frame drawn again (at most once), so no visitor ever
-    // sees a placeholder for a character the font has.
+    // sees a placeholder for a character the font has. The input belonged to
+    // the first attempt (the redraw sees none), so its actions are the ones
+    // that count: typing 食品 into the search box first draws new glyphs, and
+    // its search used to be dropped with the redrawn frame.
     for (int attempt = 0; attempt < 2; ++attempt) {
         m_display->newFrame();
         ImGuiIO& io = ImGui::GetIO();
@@ -583,10 +587,15 @@ void App::drawFrame(std::int64_t dtMs) {
         m_keyboardShown = focused;
         ImGui::Render();
         if (attempt == 0 && m_fonts.needsRebuild()) {
-            if (auto r = rebuildFonts(); r) continue;
+            if (auto r = rebuildFonts(); r) {
+                firstAttempt = std::move(actions);
+                redrawn = true;
+                continue;
+            }
         }
         break;
     }
+    if (redrawn) actions = std::move(firstAttempt);
     const ImU32 bg = ui::palette(m_metrics.elder).background;  // IM_COL32 is 0xAABBGGRR
     m_display->present(ImGui::GetDrawData(), ((bg & 0xFF) << 16) | (bg & 0xFF00) | ((bg >> 16) & 0xFF));
     if (m_stats.firstFrameMs >= 0)

@@ -278,6 +278,20 @@ TEST(Content, SearchAsYouTypeAndHostileInput) {
     expectSameImage(dir / "hostile.png", ref / "hostile.png");
 }
 
+// Words whose characters the screen has not shown yet: the frame that first
+// draws them is redrawn with a rebuilt atlas, and the search typed in it
+// must still run (it was lost with the redrawn frame: 食品 and 税务 found
+// nothing, not even "no results", while 社保 worked).
+TEST(Content, SearchFindsWordsWhoseCharactersAreNewToTheScreen) {
+    const auto dir = testDir();
+    for (const char* word : {"食品", "税务", "公积金"}) {
+        const KioskRun r = inlineScript(dir, std::string("tap-id home.tile.guide\ntap-id guide.search\ntype ") + word +
+                                                 "\ntap-id guide.result.0\n",
+                                        {"--content", KIOSK_DEMO_CONTENT});
+        EXPECT_EQ(r.exitCode, 0) << word << ": " << r.stderrText;
+    }
+}
+
 TEST(Content, PrintingAChecklistWritesAJobWithEveryMaterial) {
     const auto dir = testDir();
     const KioskRun r = inlineScript(dir, "tap-id home.tile.guide\ntap-id guide.theme.0\ntap-id list.service.0\n"
