@@ -1,8 +1,10 @@
-// Statistics shared by the benchmark programs.
+// Statistics and machine facts shared by the benchmark programs.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <fstream>
+#include <string>
 #include <vector>
 
 namespace bench {
@@ -14,6 +16,15 @@ inline double percentile(std::vector<double> v, double p) {
     const auto lo = std::size_t(idx);
     const auto hi = std::min(lo + 1, v.size() - 1);
     return v[lo] + (v[hi] - v[lo]) * (idx - double(lo));
+}
+
+// The CPU's model name, for the header of a table.
+inline std::string cpuModel() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown CPU";
 }
 
 }  // namespace bench

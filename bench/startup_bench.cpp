@@ -7,16 +7,11 @@
 //
 // Targets from the foundation issue: first frame ≤ 80 ms, peak RSS ≤ 70 MB.
 #include "bench_stats.h"
+#include "kiosk_process.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -25,32 +20,7 @@
 namespace {
 
 using bench::percentile;
-
-struct Sample {
-    double firstFrameMs = 0;
-    double wallMs = 0;
-    double rssMb = 0;
-};
-
-double runOnce(const std::vector<std::string>& args, long* maxRssKb) {
-    const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(args[0].c_str(), argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    rusage ru{};
-    wait4(pid, &status, 0, &ru);
-    if (maxRssKb) *maxRssKb = ru.ru_maxrss;
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
+using bench::runOnce;
 
 }  // namespace
 
@@ -62,12 +32,14 @@ int main(int argc, char** argv) {
     const std::string dataDir = (std::filesystem::temp_directory_path() / "kiosk_startup_bench_data").string();
 
     std::vector<double> first, wall, rss, baseWall;
-    runOnce({bin, "--headless", "--size", size, "--data", dataDir}, nullptr);  // warm the page cache once
+    const auto home = bench::headlessHomeArgs(bin, size, dataDir);
+    runOnce(home, nullptr);  // warm the page cache once
     for (int i = 0; i < runs; ++i) {
         long rssKb = 0;
-        const double ms = runOnce({bin, "--headless", "--size", size, "--data", dataDir, "--stats", statsPath.string()}, &rssKb);
-        std::ifstream in(statsPath);
-        const auto j = nlohmann::json::parse(in, nullptr, false);
+        auto args = home;
+        args.insert(args.end(), {"--stats", statsPath.string()});
+        const double ms = runOnce(args, &rssKb);
+        const auto j = bench::readStats(statsPath);
         if (j.is_discarded()) {
             fmt::print(stderr, "run {} wrote no stats; is {} built?\n", i, bin);
             return 1;
@@ -100,11 +72,10 @@ int main(int argc, char** argv) {
     }
     std::vector<double> openMs, slowestMs;
     for (int i = 0; i < runs; ++i) {
-        runOnce({bin, "--headless", "--size", size, "--data", dataDir, "--content", KIOSK_DEMO_CONTENT, "--script",
-                 script.string(), "--stats", statsPath.string()},
-                nullptr);
-        std::ifstream in(statsPath);
-        const auto j = nlohmann::json::parse(in, nullptr, false);
+        auto args = home;
+        args.insert(args.end(), {"--content", KIOSK_DEMO_CONTENT, "--script", script.string(), "--stats", statsPath.string()});
+        runOnce(args, nullptr);
+        const auto j = bench::readStats(statsPath);
         if (j.is_discarded() || !j.value("content_open", false)) {
             fmt::print(stderr, "the search run failed; is {} built (target demo_content)?\n", KIOSK_DEMO_CONTENT);
             return 1;

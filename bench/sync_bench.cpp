@@ -40,17 +40,13 @@
 #include "outbox/outbox.h"
 
 #include "bench_stats.h"
+#include "hub_process.h"
+#include "kiosk_records.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -74,201 +70,17 @@
 namespace fs = std::filesystem;
 using namespace kiosk;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::Hub;
+using bench::msSince;
+using bench::Ran;
+using bench::run;
+using bench::submission;
 
 namespace {
 
 // The kiosk-hub binary: this build's, or --hub PATH (to compare hub builds).
 std::string g_hubBin = KIOSK_HUB_BIN;
-
-double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// [SECTION] Child processes
-
-struct Ran {
-    int code = -1;  // exit code; -1 when it was killed for taking too long
-    std::string out, err;
-    double ms = 0;
-};
-
-pid_t spawn(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    return pid;
-}
-
-int reap(pid_t pid, std::chrono::milliseconds timeout) {
-    const auto end = Clock::now() + timeout;
-    for (;;) {
-        int status = 0;
-        if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (Clock::now() > end) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        std::this_thread::sleep_for(1ms);
-    }
-}
-
-Ran run(const std::vector<std::string>& args, const fs::path& logBase, std::chrono::milliseconds timeout = 300s) {
-    const fs::path out = logBase.string() + ".out", err = logBase.string() + ".err";
-    const auto t0 = Clock::now();
-    const pid_t pid = spawn(args, out, err);
-    Ran r;
-    r.code = reap(pid, timeout);
-    r.ms = msSince(t0);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-}
-
-int freePort() {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    close(s);
-    return ntohs(a.sin_port);
-}
-
-bool portOpen(int port) {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(std::uint16_t(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    close(s);
-    return ok;
-}
-
-// The hub process while one runs, for the Ctrl-C / SIGTERM handler.
-std::atomic<pid_t> g_hubPid{-1};  // lock-free: safe to read in a signal handler
-
-// A `kiosk-hub serve` on 127.0.0.1:port; stopped and reaped by the destructor.
-class Hub {
-public:
-    Hub(fs::path dir, int port) : m_dir(std::move(dir)), m_port(port) {}
-    ~Hub() { stop(); }
-    Hub(const Hub&) = delete;
-    Hub& operator=(const Hub&) = delete;
-    bool start() {
-        m_pid = spawn({g_hubBin, "--data", m_dir.string(), "serve", "--listen", fmt::format("127.0.0.1:{}", m_port)},
-                      m_dir.string() + ".out", m_dir.string() + ".err");
-        g_hubPid = m_pid;
-        for (int i = 0; i < 400; ++i) {  // ≤ 10 s
-            if (portOpen(m_port)) return true;
-            int status = 0;
-            if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
-                m_pid = -1;
-                g_hubPid = -1;
-                return false;
-            }
-            std::this_thread::sleep_for(25ms);
-        }
-        return false;
-    }
-    void stop() {
-        if (m_pid <= 0) return;
-        kill(m_pid, SIGTERM);
-        (void)reap(m_pid, 10s);  // SIGKILL after 10 s
-        m_pid = -1;
-        g_hubPid = -1;
-    }
-    std::string log() const { return slurp(m_dir.string() + ".err"); }
-    int port() const { return m_port; }
-
-private:
-    fs::path m_dir;
-    int m_port;
-    pid_t m_pid = -1;
-};
-
-// [SECTION] What the kiosk UI queues
-
-// ~`chars` characters of a visitor's complaint, different for every record.
-std::string description(std::mt19937& rng, int chars) {
-    static const char* kPhrases[] = {"我于上周二到",   "青浦区行政服务中心", "办理营业执照变更", "窗口工作人员告知",
-                                     "材料不齐需补交", "但网上办事指南",   "并未列出该材料",   "来回跑了三次",
-                                     "希望尽快答复",   "并统一告知标准",   "联系电话已留",     "谢谢"};
-    std::string out;
-    int n = 0;
-    while (n < chars) {
-        const char* p = kPhrases[std::uniform_int_distribution<std::size_t>(0, std::size(kPhrases) - 1)(rng)];
-        out += p;
-        n += int(std::string_view(p).size() / 3);
-        out += "，";
-        ++n;
-    }
-    return out;
-}
-
-std::string mobile(std::mt19937& rng) {
-    return fmt::format("13{:09d}", std::uniform_int_distribution<int>(0, 999'999'999)(rng));
-}
-
-// Two cases for every rating, with the fields saveCase()/saveRating() in kiosk/app/app.cpp fill.
-outbox::Submission submission(std::mt19937& rng, int i) {
-    static const char* kKinds[] = {"咨询", "求助", "投诉", "举报", "建议", "办不成事"};
-    static const char* kLevels[] = {"very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied"};
-    static const char* kLabels[] = {"非常满意", "满意", "基本满意", "不满意", "非常不满意"};
-    outbox::Submission s;
-    if (i % 3 != 2) {
-        const std::string m = mobile(rng);
-        s.kind = "case";
-        s.publicData = {{"case_kind", kKinds[i % 6]},
-                        {"service_id", fmt::format("310118-{:04d}", i % 86)},
-                        {"reply", i % 2 ? "sms" : "phone"},
-                        {"language", "zh-CN"}};
-        s.personalData = {{"description", description(rng, std::uniform_int_distribution<int>(40, 300)(rng))},
-                          {"enterprise", "上海青浦某某贸易有限公司"},
-                          {"credit_code", "91310118MA1JL4XX2K"},
-                          {"contact_name", "王小明"},
-                          {"mobile", m}};
-        s.mobileLast4 = m.substr(7);
-    } else {
-        const int level = i % 5;
-        const bool named = level >= 3 && i % 2 == 0;
-        s.kind = "rating";
-        s.publicData = {{"target_kind", "service"},
-                        {"target_id", fmt::format("310118-{:04d}", i % 86)},
-                        {"target_name", "营业执照变更登记"},
-                        {"instance", fmt::format("inst-{}", i)},
-                        {"follow_up", false},
-                        {"level", kLevels[level]},
-                        {"level_label", kLabels[level]},
-                        {"reasons", level >= 3 ? nlohmann::json{"R301", "R305"} : nlohmann::json{"R101"}},
-                        {"reasons_version", "2026.1"},
-                        {"anonymous", !named},
-                        {"callback", named},
-                        {"channel", "self-service terminal"},
-                        {"language", "zh-CN"}};
-        s.personalData = nlohmann::json::object();
-        if (named) s.personalData = {{"contact_name", "李华"}, {"mobile", mobile(rng)}};
-    }
-    return s;
-}
 
 // [SECTION] Row 1: drain over TLS loopback
 
@@ -315,9 +127,9 @@ DrainSetup prepareDrain(const fs::path& dir, int records) {
     DrainSetup s;
     s.hubSeed = dir / "hub-seed";
     s.kioskSeed = dir / "kiosk-seed";
-    s.port = freePort();
+    s.port = bench::freePort();
     {
-        Hub hub(s.hubSeed, s.port);
+        Hub hub(g_hubBin, s.hubSeed, s.port);
         if (!hub.start()) return s.problem = "kiosk-hub did not start: " + hub.log(), s;
         const Ran p = run({g_hubBin, "--data", s.hubSeed.string(), "provision-file", "--site", "青浦区行政服务中心",
                            "--out", (dir / "prov.json").string(), "--url", fmt::format("https://127.0.0.1:{}", s.port)},
@@ -353,7 +165,7 @@ DrainRun drainOnce(const DrainSetup& setup, const fs::path& dir, int records, in
     fs::remove_all(kiosk);
     fs::copy(setup.hubSeed, hubDir, fs::copy_options::recursive);
     fs::copy(setup.kioskSeed, kiosk, fs::copy_options::recursive);
-    Hub hub(hubDir, setup.port);
+    Hub hub(g_hubBin, hubDir, setup.port);
     if (!hub.start()) return d.problem = "kiosk-hub did not start: " + hub.log(), d;
     const std::vector<std::string> sync{KIOSKCTL_BIN, "--data", kiosk.string(), "sync", "--once", "--json"};
     for (int cycle = 0; cycle < 5 && d.acked < records; ++cycle) {
@@ -476,84 +288,6 @@ IngestRun ingestOnce(const std::string& spec, const std::vector<hubdb::UploadRec
     return out;
 }
 
-// [SECTION] A private PostgreSQL server
-
-// The pg-test-server.sh folder while a server may be running: stopped by
-// PgServer's destructor, and by the Ctrl-C / SIGTERM handler below (which
-// also ends a running hub).
-char g_pgStopScript[4096];
-char g_pgStopDir[4096];
-
-void stopPgAndExit(int sig) {
-    if (const pid_t hub = g_hubPid.load(); hub > 0) kill(hub, SIGKILL);
-    if (g_pgStopDir[0]) {
-        const pid_t pid = fork();  // fork, execv, waitpid: async-signal-safe
-        if (pid == 0) {
-            char stop[] = "stop";
-            char* argv[] = {g_pgStopScript, stop, g_pgStopDir, nullptr};
-            execv(g_pgStopScript, argv);
-            _exit(127);
-        }
-        int status = 0;
-        if (pid > 0) waitpid(pid, &status, 0);
-    }
-    _exit(128 + sig);
-}
-
-class PgServer {
-public:
-    explicit PgServer(fs::path dir) : m_dir(std::move(dir)) {}
-    ~PgServer() { stop(); }
-    PgServer(const PgServer&) = delete;
-    PgServer& operator=(const PgServer&) = delete;
-
-    // The admin URL, or why there is none.
-    std::expected<std::string, std::string> start() {
-        const std::string script = std::string(KIOSK_SOURCE_DIR) + "/scripts/pg-test-server.sh";
-        fmt::format_to_n(g_pgStopScript, sizeof g_pgStopScript - 1, "{}", script);
-        fmt::format_to_n(g_pgStopDir, sizeof g_pgStopDir - 1, "{}", m_dir.string());
-        m_started = true;
-        const Ran r = run({"/bin/bash", script, "start", m_dir.string()}, m_dir.string() + "-start", 120s);
-        fs::remove(m_dir.string() + "-start.out");
-        fs::remove(m_dir.string() + "-start.err");
-        if (r.code != 0) {
-            std::string why = r.err.empty() ? fmt::format("pg-test-server.sh exited with {}", r.code) : r.err;
-            while (!why.empty() && why.back() == '\n') why.pop_back();
-            return std::unexpected(why.substr(why.rfind('\n') + 1));
-        }
-        std::string url = slurp(m_dir / "url");
-        url = url.substr(0, url.find('\n'));
-        if (url.empty()) return std::unexpected(std::string("pg-test-server.sh wrote no URL (KIOSK_NO_POSTGRES=1?)"));
-        return url;
-    }
-    void stop() {
-        if (!m_started) return;
-        (void)run({"/bin/bash", std::string(KIOSK_SOURCE_DIR) + "/scripts/pg-test-server.sh", "stop", m_dir.string()},
-                  m_dir.string() + "-stop", 60s);
-        fs::remove(m_dir.string() + "-stop.out");
-        fs::remove(m_dir.string() + "-stop.err");
-        g_pgStopDir[0] = '\0';
-        m_started = false;
-    }
-
-private:
-    fs::path m_dir;
-    bool m_started = false;
-};
-
-Result<std::string> createDatabase(const std::string& adminUrl, const std::string& name) {
-    auto admin = hubdb::openDatabase(adminUrl, 1);
-    if (!admin) return std::unexpected(admin.error());
-    auto r = (*admin)->with([&](hubdb::Connection& c) -> Result<void> {
-        for (const auto& sql : {fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name),
-                                fmt::format("CREATE DATABASE {}", name)})
-            if (auto q = c.query(sql); !q) return std::unexpected(q.error());
-        return {};
-    });
-    if (!r) return std::unexpected(r.error());
-    return adminUrl.substr(0, adminUrl.rfind('/') + 1) + name;
-}
-
 // [SECTION] Row 3: bundle_bench
 
 struct BundleRow {
@@ -606,7 +340,7 @@ std::vector<OsRun> osDownloadRuns(const DrainSetup& setup, const fs::path& dir, 
     const Ran pub = run({g_hubBin, "--data", hubDir.string(), "os-update", "publish", bundle.string(), "--version", "bench-1"},
                         dir / "os-publish");
     if (pub.code != 0) return {OsRun{0, 0, "os-update publish failed: " + pub.err}};
-    Hub hub(hubDir, setup.port);
+    Hub hub(g_hubBin, hubDir, setup.port);
     if (!hub.start()) return {OsRun{0, 0, "kiosk-hub did not start: " + hub.log()}};
     auto config = sync::loadHubConfig(kiosk);
     if (!config) return {OsRun{0, 0, config.error().message}};
@@ -652,14 +386,6 @@ void row(const std::string& name, const Stats& s, const char* unit, const std::s
 }
 void note(const std::string& name, const std::string& text) { fmt::print("{:<48} {}\n", name, text); }
 
-std::string cpuModel() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-    return "unknown CPU";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -690,14 +416,11 @@ int main(int argc, char** argv) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured, also through `| tee`
-    struct sigaction sa{};
-    sa.sa_handler = stopPgAndExit;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    bench::installStopHandler();  // a running hub and PostgreSQL are stopped on Ctrl-C too
 
     utsname un{};
     uname(&un);
-    fmt::print("sync_bench: {} CPUs (nproc), {}, build type {}, Linux {}\n", sysconf(_SC_NPROCESSORS_ONLN), cpuModel(),
+    fmt::print("sync_bench: {} CPUs (nproc), {}, build type {}, Linux {}\n", sysconf(_SC_NPROCESSORS_ONLN), bench::cpuModel(),
                KIOSK_BUILD_TYPE, un.release);
     fmt::print("median of {} runs each; work folder {}\n", runs, dir.string());
     if (g_hubBin != KIOSK_HUB_BIN) fmt::print("row 1 uses the kiosk-hub at {}\n", g_hubBin);
@@ -780,12 +503,12 @@ int main(int argc, char** argv) {
     if (!postgres) {
         note(pgName, "not run: --no-postgres");
     } else {
-        PgServer pg(dir / "pg");
+        bench::PgServer pg(fs::path(KIOSK_SOURCE_DIR) / "scripts/pg-test-server.sh", dir / "pg");
         auto admin = pg.start();
         if (!admin) {
             note(pgName, "not run: " + admin.error());
         } else {
-            ingestRows("PostgreSQL", [&](int r) { return createDatabase(*admin, fmt::format("sync_bench_{}", r)); });
+            ingestRows("PostgreSQL", [&](int r) { return bench::createDatabase(*admin, fmt::format("sync_bench_{}", r)); });
         }
     }
 
