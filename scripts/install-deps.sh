@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages the kiosk needs to build, run and test.
 # Idempotent: packages already present are not touched and apt is not even
 # called when nothing is missing. Uses sudo when not root. Never downloads
-# anything but Debian packages.
+# anything but Debian packages. Extra package names given as arguments are
+# installed too (scripts/proof.sh soak asks for heaptrack this way).
 set -euo pipefail
 
 # One list: what the build links against, what the tests run, what the
@@ -28,6 +29,7 @@ PACKAGES=(
   # fuzzing (scripts/fuzz.sh): clang 19 with libFuzzer
   clang-19 libclang-rt-19-dev
 )
+PACKAGES+=("$@")
 
 missing=()
 for p in "${PACKAGES[@]}"; do

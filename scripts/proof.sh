@@ -3,6 +3,9 @@
 # it needs (release), runs, and prints the figures the document quotes.
 #   scripts/proof.sh crash [CYCLES]    SIGKILL during submission, sync and content install (default 1000 each)
 #   scripts/proof.sh network [HUNDREDS] drops, resets, truncation, stalls, 429 and 503 bursts (default 100 = 10,000 records)
+#   scripts/proof.sh load [KIOSKS] [FLAGS]  N simulated kiosks on one hub, SQLite then PostgreSQL: steady, then a reconnect storm (default 200)
+#   scripts/proof.sh soak [SESSIONS]   scripted visitor sessions through one headless kiosk: memory growth, leaks
+#   scripts/proof.sh compare [RUNS]    the kiosk next to Debian's chromium showing the same home screen (default 5 runs)
 #   scripts/proof.sh fuzz [SECONDS]    every libFuzzer target for SECONDS (default 600)
 # The README's test command runs the same tests with small bounds.
 set -euo pipefail
@@ -49,11 +52,41 @@ case "$group" in
     echo "  ($(( $(date +%s) - start )) s, $([ $status = 0 ] && echo passed || echo FAILED))"
     exit $status
     ;;
+  load)
+    kiosks=${1:-200}
+    shift || true
+    build_release load_bench
+    echo "== load: $kiosks simulated kiosks against one kiosk-hub, $(date -u +%F) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)) =="
+    # Prints the table; exits 1 only if the hub lost, duplicated or refused records (never on a timing).
+    exec build/release/bench/load_bench --kiosks "$kiosks" "$@"
+    ;;
+  soak)
+    sessions=${1:-100000}
+    build_release soak_bench
+    scripts/install-deps.sh heaptrack
+    b=build/release/bench/soak_bench
+    echo "== soak: $sessions sessions, $(date -u +%F) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)) =="
+    status=0
+    # SOAK_BUDGET=SECONDS stops the long run at the first checkpoint after it.
+    $b --sessions "$sessions" ${SOAK_BUDGET:+--budget "$SOAK_BUDGET"} || status=1
+    $b --heaptrack --sessions "${SOAK_HEAPTRACK_SESSIONS:-100}" || status=1
+    cmake --preset asan >/dev/null
+    cmake --build --preset asan -j "$(nproc 2>/dev/null || echo 2)" --target kiosk >/dev/null
+    $b --lsan --kiosk build/asan/kiosk/kiosk --sessions "${SOAK_LSAN_SESSIONS:-50}" || status=1
+    exit $status
+    ;;
+  compare)
+    runs=${1:-5}
+    # console_test_deps: playwright-core, which reads chromium's paint and frame timings
+    build_release browser_bench console_test_deps
+    echo "== against a browser kiosk: $runs runs, $(date -u +%F) on $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) =="
+    exec build/release/bench/browser_bench --runs "$runs"
+    ;;
   fuzz)
     exec scripts/fuzz.sh "${1:-600}"
     ;;
   *)
-    echo "usage: scripts/proof.sh crash [CYCLES] | network [HUNDREDS] | fuzz [SECONDS]" >&2
+    echo "usage: scripts/proof.sh crash [CYCLES] | network [HUNDREDS] | load [KIOSKS] [FLAGS] | soak [SESSIONS] | compare [RUNS] | fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac
