@@ -107,22 +107,34 @@ TEST(NetworkFaults, OutboxDrainsThroughDropsResetsTruncationStallsAnd429And503Bu
         std::ofstream(dir / "kiosk/hub.json") << j.dump();
     }
 
-    // The hub's database held by another writer for 25 s (its busy timeout is
-    // 10 s) every 60 s: writes in that window wait 10 s, then get 503 +
-    // Retry-After, and again after the retry.
+    // The hub's database held by another writer (its busy timeout is 10 s):
+    // writes wait, then get 503 + Retry-After. Each lock is held until the
+    // hub has answered a 503 (read from its /metrics) plus 2 s, at most 60 s,
+    // so that a kiosk busy with 429s and stalls still meets one; then free
+    // for 30 s, and again while the outbox drains.
     std::atomic<bool> done{false};
     std::atomic<int> locks{0};
+    auto hub503 = [&] {
+        httplib::SSLClient c("127.0.0.1", hub.port());
+        c.enable_server_certificate_verification(false);
+        c.set_connection_timeout(2);
+        c.set_read_timeout(5);
+        auto res = c.Get("/metrics");
+        return res && res->status == 200 ? metricByStatus(res->body, 503) : -1L;
+    };
     std::thread locker([&] {
         auto db = sql::Database::open((dir / "hub/hub.db").string(), SQLITE_OPEN_READWRITE);
         if (!db) return;
         (void)db->exec("PRAGMA busy_timeout = 5000");
         for (int round = 0; round < 100 && !done; ++round) {
-            for (int i = 0; i < 20 && !done; ++i) std::this_thread::sleep_for(100ms);  // 2 s, then every 60 s
+            for (int i = 0; i < 20 && !done; ++i) std::this_thread::sleep_for(100ms);  // 2 s
             if (done || !db->exec("BEGIN EXCLUSIVE")) continue;
             ++locks;
-            for (int i = 0; i < 250 && !done; ++i) std::this_thread::sleep_for(100ms);
+            const long before = hub503();
+            for (int i = 0; i < 120 && !done && hub503() <= before; ++i) std::this_thread::sleep_for(500ms);
+            for (int i = 0; i < 20 && !done; ++i) std::this_thread::sleep_for(100ms);
             (void)db->exec("COMMIT");
-            for (int i = 0; i < 330 && !done; ++i) std::this_thread::sleep_for(100ms);
+            for (int i = 0; i < 280 && !done; ++i) std::this_thread::sleep_for(100ms);
         }
     });
 
