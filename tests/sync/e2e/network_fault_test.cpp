@@ -57,12 +57,14 @@ TEST(RateLimit, BurstThenSteadyRatePerDeviceWithTheWaitUntilTheNextToken) {
     EXPECT_EQ(slow.admit("KS0001", 30'000), 30);
 }
 
-// A kiosk over its limit is told how long to wait, keeps its records, and
-// delivers them once the budget refills.
+// A kiosk over its limit is told how long to wait and keeps its records;
+// they arrive once it may ask again (here: after a hub restart, which
+// forgives every device; the refill itself is the unit test above). One
+// request a minute, so that no token comes back however slow the machine.
 TEST(RateLimit, AKioskOverItsLimitGets429WithRetryAfterAndLosesNothing) {
     const fs::path dir = testDir();
     fs::create_directories(dir / "hub");
-    std::ofstream(dir / "hub/hub.toml") << "[limits]\ndevice_requests_per_minute = 60\ndevice_burst = 2\n";
+    std::ofstream(dir / "hub/hub.toml") << "[limits]\ndevice_requests_per_minute = 1\ndevice_burst = 2\n";
     Hub hub(dir / "hub", freePort());
     ASSERT_TRUE(hub.start()) << hub.log();
     provision(hub, dir / "kiosk", dir);
@@ -71,13 +73,15 @@ TEST(RateLimit, AKioskOverItsLimitGets429WithRetryAfterAndLosesNothing) {
     auto first = syncOnce(dir / "kiosk", dir, &code);
     EXPECT_NE(code, 0) << first.dump();
     EXPECT_EQ(first["http_status"], 429) << first.dump();
-    EXPECT_NE(first["error"].get<std::string>().find("over its request limit (60 per minute); retry in 1 s"),
+    EXPECT_NE(first["error"].get<std::string>().find("over its request limit (1 per minute); retry in "),
               std::string::npos)
         << first.dump();
-    EXPECT_EQ(first["retry_after_s"], 1) << first.dump();
+    EXPECT_GE(first.value("retry_after_s", 0), 50) << first.dump();
+    EXPECT_LE(first.value("retry_after_s", 0), 60) << first.dump();
     EXPECT_EQ(outboxStatus(dir / "kiosk").acked, 400) << "two batches went through";
     EXPECT_EQ(outboxStatus(dir / "kiosk").pending, 50) << "the refused batch is kept";
-    std::this_thread::sleep_for(3100ms);  // three tokens
+    hub.stop();
+    ASSERT_TRUE(hub.start()) << hub.log();
     auto second = syncOnce(dir / "kiosk", dir, &code);
     EXPECT_EQ(second["stored"], 50) << second.dump();
     EXPECT_EQ(hub.records(), 450);
