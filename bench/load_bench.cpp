@@ -595,6 +595,24 @@ BackendRun runBackend(const std::string& backend, const fs::path& dir, const std
         out.setup += fmt::format("\n  ENROLLMENT: {} attempts refused and retried with the same token; first: {}",
                                  enrolled->refused, enrolled->firstRefusal);
 
+    // What both phases read before and after they run.
+    struct Readings {
+        double hubCpuS, selfCpuS;
+        long overflows;
+    };
+    auto readings = [&] { return Readings{hub.cpuSeconds(), selfCpuSeconds(), listenOverflows()}; };
+    auto finishPhase = [&](PhaseResult& p, Clock::time_point start, const Readings& before,
+                           const std::vector<Tally>& tallies) {
+        p.wallS = msSince(start) / 1000;
+        p.hubCpuS = before.hubCpuS < 0 ? -1 : hub.cpuSeconds() - before.hubCpuS;
+        p.benchCpuS = selfCpuSeconds() - before.selfCpuS;
+        if (const long o1 = listenOverflows(); before.overflows >= 0 && o1 >= 0) p.listenOverflows = o1 - before.overflows;
+        // Only this phase's requests: the steady phase is the hub's first, the storm starts a new hub.
+        p.hubUploadMs = hubHandlerMs(kiosks.front().config, "/v1/upload");
+        p.hubHeartbeatMs = hubHandlerMs(kiosks.front().config, "/v1/heartbeat");
+        for (const auto& t : tallies) p.tally.merge(t);
+    };
+
     // ── steady ──
     {
         PhaseResult p;
@@ -602,8 +620,7 @@ BackendRun runBackend(const std::string& backend, const fs::path& dir, const std
         p.kiosks = o.kiosks;
         const int threads = std::min(o.threads, o.kiosks);
         std::vector<Tally> tallies(static_cast<std::size_t>(threads));
-        const double hub0 = hub.cpuSeconds(), self0 = selfCpuSeconds();
-        const long overflows0 = listenOverflows();
+        const Readings before = readings();
         const auto start = Clock::now();
         const auto newUntil = start + std::chrono::seconds(o.seconds);
         std::vector<std::thread> pool;
@@ -612,14 +629,7 @@ BackendRun runBackend(const std::string& backend, const fs::path& dir, const std
                 drive(kiosks, t, threads, o.batch, start, newUntil, newUntil + kFinishWithin, tallies[std::size_t(t)]);
             });
         for (auto& th : pool) th.join();
-        p.wallS = msSince(start) / 1000;
-        p.hubCpuS = hub0 < 0 ? -1 : hub.cpuSeconds() - hub0;
-        p.benchCpuS = selfCpuSeconds() - self0;
-        if (const long o1 = listenOverflows(); overflows0 >= 0 && o1 >= 0) p.listenOverflows = o1 - overflows0;
-        // Only this phase's requests: the steady phase is the hub's first, the storm starts a new hub.
-        p.hubUploadMs = hubHandlerMs(kiosks.front().config, "/v1/upload");
-        p.hubHeartbeatMs = hubHandlerMs(kiosks.front().config, "/v1/heartbeat");
-        for (const auto& t : tallies) p.tally.merge(t);
+        finishPhase(p, start, before, tallies);
         bool ok = true;
         p.verified = verify(dbSpec, kiosks, ok);
         out.verifiedOk = out.verifiedOk && ok && p.tally.rejected == 0;
@@ -652,19 +662,11 @@ BackendRun runBackend(const std::string& backend, const fs::path& dir, const std
                 drive(kiosks, t, threads, o.batch, start, start, start + kFinishWithin, tallies[std::size_t(t)]);
             });
         ready.arrive_and_wait();
-        const double hub0 = hub.cpuSeconds(), self0 = selfCpuSeconds();
-        const long overflows0 = listenOverflows();
+        const Readings before = readings();
         start = Clock::now();
         go = true;
         for (auto& th : pool) th.join();
-        p.wallS = msSince(start) / 1000;
-        p.hubCpuS = hub0 < 0 ? -1 : hub.cpuSeconds() - hub0;
-        p.benchCpuS = selfCpuSeconds() - self0;
-        if (const long o1 = listenOverflows(); overflows0 >= 0 && o1 >= 0) p.listenOverflows = o1 - overflows0;
-        // Only this phase's requests: the steady phase is the hub's first, the storm starts a new hub.
-        p.hubUploadMs = hubHandlerMs(kiosks.front().config, "/v1/upload");
-        p.hubHeartbeatMs = hubHandlerMs(kiosks.front().config, "/v1/heartbeat");
-        for (const auto& t : tallies) p.tally.merge(t);
+        finishPhase(p, start, before, tallies);
         for (const auto& k : kiosks)
             if (k.doneMs >= 0) p.doneMs.push_back(k.doneMs);
         bool ok = true;

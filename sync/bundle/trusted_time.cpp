@@ -30,9 +30,14 @@ constexpr std::string_view kTimeFormat = "kiosk-trusted-time/1";
 std::int64_t buildEpochS() { return std::int64_t{KIOSK_BUILD_EPOCH}; }
 
 BootClock readBootClock() {
-    BootClock c;
-    std::ifstream in("/proc/sys/kernel/random/boot_id");
-    std::getline(in, c.bootId);
+    // The boot id cannot change while this process runs: read it once.
+    static const std::string bootId = [] {
+        std::string id;
+        std::ifstream in("/proc/sys/kernel/random/boot_id");
+        std::getline(in, id);
+        return id;
+    }();
+    BootClock c{bootId, 0};
     timespec ts{};
     if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0) c.seconds = ts.tv_sec;
     else c.bootId.clear();  // no boot clock: elapsed time is never counted from the file
