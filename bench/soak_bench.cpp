@@ -5,6 +5,7 @@
 // when the kiosk itself fails (a widget missing, a crash, a sanitizer report).
 //
 //   soak_bench [--sessions N] [--every K] [--budget SECONDS] [--size WxH]
+//              [--parallel P] [--round R] [--raster-every-frame]
 //                                 memory at checkpoints (release kiosk)
 //   soak_bench --heaptrack [--sessions N]      the same sessions under heaptrack,
 //                                 at N/5 and N (default 100) to tell a leak per
@@ -27,20 +28,23 @@
 // mode are switched now and then. Everything typed is obviously fake
 // (测试访客, 13800000000, "测试数据").
 //
-// The script language has no loop, so the whole run is one generated script
-// file with N repetitions; `wait`/`idle` cost no real time (virtual clock), so
-// the run's speed is the kiosk's frame cost. Checkpoints are `screenshot`
-// steps to named pipes: when the kiosk writes one, it is between two sessions
-// and blocked on the pipe, and this program reads /proc/PID/status (VmRSS,
-// RssAnon = heap and other private memory, VmHWM), the open file descriptors,
-// the threads and the size of the data folder (the outbox: submissions
-// accumulate there, encrypted, by design — reported apart from memory).
-// --budget stops the run (SIGKILL) at the first checkpoint after that many
-// seconds, for machines where N sessions would take too long: a session draws
-// ~130 frames in software at 1920x1080, ~5 s of CPU, so 100,000 take days.
-// The kiosk holds the parsed script (~105 MB of steps for 100,000 sessions,
-// allocated before checkpoint 0 and constant), so growth is measured from the
-// checkpoints, not from the first one's absolute size.
+// The run is one generated script: the first R sessions (--round, default
+// 3,000) written out, then `repeat` rounds of the next R, then the rest, so
+// the kiosk holds a few rounds of steps whatever N is. `wait`/`idle` cost no
+// real time (virtual clock). By default the kiosk runs with
+// --raster-on-capture: every frame is laid out, drawn into ImGui's draw
+// lists and acted on as always, but SDL's software rasterizer (95 % of the
+// CPU at 1920x1080, ~40 ms a frame) fills pixels only for the checkpoint
+// screenshots; --raster-every-frame fills every frame, ~50x slower.
+// Checkpoints are `screenshot` steps to named pipes: when the kiosk writes
+// one, it is between two sessions and blocked on the pipe, and this program
+// reads /proc/PID/status (VmRSS, RssAnon = heap and other private memory,
+// VmHWM), the open file descriptors, the threads and the size of the data
+// folder (the outbox: submissions accumulate there, encrypted, by design —
+// reported apart from memory). --budget stops the run (SIGKILL) at the first
+// checkpoint after that many seconds. --parallel P runs P kiosk processes
+// side by side (one per core), each with its share of the N sessions, its
+// own data folder and its own report.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -140,16 +144,38 @@ bool inSeries(long n) {
     return n == 1 || n == 2 || n == 5;
 }
 
+// Sessions written out once and then looped with the script's `repeat`
+// (--round): a multiple of the six kinds (so session j is always of kind
+// j % 6) and of 1,000 (so the 1-2-5 series and round --every values fall on
+// the same place of every round). Runs of up to this many sessions are
+// written out whole.
+constexpr long kDefaultRound = 3000;
+
+struct Checkpoint {
+    long sessions;    // visitor sessions finished when the kiosk writes it
+    std::string pipe;  // file name of its named pipe in the work folder
+};
+
 // Checkpoints: a 1-2-5 series (for the table) and every `every` sessions (for
 // the slope and the budget), plus 0 (script loaded, nothing done) and N.
-std::vector<long> checkpoints(long sessions, long every) {
+// Past the first block a checkpoint at position p of a round reuses the pipe
+// "cp-loop-p.png" in every round.
+std::vector<Checkpoint> checkpoints(long sessions, long every, long block) {
     std::set<long> at{0, sessions};
     for (long p = 1; p <= sessions; p *= 10)
         for (long m : {1L, 2L, 5L})
             if (p * m <= sessions) at.insert(p * m);
     if (every > 0)
         for (long k = every; k < sessions; k += every) at.insert(k);
-    return {at.begin(), at.end()};
+    const long looped = sessions > block ? (sessions - block) / block * block : 0;  // sessions inside `repeat`
+    const long loopEvery = every > 0 ? every : block;
+    std::vector<Checkpoint> out;
+    for (long n : at) {
+        const bool inLoop = n > block && n <= block + looped;
+        if (inLoop && n % loopEvery != 0) continue;  // only what every round can have (--every divides block)
+        out.push_back({n, inLoop ? fmt::format("cp-loop-{}.png", (n - 1) % block + 1) : fmt::format("cp-{}.png", n)});
+    }
+    return out;
 }
 
 // ---- the kiosk process -----------------------------------------------------------
@@ -270,6 +296,10 @@ struct Options {
     std::string content = KIOSK_DEMO_CONTENT;
     std::string work;
     bool heaptrack = false, lsan = false, keep = false;
+    bool rasterEveryFrame = false;  // default: the kiosk draws pixels only for checkpoint screenshots
+    int parallel = 1;               // kiosks side by side, sessions shared out
+    long round = kDefaultRound;     // sessions per `repeat` round
+    std::string label;              // "kiosk K: " before progress lines when several run
 };
 
 std::string utcNow() {
@@ -297,25 +327,52 @@ double slope(const std::vector<double>& x, const std::vector<double>& y) {
     return d == 0 ? 0 : (n * sxy - sx * sy) / d;
 }
 
-// Writes the script; checkpoints become screenshots to named pipes.
-long writeScript(const Options& o, const fs::path& dir, const std::vector<long>& cps) {
+// Writes the script: the first block sessions written out, then the
+// next ones as `repeat` rounds of block, then the rest written out;
+// checkpoints become screenshots to named pipes. Returns the number of steps
+// the kiosk holds, or -1.
+long writeScript(const Options& o, const fs::path& dir, const std::vector<Checkpoint>& cps) {
     std::ofstream out(dir / "soak.kss");
-    std::size_t next = 0;
+    const long block = o.round;
+    std::set<std::string> made;
     long steps = 0;
-    for (long i = 0; i <= o.sessions; ++i) {
-        if (next < cps.size() && cps[next] == i) {
-            const fs::path fifo = dir / fmt::format("cp-{}.png", i);
-            if (mkfifo(fifo.c_str(), 0600) != 0) return -1;
+    auto checkpointAfter = [&](long n) -> bool {  // writes the checkpoint reached after n sessions, if any
+        for (const Checkpoint& c : cps) {
+            if (c.sessions != n) continue;
+            const fs::path fifo = dir / c.pipe;
+            if (made.insert(c.pipe).second && mkfifo(fifo.c_str(), 0600) != 0) return false;
             out << "screenshot " << fifo.string() << "\n";
             ++steps;
-            ++next;
         }
-        if (i == o.sessions) break;
+        return true;
+    };
+    auto session = [&](long i) {
         const std::string s = sessionSteps(i);
         out << s;
         steps += long(std::count(s.begin(), s.end(), '\n')) - 1;  // minus the comment line
+    };
+    const long first = std::min(o.sessions, block);
+    const long rounds = o.sessions > block ? (o.sessions - block) / block : 0;
+    if (!checkpointAfter(0)) return -1;
+    for (long i = 0; i < first; ++i) {
+        session(i);
+        if (!checkpointAfter(i + 1)) return -1;
     }
-    return steps;
+    if (rounds > 0) {
+        out << "repeat " << rounds << "\n";
+        for (long i = block; i < 2 * block; ++i) {
+            session(i);
+            // The pipe of the checkpoint at this place in the first round (the same in every round).
+            if (!checkpointAfter(i + 1)) return -1;
+        }
+        out << "end\n";
+        steps += 2;
+    }
+    for (long i = block * (rounds + 1); i < o.sessions; ++i) {
+        session(i);
+        if (!checkpointAfter(i + 1)) return -1;
+    }
+    return out ? steps : -1;
 }
 
 nlohmann::json readStats(const fs::path& dir) {
@@ -348,22 +405,24 @@ bool statsAsExpected(const nlohmann::json& st, long sessions) {
 }
 
 std::vector<std::string> kioskArgs(const Options& o, const std::string& bin, const fs::path& dir) {
-    return {bin,           "--headless", "--size", o.size,           "--data", (dir / "data").string(),
+    std::vector<std::string> args{bin,           "--headless", "--size", o.size,           "--data", (dir / "data").string(),
             "--content",   o.content,    "--printer-output", (dir / "print").string(), "--script",
             (dir / "soak.kss").string(), "--stats", (dir / "stats.json").string()};
+    if (!o.rasterEveryFrame) args.push_back("--raster-on-capture");
+    return args;
 }
 
 // ---- mode: memory at checkpoints ------------------------------------------------
 
 int runSoak(const Options& o, const fs::path& dir) {
-    const auto cps = checkpoints(o.sessions, o.every);
+    const auto cps = checkpoints(o.sessions, o.every, o.round);
     const long steps = writeScript(o, dir, cps);
     if (steps < 0) {
         fmt::print(stderr, "cannot make the checkpoint pipes in {}\n", dir.string());
         return 1;
     }
-    fmt::print("soak: {} sessions through one `kiosk --headless --size {}` (demo content), {}\n", o.sessions, o.size,
-               utcNow());
+    fmt::print("soak: {} sessions through one `kiosk --headless --size {}{}` (demo content), {}\n", o.sessions, o.size,
+               o.rasterEveryFrame ? "" : " --raster-on-capture", utcNow());
     fmt::print("script: {} steps, {:.1f} MB; checkpoints: {}; session kinds in rotation: {}", steps,
                double(fs::file_size(dir / "soak.kss")) / 1e6, cps.size(), kKindNames[0]);
     for (int k = 1; k < kKinds; ++k) fmt::print(", {}", kKindNames[k]);
@@ -381,8 +440,9 @@ int runSoak(const Options& o, const fs::path& dir) {
     const pid_t pid = spawn(kioskArgs(o, o.kiosk, dir), {}, dir);
     int status = 0;
     bool exited = false, stopped = false;
-    for (long cp : cps) {
-        const bool reached = awaitCheckpoint(dir / fmt::format("cp-{}.png", cp), pid, status, [&] {
+    for (const Checkpoint& c : cps) {
+        const long cp = c.sessions;
+        const bool reached = awaitCheckpoint(dir / c.pipe, pid, status, [&] {
             rows.push_back({cp, std::chrono::duration<double>(Clock::now() - start).count(), readMemory(pid),
                             folderBytes(dir / "data")});
         });
@@ -392,8 +452,8 @@ int runSoak(const Options& o, const fs::path& dir) {
         }
         if (inSeries(cp) || cp % 1000 == 0) {
             const Row& r = rows.back();
-            fmt::print(stderr, "  checkpoint {:>7} sessions  {:>8.1f} s  RssAnon {:>7.1f} MB\n", r.sessions, r.seconds,
-                       mb(r.mem.anonKb));
+            fmt::print(stderr, "  {}checkpoint {:>7} sessions  {:>8.1f} s  RssAnon {:>7.1f} MB\n", o.label, r.sessions,
+                       r.seconds, mb(r.mem.anonKb));
         }
         if (o.budgetS > 0 && rows.back().seconds > o.budgetS && cp != o.sessions) {
             kill(pid, SIGKILL);
@@ -466,6 +526,43 @@ int runSoak(const Options& o, const fs::path& dir) {
         return 1;
     }
     return 0;
+}
+
+// ---- mode: several kiosks side by side ------------------------------------------------
+
+// Each kiosk is its own process with its own data folder and its share of
+// the sessions, measured by a child of this program exactly as runSoak
+// does alone; the reports are printed one after the other when all are done.
+int runParallel(const Options& o, const fs::path& dir) {
+    fmt::print("{} kiosks side by side, {} sessions shared out, {}\n\n", o.parallel, o.sessions, utcNow());
+    std::vector<pid_t> children;
+    for (int k = 0; k < o.parallel; ++k) {
+        Options mine = o;
+        mine.parallel = 1;
+        mine.label = fmt::format("kiosk {}: ", k + 1);
+        mine.sessions = o.sessions / o.parallel + (k < o.sessions % o.parallel ? 1 : 0);
+        const fs::path sub = dir / fmt::format("kiosk-{}", k + 1);
+        fs::create_directories(sub);
+        std::fflush(nullptr);
+        const pid_t pid = fork();
+        if (pid == 0) {
+            if (!std::freopen((sub / "report.txt").c_str(), "w", stdout)) _exit(1);
+            const int rc = runSoak(mine, sub);
+            std::fflush(nullptr);
+            _exit(rc);
+        }
+        children.push_back(pid);
+    }
+    int worst = 0;
+    for (int k = 0; k < o.parallel; ++k) {
+        int status = 0;
+        waitpid(children[std::size_t(k)], &status, 0);
+        const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+        worst = std::max(worst, rc);
+        fmt::print("== kiosk {} of {} ({}) ==\n{}\n", k + 1, o.parallel, rc == 0 ? "ok" : describeExit(status),
+                   slurp(dir / fmt::format("kiosk-{}", k + 1) / "report.txt"));
+    }
+    return worst;
 }
 
 // ---- modes: heaptrack and LeakSanitizer --------------------------------------------
@@ -605,10 +702,13 @@ int main(int argc, char** argv) {
         else if (a == "--keep") o.keep = true;
         else if (a == "--heaptrack") o.heaptrack = true;
         else if (a == "--lsan") o.lsan = true;
+        else if (a == "--raster-every-frame") o.rasterEveryFrame = true;
+        else if (a == "--round") o.round = std::atol(value().c_str());
+        else if (a == "--parallel") o.parallel = std::clamp(std::atoi(value().c_str()), 1, 16);
         else {
             fmt::print(stderr,
                        "usage: soak_bench [--sessions N] [--every K] [--budget S] [--size WxH] [--kiosk PATH] "
-                       "[--content DB] [--work DIR] [--keep] [--heaptrack | --lsan]\n");
+                       "[--content DB] [--work DIR] [--keep] [--raster-every-frame] [--parallel P] [--round R] [--heaptrack | --lsan]\n");
             return 2;
         }
     }
@@ -618,11 +718,20 @@ int main(int argc, char** argv) {
     if (o.lsan && o.kiosk == KIOSK_BIN)
         fmt::print(stderr, "note: --lsan without --kiosk runs this build's kiosk; LeakSanitizer needs a "
                            "KIOSK_SANITIZE=ON build\n");
+    if (o.round < kKinds || o.round % kKinds != 0) {
+        fmt::print(stderr, "--round {} must be a multiple of {} (the session kinds)\n", o.round, kKinds);
+        return 2;
+    }
+    if (o.sessions / o.parallel > o.round && o.every > 0 && o.round % o.every != 0) {
+        fmt::print(stderr, "--every {} must divide {} for runs of more than {} sessions per kiosk (they loop in "
+                           "rounds of {}; see --round)\n", o.every, o.round, o.round, o.round);
+        return 2;
+    }
     const fs::path dir = o.work.empty() ? fs::temp_directory_path() / fmt::format("soak_bench.{}", getpid()) : fs::path(o.work);
     std::error_code ec;
     fs::remove_all(dir, ec);
     fs::create_directories(dir);
-    const int rc = o.heaptrack ? runHeaptrack(o, dir) : o.lsan ? runLsan(o, dir) : runSoak(o, dir);
+    const int rc = o.heaptrack ? runHeaptrack(o, dir) : o.lsan ? runLsan(o, dir) : o.parallel > 1 ? runParallel(o, dir) : runSoak(o, dir);
     if (o.keep) fmt::print("work folder kept: {}\n", dir.string());
     else fs::remove_all(dir, ec);
     return rc;

@@ -4,7 +4,7 @@
 #   scripts/proof.sh crash [CYCLES]    SIGKILL during submission, sync and content install (default 1000 each)
 #   scripts/proof.sh network [HUNDREDS] drops, resets, truncation, stalls, 429 and 503 bursts (default 100 = 10,000 records)
 #   scripts/proof.sh load [KIOSKS] [FLAGS]  N simulated kiosks on one hub, SQLite then PostgreSQL: steady, then a reconnect storm (default 200)
-#   scripts/proof.sh soak [SESSIONS]   scripted visitor sessions through one headless kiosk: memory growth, leaks
+#   scripts/proof.sh soak [SESSIONS]   scripted visitor sessions through headless kiosks (one per core): memory growth, leaks
 #   scripts/proof.sh compare [RUNS]    the kiosk next to Debian's chromium showing the same home screen (default 5 runs)
 #   scripts/proof.sh fuzz [SECONDS]    every libFuzzer target for SECONDS (default 600)
 # The README's test command runs the same tests with small bounds.
@@ -67,12 +67,14 @@ case "$group" in
     b=build/release/bench/soak_bench
     echo "== soak: $sessions sessions, $(date -u +%F) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)) =="
     status=0
-    # SOAK_BUDGET=SECONDS stops the long run at the first checkpoint after it.
-    $b --sessions "$sessions" ${SOAK_BUDGET:+--budget "$SOAK_BUDGET"} || status=1
-    $b --heaptrack --sessions "${SOAK_HEAPTRACK_SESSIONS:-100}" || status=1
+    # One kiosk process per core (SOAK_PARALLEL), each with its share of the
+    # sessions; SOAK_BUDGET=SECONDS stops the long run at the first checkpoint after it.
+    $b --sessions "$sessions" --every 1000 --parallel "${SOAK_PARALLEL:-$(nproc 2>/dev/null || echo 2)}" \
+      ${SOAK_BUDGET:+--budget "$SOAK_BUDGET"} || status=1
+    $b --heaptrack --sessions "${SOAK_HEAPTRACK_SESSIONS:-1000}" || status=1
     cmake --preset asan >/dev/null
     cmake --build --preset asan -j "$(nproc 2>/dev/null || echo 2)" --target kiosk >/dev/null
-    $b --lsan --kiosk build/asan/kiosk/kiosk --sessions "${SOAK_LSAN_SESSIONS:-50}" || status=1
+    $b --lsan --kiosk build/asan/kiosk/kiosk --sessions "${SOAK_LSAN_SESSIONS:-300}" || status=1
     exit $status
     ;;
   compare)

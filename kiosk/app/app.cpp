@@ -904,8 +904,18 @@ Result<void> App::runScript(const std::vector<Step>& steps) {
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     if (m_forceSetup) dispatch(state::Maint{state::maint::SetupStart{maint::pinIsSet(m_config.dataDir)}});
     settle();
-    for (const Step& s : steps) {
+    std::vector<int> rounds;  // rounds still to run of each repeat entered
+    for (std::size_t pc = 0; pc < steps.size(); ++pc) {
+        const Step& s = steps[pc];
         switch (s.kind) {
+            case Step::Kind::Repeat:
+                if (s.ms == 0) pc = s.jump;  // past its end
+                else rounds.push_back(s.ms);
+                break;
+            case Step::Kind::End:
+                if (--rounds.back() > 0) pc = s.jump;  // the body again
+                else rounds.pop_back();
+                break;
             case Step::Kind::Tap:
                 pressAt(s.x, s.y);
                 release();

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     CLI::App cli{"kiosk: self-service government services terminal for enterprises"};
     std::string configPath, windowed, size = "1920x1080", renderer, script, statsPath, screenshot, lang, content,
         printerOutput, dataDir;
-    bool headless = false, elder = false, setup = false;
+    bool headless = false, elder = false, setup = false, rasterOnCapture = false;
     int rotation = -1;
     cli.add_option("--config", configPath, "TOML configuration file (defaults are built in; see assets/config/kiosk.toml)")
         ->check(CLI::ExistingFile);
@@ -81,6 +81,8 @@ int main(int argc, char** argv) {
     cli.add_option("--size", size, "Screen size WxH for --headless (default 1920x1080; 1080x1920 is portrait)");
     cli.add_option("--renderer", renderer, "auto, gl or software (overrides display.renderer)")
         ->check(CLI::IsMember({"auto", "gl", "software"}));
+    cli.add_flag("--raster-on-capture", rasterOnCapture,
+                 "Headless: draw pixels only for screenshots (every frame is still laid out; long soak runs)");
     cli.add_option("--script", script, "Replay a test script (needs --headless); see kiosk/app/script.h");
     cli.add_option("--stats", statsPath, "Write run statistics as JSON to this file at exit");
     cli.add_option("--screenshot", screenshot, "Headless: render the home screen to this PNG and exit");
@@ -137,12 +139,13 @@ int main(int argc, char** argv) {
         display.mode = platform::DisplayMode::Windowed;
     }
     const bool scripted = !script.empty() || !screenshot.empty();
-    if (scripted && !headless) {
-        fmt::print(stderr, "kiosk: --script and --screenshot need --headless\n");
+    if ((scripted || rasterOnCapture) && !headless) {
+        fmt::print(stderr, "kiosk: --script, --screenshot and --raster-on-capture need --headless\n");
         return 2;
     }
     if (headless) {
         display.mode = platform::DisplayMode::Headless;
+        display.rasterOnCapture = rasterOnCapture;
         if (!parseSize(size, display.width, display.height)) {
             fmt::print(stderr, "kiosk: --size expects WxH such as 1920x1080, got '{}'\n", size);
             return 2;

@@ -38,6 +38,7 @@ bool integer(std::string_view s, int& out) {
 
 Result<std::vector<Step>> parseScript(std::string_view text, std::string_view origin) {
     std::vector<Step> steps;
+    std::vector<std::size_t> open;  // indices of the repeats not closed yet
     int lineNo = 0;
     while (!text.empty()) {
         const auto nl = text.find('\n');
@@ -105,14 +106,28 @@ Result<std::vector<Step>> parseScript(std::string_view text, std::string_view or
             s.kind = Step::Kind::Screenshot;
             if (w.size() != 2) return bad("screenshot PATH");
             s.text = std::string(w[1]);
+        } else if (cmd == "repeat") {
+            s.kind = Step::Kind::Repeat;
+            if (w.size() != 2 || !integer(w[1], s.ms)) return bad("repeat N");
+            open.push_back(steps.size());
+        } else if (cmd == "end") {
+            s.kind = Step::Kind::End;
+            if (w.size() != 1) return bad("end");
+            if (open.empty())
+                return fail(ErrorCode::Parse, fmt::format("{}:{}: 'end' without a 'repeat' before it", origin, lineNo));
+            s.jump = open.back();
+            steps[open.back()].jump = steps.size();
+            open.pop_back();
         } else {
             return fail(ErrorCode::Parse,
                         fmt::format("{}:{}: unknown step '{}'; steps are tap, tap-id, hold, drag, drag-id, type, key, scan, "
-                                    "wait, idle, screenshot",
+                                    "wait, idle, screenshot, repeat, end",
                                     origin, lineNo, cmd));
         }
         steps.push_back(std::move(s));
     }
+    if (!open.empty())
+        return fail(ErrorCode::Parse, fmt::format("{}:{}: 'repeat' has no 'end'", origin, steps[open.back()].line));
     return steps;
 }
 

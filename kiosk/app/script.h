@@ -12,6 +12,8 @@
 //   wait MS                 let MS pass (animations and timers run)
 //   idle MS                 like wait, and frames drawn meanwhile count as idle frames
 //   screenshot PATH         write the current screen as PNG
+//   repeat N                run the steps up to the matching `end` N times
+//   end                       (blocks nest; long soak runs stay a short script)
 //   # comment               blank lines and comments are ignored
 #pragma once
 
@@ -24,12 +26,13 @@
 namespace kiosk::app {
 
 struct Step {
-    enum class Kind { Tap, TapId, Hold, Drag, DragId, Type, Key, Scan, Wait, Idle, Screenshot };
+    enum class Kind { Tap, TapId, Hold, Drag, DragId, Type, Key, Scan, Wait, Idle, Screenshot, Repeat, End };
     Kind kind = Kind::Wait;
     int line = 0;              // 1-based line in the script, for messages
     float x = 0, y = 0, x2 = 0, y2 = 0;
-    int ms = 0;
+    int ms = 0;                // also a repeat's count
     std::string text;          // widget id, typed text, key name or path
+    std::size_t jump = 0;      // repeat: the index of its end; end: the index of its repeat
 };
 
 [[nodiscard]] Result<std::vector<Step>> parseScript(std::string_view text, std::string_view origin);

@@ -136,7 +136,8 @@ public:
         if (m_surface) SDL_FreeSurface(m_surface);
     }
 
-    kiosk::Result<void> open(int w, int h) {
+    kiosk::Result<void> open(int w, int h, bool rasterOnCapture) {
+        m_rasterOnCapture = rasterOnCapture;
         m_surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32);
         if (!m_surface) return fail(ErrorCode::Unsupported, fmt::format("cannot create a {}x{} surface: {}", w, h, SDL_GetError()));
         return m_canvas.ensure(w, h, SDL_PIXELFORMAT_RGBA32);
@@ -148,6 +149,10 @@ public:
     EventSummary waitEvents(int) override { return {}; }
     void reloadFonts() override { m_canvas.reloadFonts(); }
     kiosk::Result<Image> capture() override {
+        if (m_unrasterized) {  // the last frame's draw data is still ImGui's until its next NewFrame
+            m_canvas.present(m_lastWasBlack ? nullptr : ImGui::GetDrawData(), m_lastBg, frameRotation(), m_surface);
+            m_unrasterized = false;
+        }
         Image img;
         img.width = m_surface->w;
         img.height = m_surface->h;
@@ -174,10 +179,20 @@ protected:
         ImGui::GetIO().DisplaySize = ImVec2(float(m_surface->w), float(m_surface->h));
     }
     void render(ImDrawData* drawData, std::uint32_t bg) override {
+        if (m_rasterOnCapture) {
+            m_unrasterized = true;
+            m_lastWasBlack = drawData == nullptr;
+            m_lastBg = bg;
+            return;
+        }
         m_canvas.present(drawData, bg, frameRotation(), m_surface);
     }
 
 private:
+    bool m_rasterOnCapture = false;
+    bool m_unrasterized = false;  // render() was called since the panel was last drawn
+    bool m_lastWasBlack = false;
+    std::uint32_t m_lastBg = 0;
     SDL_Surface* m_surface = nullptr;  // the panel
     SoftwareCanvas m_canvas;
 };
@@ -478,7 +493,7 @@ kiosk::Result<std::unique_ptr<Display>> openDisplay(const DisplayOptions& option
     std::unique_ptr<Display> display;
     if (options.mode == DisplayMode::Headless) {
         auto d = std::make_unique<HeadlessDisplay>();
-        if (auto r = d->open(options.width, options.height); !r) return std::unexpected(r.error());
+        if (auto r = d->open(options.width, options.height, options.rasterOnCapture); !r) return std::unexpected(r.error());
         display = std::move(d);
     } else {
         auto d = std::make_unique<WindowDisplay>();

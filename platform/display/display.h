@@ -41,6 +41,10 @@ struct DisplayOptions {
     int rotation = 0;   // degrees clockwise the panel is mounted: 0 | 90 | 180 | 270 (rotation.h)
     RendererKind renderer = RendererKind::Auto;
     std::string title = "kiosk";
+    // Headless only: every frame is laid out and its draw data made, but the
+    // pixels are drawn only when capture() reads them (long scripted runs,
+    // where SDL's software rasterizer would be 95 % of the time).
+    bool rasterOnCapture = false;
 };
 
 // What waitEvents() saw.

@@ -675,6 +675,32 @@ TEST(Idle, WipeRestoresTheSiteLanguageAndMode) {
     expectSameImage(dir / "wiped.png", fresh / "home.png");
 }
 
+// Long soak runs (bench/soak_bench) loop their sessions with `repeat` and
+// draw pixels only for screenshots: both must run the same visitor sessions
+// and end on the same picture as the plain script.
+TEST(Idle, RepeatedSessionsWithPixelsOnlyForScreenshotsEndTheSame) {
+    const auto dir = testDir();
+    const std::string session =
+        "tap-id home.tile.lookup\ntap-id lookup.case_no\ntype QP0120260115000123\nidle 125000\n";
+    const std::string tail = "tap-id home.tile.lookup\ntap-id lookup.case_no\ntype QP01\nscreenshot last.png\n";
+    const fs::path plain = dir / "plain";
+    fs::create_directories(plain);
+    const KioskRun unrolled = inlineScript(plain, session + session + session + tail);
+    ASSERT_EQ(unrolled.exitCode, 0) << unrolled.stderrText;
+    EXPECT_EQ(unrolled.stats["session_wipes"].get<int>(), 3);
+
+    const fs::path looped = dir / "looped";
+    fs::create_directories(looped);
+    // The inner block runs no times: a widget that does not exist is never looked for.
+    const KioskRun r = inlineScript(looped,
+                                    "repeat 3\nrepeat 0\ntap-id no.such.widget\nend\n" + session + "end\n" + tail,
+                                    {"--raster-on-capture"});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrText;
+    EXPECT_EQ(r.stats["session_wipes"].get<int>(), 3);
+    EXPECT_EQ(r.stats["frames_drawn"], unrolled.stats["frames_drawn"]);
+    expectSameImage(looped / "last.png", plain / "last.png");
+}
+
 // Every screen a visitor can leave half-done: after the idle wipe, home and
 // the same screen opened again are pixel-equal (below the clock's bar) to a
 // fresh start at the same moment — no typed text, choice, filter, tab,

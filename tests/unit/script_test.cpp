@@ -1,4 +1,4 @@
-// Script parser: every step kind, and errors that name the line.
+// Script parser: every step kind, repeat blocks, and errors that name the line.
 #include "script.h"
 
 #include <gtest/gtest.h>
@@ -34,4 +34,28 @@ TEST(Script, ErrorsNameTheLine) {
     EXPECT_FALSE(parseScript("wait -5\n", "t").has_value());
     EXPECT_FALSE(parseScript("key F13\n", "t").has_value());
     EXPECT_FALSE(parseScript("type\n", "t").has_value());
+}
+
+TEST(Script, RepeatBlocksPointAtTheirEnds) {
+    auto s = parseScript("repeat 3\ntap 1 2\nrepeat 0\nwait 5\nend\nend\nwait 1\n", "t.kss");
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    ASSERT_EQ(s->size(), 7u);
+    EXPECT_EQ((*s)[0].kind, Step::Kind::Repeat);
+    EXPECT_EQ((*s)[0].ms, 3);
+    EXPECT_EQ((*s)[0].jump, 5u);  // the outer end
+    EXPECT_EQ((*s)[5].jump, 0u);
+    EXPECT_EQ((*s)[2].ms, 0);
+    EXPECT_EQ((*s)[2].jump, 4u);  // the inner end
+    EXPECT_EQ((*s)[4].jump, 2u);
+
+    auto unclosed = parseScript("tap 1 2\nrepeat 2\ntap 1 2\n", "t.kss");
+    ASSERT_FALSE(unclosed.has_value());
+    EXPECT_NE(unclosed.error().message.find("t.kss:2: 'repeat' has no 'end'"), std::string::npos)
+        << unclosed.error().message;
+    auto stray = parseScript("tap 1 2\nend\n", "t.kss");
+    ASSERT_FALSE(stray.has_value());
+    EXPECT_NE(stray.error().message.find("t.kss:2: 'end' without a 'repeat'"), std::string::npos);
+    EXPECT_FALSE(parseScript("repeat\nend\n", "t").has_value());
+    EXPECT_FALSE(parseScript("repeat -1\nend\n", "t").has_value());
+    EXPECT_FALSE(parseScript("repeat 2\nend now\n", "t").has_value());
 }
