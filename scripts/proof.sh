@@ -74,7 +74,7 @@ case "$group" in
     $b --heaptrack --sessions "${SOAK_HEAPTRACK_SESSIONS:-1000}" || status=1
     cmake --preset asan >/dev/null
     cmake --build --preset asan -j "$(nproc 2>/dev/null || echo 2)" --target kiosk >/dev/null
-    $b --lsan --kiosk build/asan/kiosk/kiosk --sessions "${SOAK_LSAN_SESSIONS:-300}" || status=1
+    $b --lsan --kiosk build/asan/kiosk/kiosk --sessions "${SOAK_LSAN_SESSIONS:-1000}" || status=1
     exit $status
     ;;
   compare)
