@@ -405,9 +405,10 @@ bool statsAsExpected(const nlohmann::json& st, long sessions) {
 }
 
 std::vector<std::string> kioskArgs(const Options& o, const std::string& bin, const fs::path& dir) {
-    std::vector<std::string> args{bin,           "--headless", "--size", o.size,           "--data", (dir / "data").string(),
-            "--content",   o.content,    "--printer-output", (dir / "print").string(), "--script",
-            (dir / "soak.kss").string(), "--stats", (dir / "stats.json").string()};
+    std::vector<std::string> args{bin,          "--headless", "--size", o.size, "--data", (dir / "data").string(),
+                                  "--content",  o.content,    "--printer-output", (dir / "print").string(),
+                                  "--script",   (dir / "soak.kss").string(),      "--stats",
+                                  (dir / "stats.json").string()};
     if (!o.rasterEveryFrame) args.push_back("--raster-on-capture");
     return args;
 }
