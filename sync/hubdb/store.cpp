@@ -66,6 +66,30 @@ CREATE TABLE staff_session(token_sha256 TEXT PRIMARY KEY, username TEXT NOT NULL
 CREATE TABLE audit_log(id {{AUTO_ID}}, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
                        target TEXT NOT NULL, detail TEXT NOT NULL);
 )sql",
+    // 5 → 6: hardening after an outside review (docs/PROOF.md, security matrix).
+    // A case number belongs to one case: it is unique among cases. Where a
+    // kiosk had claimed a number already in use, the claim stays stored as
+    // kind 'case-disputed' (nothing is deleted); the case kept is the one whose
+    // number starts with its own device's terminal code, else the first one
+    // received. A renewed device certificate retires the one before it after
+    // a short overlap (prev_cert_*). Staff accounts serve a list of sites
+    // ('*' = all) and keep the failed logins since their last login.
+    R"sql(
+UPDATE record SET kind = 'case-disputed' WHERE kind = 'case' AND EXISTS (
+  SELECT 1 FROM record o WHERE o.kind = 'case' AND o.number = record.number AND o.uuid <> record.uuid AND (
+    (CASE WHEN substr(o.number, 1, length(o.device_id)) = o.device_id THEN 0 ELSE 1 END) <
+    (CASE WHEN substr(record.number, 1, length(record.device_id)) = record.device_id THEN 0 ELSE 1 END)
+    OR ((CASE WHEN substr(o.number, 1, length(o.device_id)) = o.device_id THEN 0 ELSE 1 END) =
+        (CASE WHEN substr(record.number, 1, length(record.device_id)) = record.device_id THEN 0 ELSE 1 END)
+        AND (o.received_at < record.received_at OR (o.received_at = record.received_at AND o.uuid < record.uuid)))));
+CREATE UNIQUE INDEX record_case_number ON record(number) WHERE kind = 'case';
+ALTER TABLE device ADD COLUMN prev_cert_serial TEXT;
+ALTER TABLE device ADD COLUMN prev_cert_until BIGINT;
+ALTER TABLE staff ADD COLUMN sites TEXT NOT NULL DEFAULT '*';
+ALTER TABLE staff ADD COLUMN failed_logins BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN last_failed_at BIGINT;
+ALTER TABLE staff ADD COLUMN last_login_at BIGINT;
+)sql",
 };
 
 // The next case event id. The counter row stays locked until the calling

@@ -18,7 +18,7 @@
 
 namespace kiosk::hubdb {
 
-inline constexpr int kHubSchemaVersion = 5;
+inline constexpr int kHubSchemaVersion = 6;
 
 // One uploaded outbox record: the protocol's item, stored as received.
 using UploadRecord = protocol::UploadItem;
