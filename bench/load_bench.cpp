@@ -63,6 +63,7 @@
 #include "hub/keys.h"
 #include "hubdb/sql.h"
 #include "hubdb/store.h"
+#include "protocol/case_number.h"
 #include "protocol/protocol.h"
 
 #include "bench_stats.h"
@@ -221,7 +222,12 @@ protocol::UploadItem makeRecord(SimKiosk& k) {
                          k.rng() & 0xfff, std::uint64_t(i));
     r.seq = i + 1;
     r.kind = s.kind;
-    r.number = fmt::format("{}20261203{:06d}X", k.config.deviceId, i + 1);
+    // A real receipt number of this kiosk's: the hub takes nothing else.
+    std::tm day{};
+    day.tm_year = 126;
+    day.tm_mon = 11;
+    day.tm_mday = 3;
+    r.number = protocol::makeCaseNumber(k.config.deviceId, day, i + 1);
     r.createdMs = unixNowMs();
     r.publicData = s.publicData;
     r.personalData = s.personalData;

@@ -1,6 +1,8 @@
 // Outbox implementation (state diagram in outbox.h).
 #include "outbox.h"
 
+#include "protocol/case_number.h"
+
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
@@ -35,8 +37,6 @@ CREATE INDEX IF NOT EXISTS record_rating_instance ON record(json_extract(public_
   WHERE kind = 'rating';
 )sql";
 
-constexpr std::string_view kCheckAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
 std::string uuid4() {
     unsigned char b[16];
     RAND_bytes(b, sizeof b);
@@ -51,19 +51,6 @@ State stateFrom(const std::string& s) {
     return s == "sending" ? State::Sending : s == "acked" ? State::Acked : s == "rejected" ? State::Rejected : State::Pending;
 }
 
-char checkChar(std::string_view body) {
-    int p = 36;  // ISO 7064 MOD 37,36
-    for (char ch : body) {
-        const auto v = kCheckAlphabet.find(ch);
-        if (v == std::string_view::npos) return '?';
-        int s = (p % 37 == 0 ? 36 : p % 37) + int(v);
-        s %= 36;
-        if (s == 0) s = 36;
-        p = (2 * s) % 37;
-    }
-    return kCheckAlphabet[std::size_t((37 - p) % 36)];
-}
-
 }  // namespace
 
 const char* stateName(State s) {
@@ -74,16 +61,6 @@ const char* stateName(State s) {
         case State::Rejected: return "rejected";
     }
     return "pending";
-}
-
-std::string makeCaseNumber(const std::string& terminalCode, const std::tm& d, std::int64_t seq) {
-    const std::string body =
-        fmt::format("{}{:04}{:02}{:02}{:06}", terminalCode, d.tm_year + 1900, d.tm_mon + 1, d.tm_mday, seq % 1000000);
-    return body + checkChar(body);
-}
-
-bool caseNumberCheckOk(const std::string& caseNo) {
-    return caseNo.size() >= 2 && checkChar(std::string_view(caseNo).substr(0, caseNo.size() - 1)) == caseNo.back();
 }
 
 Result<Outbox> Outbox::open(const std::string& dataDir, std::string terminalCode) {
@@ -114,7 +91,7 @@ Result<Receipt> Outbox::enqueue(const Submission& s, std::int64_t nowMs, const s
     if (auto r = tx.begin(); !r) return std::unexpected(r.error());
     auto next = m_db.scalarInt("SELECT coalesce(max(seq), 0) + 1 FROM record");
     if (!next) return std::unexpected(next.error());
-    Receipt rc{*next, uuid4(), makeCaseNumber(m_terminal, localDate, *next)};
+    Receipt rc{*next, uuid4(), protocol::makeCaseNumber(m_terminal, localDate, *next)};
     auto sealed = m_key.seal(s.personalData.dump(), rc.uuid);
     if (!sealed) return std::unexpected(sealed.error());
     auto st = m_db.prepare(

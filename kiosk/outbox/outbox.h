@@ -116,11 +116,5 @@ private:
     std::filesystem::path m_dir;
 };
 
-// Case number: terminal code + date (YYYYMMDD) + 6-digit sequence + a check
-// character over everything before it (ISO 7064 MOD 37,36 style, 0-9A-Z), so
-// a mistyped number is caught before any lookup. Unique across the fleet
-// because terminal codes are.
-std::string makeCaseNumber(const std::string& terminalCode, const std::tm& date, std::int64_t seq);
-bool caseNumberCheckOk(const std::string& caseNo);
 
 }  // namespace kiosk::outbox

@@ -10,6 +10,7 @@
 //                   [--department D] [--reason R] [--merge-into NUMBER]
 //   kiosk-hub ratings …  (ratings_cmd.h)
 //   kiosk-hub serve … --staff-listen HOST:PORT    the web console's listener (staff_server.h)
+//   kiosk-hub serve … --metrics-listen HOST:PORT  plain-HTTP GET /metrics for monitoring only
 //   kiosk-hub staff add|list|audit                (staff_cmd.h)
 //   kiosk-hub os-update publish FILE --version V | list [--json] | withdraw  (os_update_cmd.h)
 //
@@ -34,9 +35,11 @@
 #include "server.h"
 #include "staff_cmd.h"
 #include "staff_server.h"
+#include "tls_server.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <httplib.h>
 
 #include <csignal>
 #include <chrono>
@@ -110,6 +113,16 @@ int main(int argc, char** argv) {
     serve->add_option("--console", consoleDir,
                       "Folder of the built staff console (index.html, assets/); default: the installed one, else this "
                       "build's");
+    std::string metricsListen;
+    serve->add_option("--metrics-listen", metricsListen,
+                      "HOST:PORT of a plain-HTTP listener serving only GET /metrics (Prometheus) for monitoring; keep "
+                      "it on loopback or a management network. The device listener's /metrics needs a device "
+                      "certificate");
+    std::string renewOverlap = "10m";
+    serve->add_option("--renew-overlap", renewOverlap,
+                      "How long a device certificate stays accepted after the kiosk renewed it (requests in flight "
+                      "during the swap): 0s to 1h")
+        ->capture_default_str();
     std::int64_t certDays = 365;
     serve->add_option("--device-cert-days", certDays, "Lifetime of device certificates it issues (kiosks renew 30 days before)")
         ->capture_default_str()
@@ -211,10 +224,10 @@ int main(int argc, char** argv) {
                 if (json)
                     fmt::print("{}\n", j.dump());
                 else
-                    fmt::print("{}  {}  {} ({})  {}  due {}{}\n", c.number, c.deviceId, c.status,
-                               hub::statusLabel(c.status), c.publicData.value("case_kind", ""),
-                               j["due_at"].get<std::int64_t>() > 0 ? day(j["due_at"].get<std::int64_t>()) : "-",
-                               j["overdue"].get<bool>() ? "  OVERDUE" : "");
+                    hub::printLine(fmt::format("{}  {}  {} ({})  {}  due {}{}", c.number, c.deviceId, c.status,
+                                               hub::statusLabel(c.status), c.publicData.value("case_kind", ""),
+                                               j["due_at"].get<std::int64_t>() > 0 ? day(j["due_at"].get<std::int64_t>()) : "-",
+                                               j["overdue"].get<bool>() ? "  OVERDUE" : ""));
             }
             return 0;
         }
@@ -248,6 +261,10 @@ int main(int argc, char** argv) {
         if (colon == std::string::npos) return hub::cliFailure({ErrorCode::InvalidArgument, "--listen must be HOST:PORT"});
         hub::ServerOptions opt;
         opt.deviceCertDays = certDays;
+        opt.renewOverlapS = renewOverlap == "0" || renewOverlap == "0s" ? 0 : parseDuration(renewOverlap);
+        if (opt.renewOverlapS < 0 || opt.renewOverlapS > 3600)
+            return hub::cliFailure({ErrorCode::InvalidArgument,
+                                    fmt::format("--renew-overlap {}: use 0s to 1h, as in 90s, 10m or 1h", renewOverlap)});
         opt.dataDir = dataDir;
         opt.host = listen.substr(0, colon);
         opt.port = std::atoi(listen.c_str() + colon + 1);
@@ -308,6 +325,27 @@ int main(int argc, char** argv) {
                 return hub::cliFailure(w.error());
             log::channel("hub")->info("staff console on {}", staffUrl);
         }
+        // Monitoring's own listener: the counters only, nothing else answered.
+        std::unique_ptr<httplib::Server> metrics;
+        if (!metricsListen.empty()) {
+            const auto c = metricsListen.rfind(':');
+            if (c == std::string::npos)
+                return hub::cliFailure({ErrorCode::InvalidArgument, "--metrics-listen must be HOST:PORT"});
+            metrics = std::make_unique<httplib::Server>();
+            metrics->Get("/metrics", [&server](const httplib::Request&, httplib::Response& res) {
+                res.set_content(server.metricsText(), "text/plain; version=0.0.4");
+            });
+            metrics->set_read_timeout(5, 0);
+            metrics->set_write_timeout(5, 0);
+            auto mp = hub::bindTo(*metrics, metricsListen.substr(0, c), std::atoi(metricsListen.c_str() + c + 1),
+                                  "the metrics address is in use or wrong");
+            if (!mp) return hub::cliFailure(mp.error());
+            if (auto w = crypto::writeFileAtomic(fs::path(dataDir) / "metrics.url",
+                                                 fmt::format("http://{}:{}/metrics\n", metricsListen.substr(0, c), *mp), 0644);
+                !w)
+                return hub::cliFailure(w.error());
+            log::channel("hub")->info("metrics on http://{}:{}/metrics", metricsListen.substr(0, c), *mp);
+        }
         const std::string hubUrl = fmt::format("https://{}:{}", opt.host, *port);
         if (auto w = crypto::writeFileAtomic(fs::path(dataDir) / "hub.url", hubUrl + "\n", 0644); !w) return hub::cliFailure(w.error());
         log::channel("hub")->info("kiosk-hub serving {} with {} ({})", hubUrl, st->db->describe(), st->db->dialect());
@@ -317,12 +355,17 @@ int main(int argc, char** argv) {
             log::channel("hub")->info("signal {}: stopping", sig);
             server.stop();
             if (staff) staff->stop();
+            if (metrics) metrics->stop();
         });
         std::thread staffThread;
         if (staff) staffThread = std::thread([&] { staff->run(); });
+        std::thread metricsThread;
+        if (metrics) metricsThread = std::thread([&] { metrics->listen_after_bind(); });
         server.run();
         if (staff) staff->stop();
         if (staffThread.joinable()) staffThread.join();
+        if (metrics) metrics->stop();
+        if (metricsThread.joinable()) metricsThread.join();
         pthread_kill(signals.native_handle(), SIGTERM);  // wake the waiter if run() ended first
         signals.join();
         return 0;
@@ -392,9 +435,10 @@ int main(int argc, char** argv) {
                     osText += fmt::format("  update {}{}{}", os.update->state,
                                           os.update->version.empty() ? "" : " " + os.update->version,
                                           os.update->error.empty() ? "" : " (" + os.update->error + ")");
-                fmt::print("{}  {}  last seen {}  certificate until {}  pending {}{}{}{}{}{}\n", d.id, d.site,
-                           d.lastSeen ? std::to_string(*d.lastSeen) : "never", d.certNotAfter, ob.value("pending", 0),
-                           osText, j["stale"].get<bool>() ? "  STALE" : "", growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "", maint);
+                hub::printLine(fmt::format("{}  {}  last seen {}  certificate until {}  pending {}{}{}{}{}{}", d.id, d.site,
+                                           d.lastSeen ? std::to_string(*d.lastSeen) : "never", d.certNotAfter,
+                                           ob.value("pending", 0), osText, j["stale"].get<bool>() ? "  STALE" : "",
+                                           growing ? "  OUTBOX GROWING" : "", d.revokedAt ? "  REVOKED" : "", maint));
             }
         }
         return 0;

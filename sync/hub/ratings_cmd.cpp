@@ -52,24 +52,25 @@ std::string textOf(const nlohmann::json& j, const char* key) {
 
 void printBad(const hubdb::BadRating& b, bool fullContact, const HubConfig& config) {
     const auto& p = b.publicData;
-    fmt::print("{}  {}  received {}  {}{}\n", b.uuid, textOf(p, "level_label"), utcText(b.receivedAt), b.deviceId,
-               b.site.empty() ? "" : fmt::format(" ({})", b.site));
-    fmt::print("  target   {} {} {}\n", textOf(p, "target_kind"), textOf(p, "target_id"), textOf(p, "target_name"));
+    printLine(fmt::format("{}  {}  received {}  {}{}", b.uuid, textOf(p, "level_label"), utcText(b.receivedAt), b.deviceId,
+                          b.site.empty() ? "" : fmt::format(" ({})", b.site)));
+    printLine(fmt::format("  target   {} {} {}", textOf(p, "target_kind"), textOf(p, "target_id"), textOf(p, "target_name")));
     std::string reasons;
     if (const auto it = p.find("reasons"); it != p.end() && it->is_array())
         for (const auto& r : *it)
             if (r.is_string()) reasons += (reasons.empty() ? "" : ", ") + r.get<std::string>();
-    fmt::print("  reasons  {}\n", reasons.empty() ? "-" : reasons);
-    if (const std::string caseNo = textOf(p, "case_no"); !caseNo.empty()) fmt::print("  case     {}\n", caseNo);
+    printLine(fmt::format("  reasons  {}", reasons.empty() ? "-" : reasons));
+    if (const std::string caseNo = textOf(p, "case_no"); !caseNo.empty()) printLine(fmt::format("  case     {}", caseNo));
     if (const auto c = badRatingJson(b, fullContact, config, unixNow())["contact"]; c.is_null())
-        fmt::print("  contact  none (no call-back asked)\n");
+        printLine("  contact  none (no call-back asked)");
     else
-        fmt::print("  contact  {} {}\n", c["name"].get<std::string>(), c["mobile"].get<std::string>());
-    fmt::print("  state    {}{}{}\n", b.state(), b.followUps.empty() ? "" : fmt::format(" ({})", hubdb::followUpLabel(b.state())),
-               b.open() ? ", open" : ", closed");
+        printLine(fmt::format("  contact  {} {}", c["name"].get<std::string>(), c["mobile"].get<std::string>()));
+    printLine(fmt::format("  state    {}{}{}", b.state(),
+                          b.followUps.empty() ? "" : fmt::format(" ({})", hubdb::followUpLabel(b.state())),
+                          b.open() ? ", open" : ", closed"));
     for (const auto& f : b.followUps)
-        fmt::print("  step     {}  {} ({}) by {}{}\n", utcText(f.at), f.action, hubdb::followUpLabel(f.action), f.actor,
-                   f.note.empty() ? "" : ": " + f.note);
+        printLine(fmt::format("  step     {}  {} ({}) by {}{}", utcText(f.at), f.action, hubdb::followUpLabel(f.action),
+                              f.actor, f.note.empty() ? "" : ": " + f.note));
 }
 
 // Flag values, bound by CLI11 and read when the command runs.
@@ -111,7 +112,7 @@ int runStats(Options& o, hubdb::Database& db) {
     fmt::print("{:<16} {:>6} {:>6} {:>6} {:>5} {:>6} {:>6} {:>9} {:>9} {:>8}  {}\n", "KEY", "TOTAL", "GOOD", "GOOD%", "BAD",
                "NAMED", "CALLED", "CALLBACK%", "RECTIFIED", "RECTIFY%", "NAME");
     for (const auto& r : stats->rows)
-        fmt::print("{}\n", tableRow(r.key.empty() ? "-" : r.key, r.key.empty() ? unplacedName(*by) : r.name, r.figures));
+        printLine(tableRow(r.key.empty() ? "-" : r.key, r.key.empty() ? unplacedName(*by) : r.name, r.figures));
     fmt::print("{}\n", tableRow("TOTAL", "", stats->total));
     fmt::print("GOOD% 好评率 = GOOD/TOTAL; CALLBACK% 差评回访率 = CALLED/NAMED (bad ratings that left a contact); "
                "RECTIFY% 差评整改率 = RECTIFIED/BAD; n/a = nothing to divide by\n");

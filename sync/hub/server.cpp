@@ -10,6 +10,7 @@
 #include "crypto/x509.h"
 #include "hubdb/content_repo.h"
 #include "hubdb/os_update_repo.h"
+#include "protocol/case_number.h"
 #include "protocol/protocol.h"
 
 #include <fmt/format.h>
@@ -40,6 +41,18 @@ namespace kiosk::hub {
 namespace {
 
 auto logger() { return log::channel("hub"); }
+
+// A certificate's serial as crypto::inspectCert writes it (upper-case hex),
+// the form the device table keeps.
+std::string serialHex(X509* cert) {
+    BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nullptr);
+    if (!bn) return {};
+    char* hex = BN_bn2hex(bn);
+    std::string out = hex ? hex : "";
+    OPENSSL_free(hex);
+    BN_free(bn);
+    return out;
+}
 
 std::string httpDate(std::int64_t t) {
     std::tm tm{};
@@ -93,7 +106,8 @@ struct Metrics {
     std::mutex mutex;
     std::map<std::pair<std::string, int>, long> requests;  // (route, status) → count
     std::map<std::string, double> latencyMsSum;
-    std::atomic<long> recordsStored{0}, recordsDuplicate{0}, recordsConflict{0}, enrollments{0}, rateLimited{0};
+    std::atomic<long> recordsStored{0}, recordsDuplicate{0}, recordsConflict{0}, recordsRefused{0}, enrollments{0},
+        rateLimited{0};
 
     std::string text() {
         std::lock_guard lock(mutex);
@@ -106,6 +120,7 @@ struct Metrics {
         out += fmt::format("kiosk_hub_records_total{{outcome=\"stored\"}} {}\n", recordsStored.load());
         out += fmt::format("kiosk_hub_records_total{{outcome=\"duplicate\"}} {}\n", recordsDuplicate.load());
         out += fmt::format("kiosk_hub_records_total{{outcome=\"conflict\"}} {}\n", recordsConflict.load());
+        out += fmt::format("kiosk_hub_records_total{{outcome=\"refused\"}} {}\n", recordsRefused.load());
         out += fmt::format("kiosk_hub_enrollments_total {}\n", enrollments.load());
         out += fmt::format("kiosk_hub_rate_limited_total {}\n", rateLimited.load());
         return out;
@@ -128,7 +143,11 @@ struct HubServer::Impl {
           limiter(opt.config.deviceRequestsPerMinute, opt.config.deviceBurst) {}
 
     // The device behind this request, or an answer already written to `res`.
-    std::optional<hubdb::Device> authenticate(const httplib::Request& req, httplib::Response& res) {
+    // Only the certificate the hub issued last is accepted (and, for the
+    // overlap after a renewal, the one it replaced); `serialOut` gets the
+    // serial presented. `limited`: counts against the device's request budget.
+    std::optional<hubdb::Device> authenticate(const httplib::Request& req, httplib::Response& res,
+                                              std::string* serialOut = nullptr, bool limited = true) {
         const std::string from = req.remote_addr;
         X509* peer = req.ssl ? SSL_get1_peer_certificate(req.ssl) : nullptr;
         if (!peer) {
@@ -140,6 +159,7 @@ struct HubServer::Impl {
         const long verify = SSL_get_verify_result(req.ssl);
         char cn[128] = {};
         X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, cn, sizeof cn);
+        const std::string serial = serialHex(peer);
         X509_free(peer);
         if (verify != X509_V_OK) {
             logger()->warn("refused {} {} from {} (certificate CN {}): {}", req.method, req.path, from, cn,
@@ -163,6 +183,19 @@ struct HubServer::Impl {
             refuse(res, 403, fmt::format("device {} has been revoked; a technician must provision it again", cn));
             return std::nullopt;
         }
+        const bool current = serial == (*d)->certSerial;
+        const bool overlap = !current && !(*d)->prevCertSerial.empty() && serial == (*d)->prevCertSerial &&
+                             now() < (*d)->prevCertUntil;
+        if (!current && !overlap) {
+            logger()->warn("refused {} {} from {}: device {} sent certificate serial {}, not its current one {}", req.method,
+                           req.path, from, cn, serial, (*d)->certSerial);
+            refuse(res, 401, fmt::format("this certificate of device {} has been replaced by a renewed one; the kiosk "
+                                         "must use its newest certificate, or a technician must provision it again",
+                                         cn));
+            return std::nullopt;
+        }
+        if (serialOut) *serialOut = serial;
+        if (!limited) return **d;
         // Steady clock: the per-device budget must not jump with the wall clock.
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -196,7 +229,11 @@ struct HubServer::Impl {
                   if (!n) return refuse(res, 503, "database unavailable");
                   reply(res, 200, {{"status", "ok"}, {"db", store.db().dialect()}});
               }));
-        s.Get("/metrics", timed("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+        // Kiosks' counts are the fleet's business only: a device certificate
+        // is needed here (not counted against the request limit); a scraper
+        // reads them from `serve --metrics-listen` instead (metricsText()).
+        s.Get("/metrics", timed("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+                  if (!authenticate(req, res, nullptr, false)) return;
                   res.set_content(metrics.text(), "text/plain; version=0.0.4");
               }));
         s.Post("/v1/enroll", timed("/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
@@ -351,17 +388,39 @@ struct HubServer::Impl {
             logger()->warn("upload from {} refused: {}", dev->id, items.error().message);
             return refuse(res, 400, items.error().message);
         }
+        // A record numbered under another kiosk's terminal code, or with a
+        // wrong check character, is refused on its own (422: the kiosk
+        // dead-letters it with this reason); the rest of the batch is stored.
+        std::vector<std::optional<protocol::UploadAnswer>> refused(items->size());
+        std::vector<protocol::UploadItem> owned;
+        owned.reserve(items->size());
+        for (std::size_t i = 0; i < items->size(); ++i) {
+            auto& item = (*items)[i];
+            if (auto ok = protocol::checkCaseOwner(item.number, dev->id); !ok) {
+                logger()->warn("device {}: record {} refused: {}", dev->id, item.uuid, ok.error().message);
+                refused[i] = protocol::UploadAnswer{item.uuid, 422, ok.error().message};
+                continue;
+            }
+            owned.push_back(std::move(item));
+        }
         const std::int64_t t = now();
-        auto answers = store.storeBatch(dev->id, *items, t);
+        auto answers = store.storeBatch(dev->id, owned, t);
         if (!answers) {
             logger()->error("upload from {} not stored: {}", dev->id, answers.error().message);
             res.set_header("Retry-After", "5");
             return refuse(res, 503, "the hub could not store the batch; it will be retried");
         }
         std::vector<protocol::UploadAnswer> out;
-        for (const auto& a : *answers) {
+        auto stored = answers->begin();
+        for (auto& r : refused) {
+            if (r) {
+                ++metrics.recordsRefused;
+                out.push_back(std::move(*r));
+                continue;
+            }
+            const auto& a = *stored++;
             (a.code == 201 ? metrics.recordsStored : a.code == 200 ? metrics.recordsDuplicate : metrics.recordsConflict)++;
-            if (a.code == 409) logger()->warn("device {}: record {} reuses an idempotency key with another payload", dev->id, a.uuid);
+            if (a.code == 409) logger()->warn("device {}: record {} refused: {}", dev->id, a.uuid, a.message);
             out.push_back({a.uuid, a.code, a.message});
         }
         (void)store.seen(dev->id, t, nullptr);
@@ -376,7 +435,7 @@ struct HubServer::Impl {
         auto events = store.eventsForDevice(dev->id, after, 500);
         if (!events) return refuse(res, 503, "database unavailable");
         std::vector<protocol::CaseUpdate> out;
-        for (const auto& e : *events) out.push_back({e.id, e.number, e.status, e.note, e.at});
+        for (const auto& e : *events) out.push_back({e.id, e.number, e.status, e.at});
         (void)store.seen(dev->id, now(), nullptr);
         reply(res, 200, protocol::updatesResponse(out));
     }
@@ -413,7 +472,8 @@ struct HubServer::Impl {
     }
 
     void renew(const httplib::Request& req, httplib::Response& res) {
-        auto dev = authenticate(req, res);
+        std::string presented;
+        auto dev = authenticate(req, res, &presented);
         if (!dev) return;
         auto j = body(req, res);
         if (!j) return;
@@ -421,8 +481,12 @@ struct HubServer::Impl {
         std::string pem;
         auto cert = issue((*j)["csr"].get<std::string>(), dev->id, pem);
         if (!cert) return refuse(res, 400, cert.error().message);
-        if (auto r = store.renewed(dev->id, cert->first, cert->second); !r) return refuse(res, 503, "database unavailable");
-        logger()->info("device {} renewed its certificate", dev->id);
+        // The certificate this request came with stays valid for the overlap
+        // only: long enough for requests in flight while the kiosk swaps.
+        if (auto r = store.renewed(dev->id, cert->first, cert->second, presented, now() + opt.renewOverlapS); !r)
+            return refuse(res, 503, "database unavailable");
+        logger()->info("device {} renewed its certificate (serial {} replaces {}, accepted for {} s more)", dev->id,
+                       cert->first, presented, opt.renewOverlapS);
         reply(res, 201, {{"certificate", pem}});
     }
 };
@@ -532,6 +596,8 @@ Result<int> HubServer::bind() {
 }
 
 void HubServer::run() { m->server->listen_after_bind(); }
+
+std::string HubServer::metricsText() { return m->metrics.text(); }
 
 void HubServer::stop() {
     if (m->server) m->server->stop();

@@ -3,10 +3,13 @@
 // not require one at the handshake: enrollment (POST /v1/enroll) and
 // /healthz work with server authentication alone; every other /v1 endpoint
 // refuses a request without a valid device certificate, or from a device that
-// is unknown or revoked, with a log line saying which.
+// is unknown or revoked, or with a certificate a renewal has replaced, with a
+// log line saying which.
 //
-// Endpoints (docs/PROTOCOL.md): GET /healthz, GET /metrics, POST /v1/enroll,
-// POST /v1/upload, GET /v1/updates?after=ID, POST /v1/heartbeat, POST /v1/renew,
+// Endpoints (docs/PROTOCOL.md): GET /healthz, GET /metrics (device
+// certificate), POST /v1/enroll, POST /v1/upload (a case only under the
+// uploader's own terminal code), GET /v1/updates?after=ID (statuses, never
+// the staff's notes), POST /v1/heartbeat, POST /v1/renew,
 // GET /v1/content/manifest, GET /v1/content/bundle/N (Range), GET
 // /v1/os-update, GET /v1/os-update/bundle/SHA256 (Range; the file in
 // DATA/os-updates). Every answer carries a Date header (kiosks use it as
@@ -31,6 +34,7 @@ struct ServerOptions {
     int port = 8443;                        // 0: any free port (see boundPort())
     std::int64_t deviceCertDays = 365;      // lifetime of an issued device certificate
     std::int64_t renewBeforeDays = 30;      // a device renews when this close to expiry
+    std::int64_t renewOverlapS = 600;       // the replaced certificate's grace after a renewal
     HubConfig config;                       // DATA/hub.toml: site settings sent down
     std::filesystem::path dataDir;          // DATA: OS update bundles are served from DATA/os-updates
                                             // (hubdb/os_update_repo.h)
@@ -45,6 +49,9 @@ public:
     [[nodiscard]] Result<int> bind();
     void run();   // serves until stop()
     void stop();
+    // The Prometheus text of /metrics, for a listener of its own (`serve
+    // --metrics-listen`); the device listener serves it only to devices.
+    std::string metricsText();
 
 private:
     struct Impl;

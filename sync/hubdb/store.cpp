@@ -125,9 +125,12 @@ Device deviceFrom(const Row& r) {
     if (r[6]) d.lastSeen = asInt(r[6]);
     d.heartbeat = nlohmann::json::parse(asText(r[7]), nullptr, false);
     if (d.heartbeat.is_discarded()) d.heartbeat = nlohmann::json::object();
+    if (r[8]) d.prevCertSerial = asText(r[8]);
+    if (r[9]) d.prevCertUntil = asInt(r[9]);
     return d;
 }
-constexpr const char* kDeviceCols = "id, site, cert_serial, cert_not_after, enrolled_at, revoked_at, last_seen, heartbeat";
+constexpr const char* kDeviceCols =
+    "id, site, cert_serial, cert_not_after, enrolled_at, revoked_at, last_seen, heartbeat, prev_cert_serial, prev_cert_until";
 
 CaseEvent eventFrom(const Row& r) {
     return CaseEvent{asInt(r[0]), asText(r[1]), asText(r[2]), asText(r[3]), asText(r[4]), asText(r[5]), asInt(r[6])};
@@ -212,12 +215,12 @@ Result<HubStore::Enrolled> HubStore::enroll(
         const std::string id = fmt::format("KS{:04}", asInt((*n)[0][0]) + 1);
         auto cert = issueCert(id);
         if (!cert) return std::unexpected(cert.error());
-        auto ins = c.query(fmt::format("INSERT INTO device({}) VALUES($1, $2, $3, $4, $5, NULL, NULL, '{{}}')", kDeviceCols),
+        auto ins = c.query(fmt::format("INSERT INTO device({}) VALUES($1, $2, $3, $4, $5, NULL, NULL, '{{}}', NULL, NULL)", kDeviceCols),
                            {id, site, cert->first, cert->second, now});
         if (!ins) return std::unexpected(ins.error());
         auto mark = c.query("UPDATE enrollment_token SET device_id = $2 WHERE token_sha256 = $1", {hash, id});
         if (!mark) return std::unexpected(mark.error());
-        out.device = Device{id, site, cert->first, cert->second, now, std::nullopt, std::nullopt, nlohmann::json::object()};
+        out.device = Device{id, site, cert->first, cert->second, now, std::nullopt, std::nullopt, nlohmann::json::object(), "", 0};
         return {};
     });
     if (!r) return std::unexpected(r.error());
@@ -260,9 +263,12 @@ Result<bool> HubStore::revoke(const std::string& id, std::int64_t now) {
     return found;
 }
 
-Result<void> HubStore::renewed(const std::string& id, const std::string& serial, std::int64_t notAfter) {
+Result<void> HubStore::renewed(const std::string& id, const std::string& serial, std::int64_t notAfter,
+                               const std::string& replaced, std::int64_t replacedUntil) {
     return transaction(m_db, [&](Connection& c) -> Result<void> {
-        auto rows = c.query("UPDATE device SET cert_serial = $2, cert_not_after = $3 WHERE id = $1", {id, serial, notAfter});
+        auto rows = c.query("UPDATE device SET cert_serial = $2, cert_not_after = $3, prev_cert_serial = $4, "
+                            "prev_cert_until = $5 WHERE id = $1",
+                            {id, serial, notAfter, replaced, replacedUntil});
         if (!rows) return std::unexpected(rows.error());
         return {};
     });
@@ -289,7 +295,7 @@ Result<std::vector<RecordAnswer>> HubStore::storeBatch(const std::string& device
             auto ins = c.query(
                 "INSERT INTO record(uuid, device_id, seq, kind, number, payload_sha256, public_data, personal_data, "
                 "created_ms, received_at) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                "ON CONFLICT(uuid) DO NOTHING RETURNING uuid",
+                "ON CONFLICT DO NOTHING RETURNING uuid",
                 {rec.uuid, deviceId, rec.seq, rec.kind, rec.number, hash, rec.publicData.dump(), rec.personalData.dump(),
                  rec.createdMs, now});
             if (!ins) return std::unexpected(ins.error());
@@ -302,6 +308,9 @@ Result<std::vector<RecordAnswer>> HubStore::storeBatch(const std::string& device
             if (!prev) return std::unexpected(prev.error());
             if (!prev->empty() && asText((*prev)[0][0]) == hash && asText((*prev)[0][1]) == deviceId)
                 answers.push_back({rec.uuid, Outcome::Duplicate, 200, "already stored"});
+            else if (prev->empty())  // not the key: the case number belongs to another case
+                answers.push_back({rec.uuid, Outcome::Conflict, 409,
+                                   fmt::format("case number {} is already taken by another case at the hub", rec.number)});
             else
                 answers.push_back({rec.uuid, Outcome::Conflict, 409,
                                    "this idempotency key was already used for a different record"});

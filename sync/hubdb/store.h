@@ -1,7 +1,10 @@
 // The hub's records, written once over sql.h so that SQLite and PostgreSQL
 // behave the same: enrollment tokens, devices, uploaded outbox records
 // (exactly once: the idempotency key is the primary key, a replay gets the
-// same answer, the same key with another payload is a conflict), case status
+// same answer, the same key with another payload is a conflict, and so is a
+// second case with a number already taken — a case's first "received" event
+// is written only when the case itself is new, so an upload never moves a
+// case's status back), case status
 // events (the staff's life cycle, sent down to the kiosk that took the case)
 // and heartbeats. Every method is one transaction.
 #pragma once
@@ -38,6 +41,10 @@ struct Device {
     std::int64_t certNotAfter = 0, enrolledAt = 0;
     std::optional<std::int64_t> revokedAt, lastSeen;
     nlohmann::json heartbeat = nlohmann::json::object();
+    // The certificate a renewal replaced, still accepted until prevCertUntil
+    // (Unix s) so that requests in flight during the swap are not refused.
+    std::string prevCertSerial;
+    std::int64_t prevCertUntil = 0;
 };
 
 struct CaseEvent {
@@ -69,7 +76,10 @@ public:
     [[nodiscard]] Result<std::optional<Device>> device(const std::string& id);
     [[nodiscard]] Result<std::vector<Device>> devices();
     [[nodiscard]] Result<bool> revoke(const std::string& id, std::int64_t now);
-    [[nodiscard]] Result<void> renewed(const std::string& id, const std::string& serial, std::int64_t notAfter);
+    // The certificate `serial` replaces `replaced` (the one the renewal came
+    // with), which is accepted until `replacedUntil` and never after.
+    [[nodiscard]] Result<void> renewed(const std::string& id, const std::string& serial, std::int64_t notAfter,
+                                       const std::string& replaced, std::int64_t replacedUntil);
     [[nodiscard]] Result<void> seen(const std::string& id, std::int64_t now, const nlohmann::json* heartbeat);
 
     // One batch, one transaction; an answer per record, in order.

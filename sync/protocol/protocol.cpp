@@ -182,7 +182,7 @@ Result<std::vector<UploadAnswer>> parseUploadResponse(const json& j) {
 json updatesResponse(const std::vector<CaseUpdate>& updates) {
     json list = json::array();
     for (const auto& u : updates)
-        list.push_back({{"id", u.id}, {"number", u.number}, {"status", u.status}, {"note", u.note}, {"at", u.at}});
+        list.push_back({{"id", u.id}, {"number", u.number}, {"status", u.status}, {"at", u.at}});
     return {{"updates", list}};
 }
 
@@ -193,7 +193,7 @@ Result<std::vector<CaseUpdate>> parseUpdatesResponse(const json& j) {
     std::vector<CaseUpdate> out;
     for (const auto& item : *list) {
         Reader r(item, "case update");
-        CaseUpdate u{r.integer("id"), r.str("number"), r.str("status"), r.str("note", false), r.integer("at")};
+        CaseUpdate u{r.integer("id"), r.str("number"), r.str("status"), r.integer("at")};
         if (auto d = r.done(); !d) return std::unexpected(d.error());
         out.push_back(std::move(u));
     }

@@ -70,10 +70,13 @@ struct UploadAnswer {
 nlohmann::json uploadResponse(const std::vector<UploadAnswer>& answers);
 [[nodiscard]] Result<std::vector<UploadAnswer>> parseUploadResponse(const nlohmann::json& j);
 
-// Case status changes for the kiosk that took the case, after its cursor.
+// Case status changes for the kiosk that took the case, after its cursor:
+// only what the visitor may see (the status and when). The staff's notes,
+// return reasons, departments and merge targets stay at the hub; a "note"
+// sent by an older hub is ignored.
 struct CaseUpdate {
     std::int64_t id = 0;       // the cursor: ask for updates after the last id seen
-    std::string number, status, note;
+    std::string number, status;
     std::int64_t at = 0;       // Unix s
 };
 nlohmann::json updatesResponse(const std::vector<CaseUpdate>& updates);

@@ -1,6 +1,7 @@
 // The durable outbox: states, sealing, purge on acknowledgement, lookup, and
 // 200 cycles of SIGKILL during submission.
 #include "outbox/outbox.h"
+#include "protocol/case_number.h"
 #include "proof_cycles.h"
 
 #include <fmt/format.h>
@@ -75,10 +76,10 @@ TEST(Outbox, EnqueueGivesSequenceUuidAndCheckedCaseNumber) {
     EXPECT_EQ(b->seq, 2);
     EXPECT_NE(a->uuid, b->uuid);
     EXPECT_EQ(a->caseNo.substr(0, 18), "QP0120260115000001");
-    EXPECT_TRUE(caseNumberCheckOk(a->caseNo));
+    EXPECT_TRUE(kiosk::protocol::caseNumberCheckOk(a->caseNo));
     std::string typo = a->caseNo;
     typo[10] = typo[10] == '1' ? '2' : '1';
-    EXPECT_FALSE(caseNumberCheckOk(typo)) << "a mistyped digit is caught by the check character";
+    EXPECT_FALSE(kiosk::protocol::caseNumberCheckOk(typo)) << "a mistyped digit is caught by the check character";
     struct stat st {};
     ASSERT_EQ(stat((dir / "device.key").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);

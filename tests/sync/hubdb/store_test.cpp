@@ -146,6 +146,97 @@ TEST_P(Store, CaseEventsReachOnlyTheKioskThatTookTheCase) {
     EXPECT_EQ(theirs->size(), 1u);
 }
 
+TEST_P(Store, ACaseNumberIsTakenOnceAndAnUploadNeverMovesItsStatusBack) {
+    ASSERT_TRUE(store->storeBatch("KS0001", {record(1)}, 100).has_value());
+    ASSERT_TRUE(store->addCaseEvent(record(1).number, "accepted", "", "staff:li", 200).has_value());
+    ASSERT_TRUE(store->addCaseEvent(record(1).number, "dispatched", "派单至 区市场监管局", "staff:li", 300).has_value());
+    // The same number under a new key, from the same kiosk or another one.
+    for (const char* device : {"KS0001", "KS0002"}) {
+        UploadRecord again = record(1);
+        again.uuid = fmt::format("00000000-0000-4000-8000-{:012}", device[5] == '1' ? 901 : 902);
+        again.publicData["case_kind"] = "建议";
+        auto answers = store->storeBatch(device, {again}, 400);
+        ASSERT_TRUE(answers.has_value()) << answers.error().message;
+        ASSERT_EQ(answers->size(), 1u);
+        EXPECT_EQ((*answers)[0].code, 409) << device;
+        EXPECT_NE((*answers)[0].message.find("already taken"), std::string::npos) << (*answers)[0].message;
+    }
+    auto events = store->caseEvents(record(1).number);
+    ASSERT_TRUE(events.has_value());
+    ASSERT_EQ(events->size(), 3u) << "no second 'received'";
+    EXPECT_EQ(events->back().status, "dispatched");
+    EXPECT_EQ(store->recordCount("case").value_or(-1), 1);
+    // A rating may share nothing with cases: its number is not a case's.
+    auto rating = record(1, "rating");
+    rating.uuid = "00000000-0000-4000-8000-000000000903";
+    auto r = store->storeBatch("KS0001", {rating}, 500);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ((*r)[0].code, 201);
+}
+
+TEST_P(Store, ASchema5HubKeepsEveryClaimOfADuplicatedCaseNumber) {
+    // What a schema-5 hub could hold: the number KS0001…1 taken first by
+    // KS0002 (a hijack) and then uploaded by its owner; KS0003's number sent
+    // twice by itself under two keys.
+    auto down = db->with([&](Connection& c) -> Result<void> {
+        for (const char* sql : {"DROP INDEX record_case_number", "ALTER TABLE device DROP COLUMN prev_cert_serial",
+                                "ALTER TABLE device DROP COLUMN prev_cert_until", "ALTER TABLE staff DROP COLUMN sites",
+                                "ALTER TABLE staff DROP COLUMN failed_logins", "ALTER TABLE staff DROP COLUMN last_failed_at",
+                                "ALTER TABLE staff DROP COLUMN last_login_at",
+                                "UPDATE hub_meta SET value = '5' WHERE key = 'schema'"})
+            if (auto r = c.script(sql); !r) return r;
+        return {};
+    });
+    ASSERT_TRUE(down.has_value()) << down.error().message;
+    auto put = [&](int uuid, const std::string& device, const std::string& number, std::int64_t at) {
+        UploadRecord r = record(uuid);
+        r.number = number;
+        auto a = store->storeBatch(device, {r}, at);
+        ASSERT_TRUE(a.has_value()) << a.error().message;
+        EXPECT_EQ((*a)[0].code, 201);
+    };
+    const std::string hijacked = "KS000120260115000001X", twice = "KS000320260115000001X";
+    put(1, "KS0002", hijacked, 100);
+    put(2, "KS0001", hijacked, 200);
+    put(3, "KS0003", twice, 100);
+    put(4, "KS0003", twice, 300);
+    auto migrated = HubStore(*db).migrate();
+    ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
+    std::map<std::string, std::string> kindOf;
+    auto read = db->with([&](Connection& c) -> Result<void> {
+        auto rows = c.query("SELECT uuid, kind FROM record ORDER BY uuid");
+        if (!rows) return std::unexpected(rows.error());
+        for (const auto& row : *rows) kindOf[asText(row[0])] = asText(row[1]);
+        return {};
+    });
+    ASSERT_TRUE(read.has_value()) << read.error().message;
+    ASSERT_EQ(kindOf.size(), 4u) << "nothing deleted";
+    EXPECT_EQ(kindOf[record(1).uuid], "case-disputed") << "the hijacker's claim";
+    EXPECT_EQ(kindOf[record(2).uuid], "case") << "the owner's case, though it came second";
+    EXPECT_EQ(kindOf[record(3).uuid], "case") << "the first of two claims by the owner";
+    EXPECT_EQ(kindOf[record(4).uuid], "case-disputed");
+    // And from now on the number is taken.
+    UploadRecord late = record(5);
+    late.number = hijacked;
+    auto a = store->storeBatch("KS0001", {late}, 400);
+    ASSERT_TRUE(a.has_value());
+    EXPECT_EQ((*a)[0].code, 409);
+}
+
+TEST_P(Store, ARenewalKeepsTheReplacedCertificateOnlyForTheOverlap) {
+    ASSERT_TRUE(store->addToken("t", "s", 0, 100).has_value());
+    auto e = store->enroll("t", 10, fakeCert);
+    ASSERT_TRUE(e.has_value());
+    const std::string id = e->device.id;
+    ASSERT_TRUE(store->renewed(id, "NEW", 3'000'000'000, "SERIAL-" + id, 700).has_value());
+    auto d = store->device(id);
+    ASSERT_TRUE(d.has_value() && d->has_value());
+    EXPECT_EQ((*d)->certSerial, "NEW");
+    EXPECT_EQ((*d)->prevCertSerial, "SERIAL-" + id);
+    EXPECT_EQ((*d)->prevCertUntil, 700);
+    EXPECT_EQ((*d)->certNotAfter, 3'000'000'000);
+}
+
 TEST_P(Store, RevokedDeviceIsMarkedOnce) {
     ASSERT_TRUE(store->addToken("t", "s", 0, 100).has_value());
     ASSERT_TRUE(store->enroll("t", 1, fakeCert).has_value());
