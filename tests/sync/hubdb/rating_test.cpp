@@ -389,10 +389,13 @@ TEST_P(Rating, StatsWithoutFollowUpsCountBadRatingsButNoCallBacks) {
 TEST_P(Rating, AHubOnSchema2GainsTheFollowUpTableAndKeepsItsRatings) {
     // Put the database back to what a schema-2 hub left: no rating_follow_up
     // (step 3), nor the tables of later steps (4: OS update bundles; 5: staff
-    // accounts, sessions, audit log).
+    // accounts, sessions, audit log), nor step 6's index and device columns.
     auto down = db->with([&](Connection& c) -> Result<void> {
         for (const char* table : {"rating_follow_up", "os_offer", "os_bundle", "staff", "staff_session", "audit_log"})
             if (auto r = c.script(std::string("DROP TABLE ") + table); !r) return r;
+        for (const char* undo : {"DROP INDEX record_case_number", "ALTER TABLE device DROP COLUMN prev_cert_serial",
+                                 "ALTER TABLE device DROP COLUMN prev_cert_until"})
+            if (auto r = c.script(undo); !r) return r;
         auto v = c.query("UPDATE hub_meta SET value = '2' WHERE key = 'schema'");
         if (!v) return std::unexpected(v.error());
         return {};
