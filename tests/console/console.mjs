@@ -131,6 +131,15 @@ const phases = {
     return { status, history, banner, landed: await page.evaluate(() => location.hash) };
   },
 
+  // A manager opens a case: the visitor's details masked, the free text withheld.
+  async maskedCase() {
+    await login();
+    await go(`#/cases/${encodeURIComponent(opt.case)}`);
+    await page.locator('#personal').waitFor();
+    await shot('case-masked');
+    return { personal: await page.locator('#personal').innerText() };
+  },
+
   // A handler follows up a bad rating: call-back (full contact shown on
   // request), rectification, feedback; the visitor's re-rating is shown.
   async followup() {

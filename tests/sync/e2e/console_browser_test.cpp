@@ -131,6 +131,15 @@ TEST(ConsoleBrowser, StaffCloseACaseFollowUpABadRatingReadFiguresAndProvisionInT
     EXPECT_NE(c["history"].dump().find("派单至 区市场监管局"), std::string::npos) << c.dump();
     EXPECT_EQ(c["landed"], "#/cases") << "a handler typing the audit log's address lands on the cases";
     EXPECT_EQ(syncOnce(dir / "kiosk", dir)["statuses"], 5) << "the five changes came down";
+    // A manager reads the same case with the visitor's details masked.
+    const auto mc = browser(h, "maskedCase", "wang", {"--case", numbers[0]});
+    ASSERT_FALSE(mc.is_null());
+    const std::string personal = mc["personal"].get<std::string>();
+    EXPECT_NE(personal.find("已脱敏"), std::string::npos) << personal;
+    EXPECT_NE(personal.find("138****5678"), std::string::npos) << personal;
+    EXPECT_NE(personal.find("王**"), std::string::npos) << personal;
+    EXPECT_NE(personal.find("仅限工单处理人员查看"), std::string::npos) << personal;
+    EXPECT_EQ(personal.find("13812345678"), std::string::npos) << personal;
     std::ofstream(dir / "lookup.kss") << "tap-id home.tile.lookup\ntap-id lookup.case_no\ntype " << numbers[0]
                                       << "\ntap-id lookup.mobile4\ntype 5678\ntap-id lookup.submit\nscreenshot "
                                       << (dir / "screens/kiosk-lookup.png").string() << "\n";
