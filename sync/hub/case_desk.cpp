@@ -2,6 +2,7 @@
 #include "case_desk.h"
 
 #include "lifecycle.h"
+#include "rating_desk.h"
 
 #include <fmt/format.h>
 
@@ -23,11 +24,25 @@ nlohmann::json caseSummaryJson(const hubdb::CaseSummary& c, const HubConfig& con
             {"overdue", overdue},          {"extensions", c.extensions}, {"public", c.publicData}};
 }
 
-nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& config, std::int64_t now) {
+nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& config, std::int64_t now, bool fullPersonal) {
     nlohmann::json history = nlohmann::json::array();
     for (const auto& e : d.history) history.push_back({{"status", e.status}, {"at", e.at}, {"actor", e.actor}, {"note", e.note}});
     nlohmann::json j = caseSummaryJson(d.summary, config, now);
-    j["personal"] = d.personalData;
+    j["site"] = d.summary.site;
+    if (fullPersonal || !d.personalData.is_object()) {
+        j["personal"] = d.personalData;
+    } else {
+        auto text = [&](const char* key) {
+            const auto it = d.personalData.find(key);
+            return it != d.personalData.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        j["personal"] = {{"description", nullptr},
+                         {"enterprise", nullptr},
+                         {"credit_code", maskMobile(text("credit_code"))},
+                         {"contact_name", maskName(text("contact_name"))},
+                         {"mobile", maskMobile(text("mobile"))}};
+    }
+    j["personal_masked"] = !fullPersonal;
     j["history"] = std::move(history);
     nlohmann::json next = nlohmann::json::array();
     for (const auto& s : nextStatuses(d.summary.status)) next.push_back(s);

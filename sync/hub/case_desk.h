@@ -17,8 +17,13 @@ namespace kiosk::hub {
 
 bool caseOpen(const std::string& status);
 nlohmann::json caseSummaryJson(const hubdb::CaseSummary& c, const HubConfig& config, std::int64_t now);
-// The summary plus personal fields and the history (for staff who handle it).
-nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& config, std::int64_t now);
+// The summary plus "site", the personal fields and the history. In full
+// (`fullPersonal`) for the staff who handle the case, who are audited for
+// opening it; otherwise — managers, who oversee and read figures — the
+// contact's name, mobile and credit code masked (王**, 138****5678,
+// ****…8216), the description and enterprise withheld (null), and
+// "personal_masked": true.
+nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& config, std::int64_t now, bool fullPersonal);
 
 struct StatusChange {
     std::string from, to;

@@ -6,12 +6,13 @@
 //   kiosk-hub device revoke ID --data DIR
 //   kiosk-hub devices --data DIR [--json]
 //   kiosk-hub content publish DB [--ttl 30d]
-//   kiosk-hub cases list [--status S] [--json] | show NUMBER [--json] | update-status NUMBER STATUS [--note N]
+//   kiosk-hub cases list [--status S] [--json] | show NUMBER [--json] [--actor A] (audited)
+//                   | update-status NUMBER STATUS [--note N]
 //                   [--department D] [--reason R] [--merge-into NUMBER]
 //   kiosk-hub ratings …  (ratings_cmd.h)
 //   kiosk-hub serve … --staff-listen HOST:PORT    the web console's listener (staff_server.h)
 //   kiosk-hub serve … --metrics-listen HOST:PORT  plain-HTTP GET /metrics for monitoring only
-//   kiosk-hub staff add|list|audit                (staff_cmd.h)
+//   kiosk-hub staff add|list|sites|audit          (staff_cmd.h)
 //   kiosk-hub os-update publish FILE --version V | list [--json] | withdraw  (os_update_cmd.h)
 //
 // Exit codes: 0 ok, 1 failure, 2 bad usage or input.
@@ -160,6 +161,8 @@ int main(int argc, char** argv) {
     casesShow->add_flag("--json", json, "Print JSON");
     auto* casesUpdate = cases->add_subcommand("update-status", "Move a case along its life cycle (sent down to the kiosk)");
     std::string newStatus, note, actor = "staff";
+    casesShow->add_option("--actor", actor, "Who looks (written to the audit log with the case number)")
+        ->capture_default_str();
     casesUpdate->add_option("NUMBER", number, "Case number")->required();
     casesUpdate->add_option("STATUS", newStatus,
                             "accepted, dispatched, handling, replied, closed, revisited, rated, returned, extended, merged")
@@ -237,7 +240,11 @@ int main(int argc, char** argv) {
             if (!*d) return hub::cliFailure({ErrorCode::NotFound, fmt::format("no case {} has reached the hub", number)});
             auto config = hub::loadHubConfig(dataDir);
             if (!config) return hub::cliFailure(config.error());
-            const nlohmann::json shown = hub::caseDetailJson(**d, *config, unixNow());
+            // The visitor's details in full, as the console shows them to
+            // handlers: the look is in the audit log there too.
+            if (auto a = hubdb::addAudit(*st->db, unixNow(), actor, "case.view_personal", number, "kiosk-hub cases show"); !a)
+                return hub::cliFailure(a.error());
+            const nlohmann::json shown = hub::caseDetailJson(**d, *config, unixNow(), true);
             fmt::print("{}\n", shown.dump(json ? -1 : 2));
             return 0;
         }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <string_view>
 
 namespace kiosk::hub {
 namespace {
@@ -37,23 +38,29 @@ nlohmann::json figuresJson(const RatingFigures& f) {
             {"rectify_rate", fraction(f.rectifyRate())}};
 }
 
-// RFC 4180: quote a field that holds a comma, quote or line break.
-std::string csvField(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    return out + "\"";
-}
-
 std::string textOf(const nlohmann::json& j, const char* key) {
     const auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 }  // namespace
+
+std::string csvText(const std::string& s) {
+    // A spreadsheet takes a cell starting with = + - @ (or a tab or carriage
+    // return before one) as a formula: "=HYPERLINK(…)" in a service name would
+    // run when a manager opens the export. A leading ' makes it text (OWASP,
+    // "CSV Injection"); the quote does not show in the cell.
+    const bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos;
+    const std::string cell = formula ? "'" + s : s;
+    // RFC 4180: quote a field that holds a comma, quote or line break.
+    if (!formula && cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+    std::string out = "\"";
+    for (char ch : cell) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    return out + "\"";
+}
 
 Result<DayRange> parseDayRange(const std::string& fromDay, const std::string& toDay) {
     DayRange r;
@@ -102,8 +109,8 @@ std::string ratingStatsCsv(const hubdb::RatingStats& s) {
         "key,name,total,good,good_rate_pct,bad,bad_named,bad_called_back,callback_rate_pct,bad_rectified,rectify_rate_pct\n";
     for (const auto& r : s.rows) {
         const auto& f = r.figures;
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csvField(r.key),
-                           csvField(r.key.empty() ? unplacedName(s.by) : r.name), f.total, f.good, percentText(f.goodRate()),
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csvText(r.key),
+                           csvText(r.key.empty() ? unplacedName(s.by) : r.name), f.total, f.good, percentText(f.goodRate()),
                            f.bad, f.badNamed, f.badCalledBack, percentText(f.callbackRate()), f.badRectified,
                            percentText(f.rectifyRate()));
     }

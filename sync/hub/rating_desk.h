@@ -32,8 +32,15 @@ const char* unplacedName(hubdb::RatingGroup by);
 // {"by","from","to","rows":[…],"total","unreadable"}; rates as fractions 0–1,
 // null when nothing to divide by; a row's key null = not placed in a group.
 nlohmann::json ratingStatsJson(const hubdb::RatingStats& s, const std::string& fromDay, const std::string& toDay);
-// RFC 4180 CSV with a header row; rates as percentages with one decimal.
+// RFC 4180 CSV with a header row; rates as percentages with one decimal;
+// text cells through csvText().
 std::string ratingStatsCsv(const hubdb::RatingStats& s);
+// One CSV cell of text the hub did not write itself (names, ids from
+// kiosks): quoted as RFC 4180 needs, and one that a spreadsheet would run as
+// a formula (starting with = + - @, tab or CR) made text by a leading '.
+// Every CSV the hub writes puts its text cells through this; numbers it
+// formats itself go in as they are.
+std::string csvText(const std::string& s);
 
 // "王小明" → "王**", "13812345678" → "138****5678".
 std::string maskName(const std::string& name);

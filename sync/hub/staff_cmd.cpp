@@ -11,6 +11,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <vector>
 
 namespace kiosk::hub {
 namespace {
@@ -21,7 +22,9 @@ struct Options {
     CLI::App* audit = nullptr;
     CLI::App* disable = nullptr;
     CLI::App* enable = nullptr;
+    CLI::App* sites = nullptr;
     std::string user, role;
+    std::vector<std::string> siteNames{"*"};
     bool json = false;
     int limit = 50;
 };
@@ -40,7 +43,15 @@ std::function<int()> addStaffCommands(CLI::App& app, const std::string& dataDir,
     o->add->add_option("--user", o->user, "User name")->required();
     o->add->add_option("--role", o->role, "handler (cases), editor (content), manager (statistics), admin (everything)")
         ->required();
-    o->list = staff->add_subcommand("list", "Staff accounts and their roles");
+    o->add->add_option("--sites", o->siteNames,
+                       "The sites (as kiosks are provisioned: --site of provision-file) whose cases, ratings, figures "
+                       "and kiosks this account sees, comma-separated; * = every site")
+        ->delimiter(',')
+        ->capture_default_str();
+    o->sites = staff->add_subcommand("sites", "Change the sites an account serves (its open sessions follow at once)");
+    o->sites->add_option("--user", o->user, "User name")->required();
+    o->sites->add_option("--sites", o->siteNames, "Sites, comma-separated; * = every site")->delimiter(',')->required();
+    o->list = staff->add_subcommand("list", "Staff accounts, their roles and sites");
     o->list->add_flag("--json", o->json, "One JSON object per account, one per line");
     o->disable = staff->add_subcommand("disable", "Disable an account: its sessions end now and it cannot log in");
     o->disable->add_option("--user", o->user, "User name")->required();
@@ -63,9 +74,25 @@ std::function<int()> addStaffCommands(CLI::App& app, const std::string& dataDir,
             if (password.size() < 10)
                 return cliFailure({ErrorCode::InvalidArgument,
                                    "the password (one line on standard input) must have at least 10 characters"});
-            const hubdb::StaffAccount a{o->user, o->role, crypto::hashPassword(password), unixNow(), std::nullopt};
+            const auto sites = hubdb::SiteScope::only(o->siteNames);
+            if (!sites.all && sites.sites.empty())
+                return cliFailure({ErrorCode::InvalidArgument, "--sites: name at least one site, or * for every site"});
+            hubdb::StaffAccount a;
+            a.username = o->user;
+            a.role = o->role;
+            a.passwordHash = crypto::hashPassword(password);
+            a.createdAt = unixNow();
+            a.sites = sites;
             if (auto r = hubdb::addStaff(**db, a, "cli"); !r) return cliFailure(r.error());
-            fmt::print("staff account {} ({}) added\n", o->user, o->role);
+            fmt::print("staff account {} ({}, sites {}) added\n", o->user, o->role, hubdb::describeSiteScope(sites));
+            return 0;
+        }
+        if (o->sites->parsed()) {
+            const auto sites = hubdb::SiteScope::only(o->siteNames);
+            if (!sites.all && sites.sites.empty())
+                return cliFailure({ErrorCode::InvalidArgument, "--sites: name at least one site, or * for every site"});
+            if (auto r = hubdb::setStaffSites(**db, o->user, sites, unixNow(), "cli"); !r) return cliFailure(r.error());
+            fmt::print("staff account {} serves sites {}\n", o->user, hubdb::describeSiteScope(sites));
             return 0;
         }
         if (o->disable->parsed() || o->enable->parsed()) {
@@ -79,11 +106,17 @@ std::function<int()> addStaffCommands(CLI::App& app, const std::string& dataDir,
             if (!list) return cliFailure(list.error());
             for (const auto& a : *list) {
                 if (o->json)
-                    fmt::print("{}\n", nlohmann::json{{"username", a.username}, {"role", a.role}, {"created_at", a.createdAt},
-                                                      {"disabled", a.disabledAt.has_value()}}
+                    fmt::print("{}\n", nlohmann::json{{"username", a.username},
+                                                      {"role", a.role},
+                                                      {"created_at", a.createdAt},
+                                                      {"disabled", a.disabledAt.has_value()},
+                                                      {"sites", a.sites.all ? nlohmann::json("*") : nlohmann::json(a.sites.sites)},
+                                                      {"failed_logins", a.failedLogins}}
                                            .dump());
                 else
-                    fmt::print("{}  {}{}\n", a.username, a.role, a.disabledAt ? "  (disabled)" : "");
+                    fmt::print("{}  {}  sites {}{}{}\n", a.username, a.role, hubdb::describeSiteScope(a.sites),
+                               a.failedLogins > 0 ? fmt::format("  {} failed login(s) since the last", a.failedLogins) : "",
+                               a.disabledAt ? "  (disabled)" : "");
             }
             return 0;
         }
@@ -95,7 +128,7 @@ std::function<int()> addStaffCommands(CLI::App& app, const std::string& dataDir,
                                                   {"target", e.target}, {"detail", e.detail}}
                                        .dump());
             else
-                fmt::print("{}  {}  {}  {}  {}\n", e.at, e.actor, e.action, e.target, e.detail);
+                printLine(fmt::format("{}  {}  {}  {}  {}", e.at, e.actor, e.action, e.target, e.detail));
         }
         return 0;
     };

@@ -1,5 +1,5 @@
-// StaffServer: the console's login, sessions, CSRF and role checks, the
-// login rate limit, and the case routes staff use (staff_server.h).
+// StaffServer: the console's login, sessions, CSRF, role and site checks,
+// the login rate limit, and the routes staff use (staff_server.h).
 #include "staff_server.h"
 
 #include "base/log.h"
@@ -11,6 +11,7 @@
 #include "hubdb/content_repo.h"
 #include "hubdb/rating_queries.h"
 #include "hubdb/staff_repo.h"
+#include "rate_limit.h"
 #include "rating_desk.h"
 #include "tls_server.h"
 
@@ -18,7 +19,6 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <deque>
 #include <initializer_list>
 #include <map>
 #include <mutex>
@@ -64,6 +64,13 @@ std::string stringField(const nlohmann::json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// "*" (every site) or the list of sites.
+nlohmann::json sitesJson(const hubdb::SiteScope& s) { return s.all ? nlohmann::json("*") : nlohmann::json(s.sites); }
+
+// Another site's record is answered as one that never arrived, so that a
+// site-limited account learns nothing of what other sites hold.
+std::string noSuchCase(const std::string& number) { return fmt::format("no case {} has reached the hub", number); }
+
 std::string cookieValue(const httplib::Request& req, const std::string& name) {
     const std::string all = req.get_header_value("Cookie");
     std::size_t pos = 0;
@@ -77,41 +84,6 @@ std::string cookieValue(const httplib::Request& req, const std::string& name) {
     }
     return {};
 }
-
-// Failed logins per key ("user:NAME", "addr:IP") within a sliding window.
-class LoginLimiter {
-public:
-    LoginLimiter(int limit, std::int64_t windowS) : m_limit(limit), m_window(windowS) {}
-    // Seconds to wait before another try, 0 = go ahead.
-    std::int64_t waitS(const std::vector<std::string>& keys, std::int64_t now) {
-        std::lock_guard lock(m_mutex);
-        std::int64_t wait = 0;
-        for (const auto& k : keys) {
-            auto& q = prune(k, now);
-            if (int(q.size()) >= m_limit) wait = std::max(wait, q.front() + m_window - now);
-        }
-        return wait;
-    }
-    void failed(const std::vector<std::string>& keys, std::int64_t now) {
-        std::lock_guard lock(m_mutex);
-        for (const auto& k : keys) prune(k, now).push_back(now);
-    }
-    void succeeded(const std::string& key) {
-        std::lock_guard lock(m_mutex);
-        m_failures.erase(key);
-    }
-
-private:
-    std::deque<std::int64_t>& prune(const std::string& k, std::int64_t now) {
-        auto& q = m_failures[k];
-        while (!q.empty() && q.front() + m_window <= now) q.pop_front();
-        return q;
-    }
-    std::mutex m_mutex;
-    int m_limit;
-    std::int64_t m_window;
-    std::map<std::string, std::deque<std::int64_t>> m_failures;
-};
 
 }  // namespace
 
@@ -128,7 +100,7 @@ struct StaffServer::Impl {
     std::string dummyHash = crypto::hashPassword("not a password");
 
     Impl(StaffServerOptions o, hubdb::HubStore& s, const HubKeys& k, std::function<std::int64_t()> c)
-        : opt(std::move(o)), store(s), keys(k), now(std::move(c)), limiter(opt.loginFailures, opt.loginWindowS), desk(opt.dataDir) {}
+        : opt(std::move(o)), store(s), keys(k), now(std::move(c)), limiter(opt.login), desk(opt.dataDir) {}
 
     hubdb::Database& db() { return store.db(); }
 
@@ -187,10 +159,10 @@ struct StaffServer::Impl {
         }
         const std::string user = body["username"].get<std::string>();
         const std::string password = body["password"].get<std::string>();
-        const std::vector<std::string> limitKeys{"user:" + user, "addr:" + req.remote_addr};
+        const std::string& from = req.remote_addr;
         const std::int64_t t = now();
-        if (const std::int64_t wait = limiter.waitS(limitKeys, t); wait > 0) {
-            logger()->warn("login for {} from {} refused: too many failed logins (wait {} s)", user, req.remote_addr, wait);
+        if (const std::int64_t wait = limiter.waitS(user, from, t); wait > 0) {
+            logger()->warn("login for {} from {} refused: too many failed logins (wait {} s)", user, from, wait);
             res.set_header("Retry-After", std::to_string(wait));
             refuse(res, 429, fmt::format("too many failed logins: try again in {} min", (wait + 59) / 60));
             return;
@@ -204,29 +176,47 @@ struct StaffServer::Impl {
         const bool known = account->has_value() && !(*account)->disabledAt;
         const bool match = crypto::passwordMatches(password, known ? (*account)->passwordHash : dummyHash);
         if (!known || !match) {
-            limiter.failed(limitKeys, t);
-            logger()->warn("failed login for {} from {}", user, req.remote_addr);
+            limiter.failed(user, from, t);
+            // Counted for the account's owner, told at the next sign-in.
+            if (auto f = hubdb::recordFailedLogin(db(), user, t); !f)
+                logger()->error("failed login not counted: {}", f.error().message);
+            logger()->warn("failed login for {} from {}", user, from);
             refuse(res, 401, "wrong user name or password");
             return;
         }
-        limiter.succeeded(limitKeys[0]);
+        limiter.succeeded(user, from);
         const std::string token = crypto::randomToken(32), csrf = crypto::randomToken(24);
         if (auto s = hubdb::createStaffSession(db(), token, user, csrf, t, t + opt.sessionS); !s) {
             logger()->error("session write failed: {}", s.error().message);
             refuse(res, 503, "the hub's database is unavailable; try again later");
             return;
         }
-        if (!audit(res, user, "login", user, req.remote_addr)) return;
-        logger()->info("{} ({}) logged in from {}", user, (*account)->role, req.remote_addr);
+        auto signIn = hubdb::recordLogin(db(), user, t, from);  // the audit entry, with the failures since the last
+        if (!signIn) {
+            logger()->error("sign-in record failed: {}", signIn.error().message);
+            (void)hubdb::endStaffSession(db(), token);
+            refuse(res, 503, "the hub's database is unavailable; try again later");
+            return;
+        }
+        logger()->info("{} ({}) logged in from {}; {} failed login(s) since the last", user, (*account)->role, from,
+                       signIn->failedLogins);
         res.set_header("Set-Cookie", fmt::format("{}={}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={}", kCookie,
                                                  token, opt.sessionS));
-        reply(res, 200, {{"username", user}, {"role", (*account)->role}, {"csrf", csrf}});
+        reply(res, 200, {{"username", user},
+                         {"role", (*account)->role},
+                         {"csrf", csrf},
+                         {"sites", sitesJson((*account)->sites)},
+                         {"failed_logins", signIn->failedLogins},
+                         {"last_failed_at", signIn->lastFailedAt ? nlohmann::json(*signIn->lastFailedAt) : nlohmann::json()},
+                         {"previous_login_at",
+                          signIn->previousLoginAt ? nlohmann::json(*signIn->previousLoginAt) : nlohmann::json()}});
     }
 
     void ratingRoutes(httplib::SSLServer& s) {
         s.Get("/staff/api/ratings/bad", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!session(req, res, {"handler", "manager", "admin"}, false)) return;
-            auto list = hubdb::listBadRatings(db(), req.get_param_value("open") == "1");
+            auto who = session(req, res, {"handler", "manager", "admin"}, false);
+            if (!who) return;
+            auto list = hubdb::listBadRatings(db(), req.get_param_value("open") == "1", who->sites);
             if (!list) return databaseDown(res, list.error());
             nlohmann::json out = nlohmann::json::array();
             const std::int64_t t = now();
@@ -239,7 +229,7 @@ struct StaffServer::Impl {
                                                                            httplib::Response& res) {
             auto who = session(req, res, {"handler", "admin"}, false);
             if (!who) return;
-            auto list = hubdb::listBadRatings(db(), false);
+            auto list = hubdb::listBadRatings(db(), false, who->sites);
             if (!list) return databaseDown(res, list.error());
             const std::string uuid = req.matches[1];
             for (const auto& b : *list) {
@@ -259,6 +249,10 @@ struct StaffServer::Impl {
             if (!body) return;
             const std::string uuid = req.matches[1], action = stringField(*body, "action"), note = stringField(*body, "note");
             if (note.size() > 2000) return refuse(res, 400, "the note is longer than 2000 bytes");
+            auto site = hubdb::recordSite(db(), uuid);
+            if (!site) return databaseDown(res, site.error());
+            if (*site && !who->sites.allows(**site))
+                return refuse(res, 404, fmt::format("no rating {} has reached the hub", uuid));
             auto f = hubdb::addRatingFollowUp(db(), uuid, action, note, who->username, now());
             if (!f) return refuse(res, f.error().code == ErrorCode::InvalidArgument ? 400 : changeRefusal(f.error()),
                                   f.error().message);
@@ -267,14 +261,15 @@ struct StaffServer::Impl {
         });
         // Statistics: the same query and figures as `kiosk-hub ratings stats`.
         auto stats = [this](const httplib::Request& req, httplib::Response& res, bool csv) {
-            if (!session(req, res, {}, false)) return;
+            auto who = session(req, res, {}, false);
+            if (!who) return;
             const std::string byName = req.has_param("by") ? req.get_param_value("by") : "service";
             const auto by = hubdb::parseRatingGroup(byName);
             if (!by) return refuse(res, 400, "by must be service, department, kiosk or month");
             const std::string from = req.get_param_value("from"), to = req.get_param_value("to");
             auto range = parseDayRange(from, to);
             if (!range) return refuse(res, 400, range.error().message);
-            auto st = hubdb::ratingStats(db(), *by, range->from, range->to);
+            auto st = hubdb::ratingStats(db(), *by, range->from, range->to, who->sites);
             if (!st) return databaseDown(res, st.error());
             if (!csv) return reply(res, 200, ratingStatsJson(*st, from, to));
             res.status = 200;
@@ -287,7 +282,8 @@ struct StaffServer::Impl {
 
     void fleetRoutes(httplib::SSLServer& s) {
         s.Get("/staff/api/devices", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!session(req, res, {"manager", "admin"}, false)) return;
+            auto who = session(req, res, {"manager", "admin"}, false);
+            if (!who) return;
             auto list = store.devices();
             if (!list) return databaseDown(res, list.error());
             auto latest = hubdb::latestBundle(db());
@@ -295,6 +291,7 @@ struct StaffServer::Impl {
             nlohmann::json out = nlohmann::json::array();
             const std::int64_t t = now();
             for (const auto& d : *list) {
+                if (!who->sites.allows(d.site)) continue;
                 auto j = deviceJson(d, t);
                 j.erase("heartbeat");
                 out.push_back(std::move(j));
@@ -307,13 +304,12 @@ struct StaffServer::Impl {
             auto who = session(req, res, {"admin"}, true);
             if (!who) return;
             const std::string id = req.matches[1];
+            auto device = store.device(id);
+            if (!device) return databaseDown(res, device.error());
+            if (!*device || !who->sites.allows((*device)->site)) return refuse(res, 404, fmt::format("no device {}", id));
             auto r = store.revoke(id, now());
             if (!r) return databaseDown(res, r.error());
-            if (!*r) {
-                auto d = store.device(id);
-                if (d && !d->has_value()) return refuse(res, 404, fmt::format("no device {}", id));
-                return reply(res, 200, {{"id", id}, {"revoked", true}, {"already", true}});
-            }
+            if (!*r) return reply(res, 200, {{"id", id}, {"revoked", true}, {"already", true}});
             if (!audit(res, who->username, "device.revoke", id, "")) return;
             reply(res, 200, {{"id", id}, {"revoked", true}, {"already", false}});
         });
@@ -323,6 +319,9 @@ struct StaffServer::Impl {
             const auto body = bodyObject(req, res, "{\"site\", \"ttl_hours\"}");
             if (!body) return;
             const std::string site = stringField(*body, "site");
+            if (!site.empty() && !who->sites.allows(site))
+                return refuse(res, 403, fmt::format("you serve {}: a kiosk for {} is provisioned by someone who serves it",
+                                                    hubdb::describeSiteScope(who->sites), site));
             const auto hours = body->value("ttl_hours", nlohmann::json(24));
             if (!hours.is_number_integer() || hours.get<std::int64_t>() < 1 || hours.get<std::int64_t>() > 720)
                 return refuse(res, 400, "ttl_hours must be a whole number of hours, 1–720");
@@ -369,7 +368,8 @@ struct StaffServer::Impl {
 
     void contentRoutes(httplib::SSLServer& s) {
         s.Get("/staff/api/content", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!session(req, res, {"editor", "manager", "admin"}, false)) return;
+            auto who = session(req, res, {"editor", "manager", "admin"}, false);
+            if (!who) return;
             auto bundles = hubdb::recentBundles(db(), 20);
             if (!bundles) return databaseDown(res, bundles.error());
             auto devices = store.devices();
@@ -381,7 +381,7 @@ struct StaffServer::Impl {
             for (const auto& b : *bundles)
                 published.push_back({{"version", b.version}, {"size", b.size}, {"created_at", b.createdAt}, {"sha256", b.sha256}});
             for (const auto& d : *devices) {
-                if (d.revokedAt) continue;
+                if (d.revokedAt || !who->sites.allows(d.site)) continue;
                 const auto v = d.heartbeat.value("content_version", nlohmann::json(nullptr));
                 kiosks.push_back({{"id", d.id}, {"site", d.site}, {"content_version", v},
                                   {"last_seen", d.lastSeen ? nlohmann::json(*d.lastSeen) : nlohmann::json(nullptr)}});
@@ -450,8 +450,11 @@ struct StaffServer::Impl {
             res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
             res.set_header("Strict-Transport-Security", "max-age=31536000");
         });
+        // httplib calls this for every 4xx: keep a route's own answer ("no
+        // case … has reached the hub"), word only the 404 of no route.
         s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-            if (res.status == 404) refuse(res, 404, fmt::format("no such page on the staff console: {}", req.path));
+            if (res.status == 404 && res.body.empty())
+                refuse(res, 404, fmt::format("no such page on the staff console: {}", req.path));
         });
         if (!opt.consoleDir.empty() && !s.set_mount_point("/staff", opt.consoleDir))
             logger()->error("the console's files are not in {}: only the API is served", opt.consoleDir);
@@ -471,16 +474,16 @@ struct StaffServer::Impl {
         s.Get("/staff/api/me", [this](const httplib::Request& req, httplib::Response& res) {
             auto who = session(req, res, {}, false);
             if (!who) return;
-            reply(res, 200, {{"username", who->username}, {"role", who->role}, {"csrf", who->csrf}});
+            // failed_logins: wrong passwords for this account since this
+            // session signed in (the sign-in's own answer told those before).
+            reply(res, 200, {{"username", who->username}, {"role", who->role}, {"csrf", who->csrf},
+                             {"sites", sitesJson(who->sites)}, {"failed_logins", who->failedLogins}});
         });
         s.Get("/staff/api/cases", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!session(req, res, {"handler", "manager", "admin"}, false)) return;
-            auto list = hubdb::listCases(db(), req.get_param_value("status"), 5000);
+            auto who = session(req, res, {"handler", "manager", "admin"}, false);
+            if (!who) return;
+            auto list = hubdb::listCases(db(), req.get_param_value("status"), 5000, who->sites);
             if (!list) return databaseDown(res, list.error());
-            auto devices = store.devices();
-            if (!devices) return databaseDown(res, devices.error());
-            std::map<std::string, std::string> siteOf;
-            for (const auto& d : *devices) siteOf[d.id] = d.site;
             const std::string kind = req.get_param_value("kind"), site = req.get_param_value("site"),
                               service = req.get_param_value("service");
             const bool overdueOnly = req.get_param_value("overdue") == "1";
@@ -489,13 +492,13 @@ struct StaffServer::Impl {
             const std::int64_t t = now();
             for (const auto& c : *list) {
                 nlohmann::json j = caseSummaryJson(c, opt.config, t);
-                j["site"] = siteOf[c.deviceId];
+                j["site"] = c.site;
                 const std::string k = stringField(c.publicData, "case_kind"), sv = stringField(c.publicData, "service_id");
                 if (!k.empty()) kinds.insert(k);
                 if (!sv.empty()) services.insert(sv);
-                if (!siteOf[c.deviceId].empty()) sites.insert(siteOf[c.deviceId]);
-                if ((!kind.empty() && k != kind) || (!site.empty() && siteOf[c.deviceId] != site) ||
-                    (!service.empty() && sv != service) || (overdueOnly && !j["overdue"].get<bool>()))
+                if (!c.site.empty()) sites.insert(c.site);
+                if ((!kind.empty() && k != kind) || (!site.empty() && c.site != site) || (!service.empty() && sv != service) ||
+                    (overdueOnly && !j["overdue"].get<bool>()))
                     continue;
                 out.push_back(std::move(j));
             }
@@ -503,17 +506,18 @@ struct StaffServer::Impl {
             reply(res, 200, {{"cases", out}, {"kinds", kinds}, {"sites", sites}, {"services", services}});
         });
         s.Get(R"(/staff/api/cases/([A-Za-z0-9-]{1,64}))", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!session(req, res, {"handler", "manager", "admin"}, false)) return;
-            auto d = hubdb::showCase(db(), req.matches[1]);
-            if (!d) {
-                refuse(res, 503, "the hub's database is unavailable; try again later");
-                return;
-            }
-            if (!*d) {
-                refuse(res, 404, fmt::format("no case {} has reached the hub", std::string(req.matches[1])));
-                return;
-            }
-            reply(res, 200, caseDetailJson(**d, opt.config, now()));
+            auto who = session(req, res, {"handler", "manager", "admin"}, false);
+            if (!who) return;
+            const std::string number = req.matches[1];
+            auto d = hubdb::showCase(db(), number);
+            if (!d) return databaseDown(res, d.error());
+            if (!*d || !who->sites.allows((*d)->summary.site))
+                return refuse(res, 404, noSuchCase(number));
+            // Those who handle cases see the visitor's details in full, and each
+            // look is in the audit log; managers see them masked (case_desk.h).
+            const bool full = who->role != "manager";
+            if (full && !audit(res, who->username, "case.view_personal", number, "")) return;
+            reply(res, 200, caseDetailJson(**d, opt.config, now(), full));
         });
         s.Post(R"(/staff/api/cases/([A-Za-z0-9-]{1,64})/status)", [this](const httplib::Request& req,
                                                                           httplib::Response& res) {
@@ -527,6 +531,14 @@ struct StaffServer::Impl {
             if (step.status.empty()) {
                 refuse(res, 400, "name the new status");
                 return;
+            }
+            // Another site's case, or a merge into one, is a case that is not there.
+            for (const std::string& n : {number, step.mergeInto}) {
+                if (n.empty()) continue;
+                auto c = hubdb::showCase(db(), n);
+                if (!c) return databaseDown(res, c.error());
+                if (*c && !who->sites.allows((*c)->summary.site))
+                    return refuse(res, 404, noSuchCase(n));
             }
             auto note = caseStepNote(db(), number, step);
             if (!note) {
@@ -546,7 +558,11 @@ struct StaffServer::Impl {
         fleetRoutes(s);
         contentRoutes(s);
         s.Get("/staff/api/audit", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!session(req, res, {"admin"}, false)) return;
+            auto who = session(req, res, {"admin"}, false);
+            if (!who) return;
+            // The log names cases and kiosks of every site.
+            if (!who->sites.all)
+                return refuse(res, 403, "only an administrator who serves every site reads the audit log");
             auto log = hubdb::auditLog(db(), 500);
             if (!log) {
                 refuse(res, 503, "the hub's database is unavailable; try again later");

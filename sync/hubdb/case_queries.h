@@ -1,14 +1,17 @@
 // Read side for central staff: cases with their current status and the
 // records' public fields, one case with its history and personal fields
-// (shown to staff who handle it, never logged).
+// (shown to staff who handle it, never logged). Lists take the sites the
+// reader serves (site_scope.h); a case's site is its kiosk's (device.site).
 #pragma once
 
+#include "site_scope.h"
 #include "store.h"
 
 namespace kiosk::hubdb {
 
 struct CaseSummary {
     std::string number, deviceId, status;
+    std::string site;  // the sending device's site; "" when the device is unknown
     std::int64_t receivedAt = 0, statusAt = 0;
     nlohmann::json publicData;
     int extensions = 0;  // 延期 (extended) steps taken so far
@@ -20,7 +23,14 @@ struct CaseDetail {
     std::vector<CaseEvent> history;
 };
 
-[[nodiscard]] Result<std::vector<CaseSummary>> listCases(Database& db, const std::string& status, int limit);
+// The oldest `limit` cases (status "" = any) sent by kiosks of `sites`.
+[[nodiscard]] Result<std::vector<CaseSummary>> listCases(Database& db, const std::string& status, int limit,
+                                                         const SiteScope& sites = SiteScope::every());
+// One case, whatever its site: the caller checks summary.site against the
+// reader's sites (and answers "no such case" outside them).
 [[nodiscard]] Result<std::optional<CaseDetail>> showCase(Database& db, const std::string& number);
+// The site of the kiosk that sent record `uuid` ("" when the device is
+// unknown); nullopt when no such record reached the hub.
+[[nodiscard]] Result<std::optional<std::string>> recordSite(Database& db, const std::string& uuid);
 
 }  // namespace kiosk::hubdb

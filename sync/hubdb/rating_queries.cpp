@@ -161,7 +161,7 @@ bool BadRating::has(std::string_view action) const {
 
 std::string BadRating::state() const { return followUps.empty() ? "new" : followUps.back().action; }
 
-Result<std::vector<BadRating>> listBadRatings(Database& db, bool openOnly) {
+Result<std::vector<BadRating>> listBadRatings(Database& db, bool openOnly, const SiteScope& sites) {
     std::vector<BadRating> out;
     auto r = db.with([&](Connection& c) -> Result<void> {
         // Follow-ups exist only for bad ratings, so all of them are needed.
@@ -194,7 +194,7 @@ Result<std::vector<BadRating>> listBadRatings(Database& db, bool openOnly) {
                                                       {"received_at", asInt(row[3])}});
                 continue;
             }
-            if (!isBadLevel(textField(pub, "level"))) continue;
+            if (!isBadLevel(textField(pub, "level")) || !sites.allows(asText(row[2]))) continue;
             BadRating b;
             b.uuid = asText(row[0]);
             b.deviceId = asText(row[1]);
@@ -238,7 +238,7 @@ const char* ratingGroupName(RatingGroup g) {
 }
 
 Result<RatingStats> ratingStats(Database& db, RatingGroup by, std::optional<std::int64_t> from,
-                                std::optional<std::int64_t> to) {
+                                std::optional<std::int64_t> to, const SiteScope& sites) {
     RatingStats stats;
     stats.by = by;
     struct Group {
@@ -260,6 +260,7 @@ Result<RatingStats> ratingStats(Database& db, RatingGroup by, std::optional<std:
             {from.value_or(std::numeric_limits<std::int64_t>::min()), to.value_or(std::numeric_limits<std::int64_t>::max())});
         if (!rows) return std::unexpected(rows.error());
         for (const auto& row : *rows) {
+            if (!sites.allows(asText(row[1]))) continue;
             const auto pub = nlohmann::json::parse(asText(row[3]), nullptr, false);
             const auto* level = levelInfo(textField(pub, "level"));
             if (!level) {

@@ -11,6 +11,7 @@
 // docs/HUB-STAFF.md defines every figure.
 #pragma once
 
+#include "site_scope.h"
 #include "store.h"
 
 #include <array>
@@ -72,9 +73,10 @@ struct BadRating {
     std::string state() const;
 };
 
-// Every bad rating, oldest first (received_at, uuid); with `openOnly`, only
-// those without a feedback step.
-[[nodiscard]] Result<std::vector<BadRating>> listBadRatings(Database& db, bool openOnly);
+// Every bad rating from kiosks of `sites`, oldest first (received_at, uuid);
+// with `openOnly`, only those without a feedback step.
+[[nodiscard]] Result<std::vector<BadRating>> listBadRatings(Database& db, bool openOnly,
+                                                            const SiteScope& sites = SiteScope::every());
 
 // --- Statistics ---------------------------------------------------------------
 
@@ -116,12 +118,12 @@ struct RatingStats {
 };
 
 // Ratings received in [from, to) (Unix seconds, UTC; std::nullopt = open
-// end), grouped by `by`. Follow-up steps count whenever they were taken (the
+// end) from kiosks of `sites`, grouped by `by`. Follow-up steps count whenever they were taken (the
 // state now). Every rating in range lands in exactly one row, so the rows add
 // up to `total`: ratings a group cannot place (a window rating under
 // "service", a service rating without department_id under "department") go
 // to the row with key "".
 [[nodiscard]] Result<RatingStats> ratingStats(Database& db, RatingGroup by, std::optional<std::int64_t> from,
-                                              std::optional<std::int64_t> to);
+                                              std::optional<std::int64_t> to, const SiteScope& sites = SiteScope::every());
 
 }  // namespace kiosk::hubdb

@@ -18,11 +18,21 @@ Result<void> insertAudit(Connection& c, std::int64_t at, const std::string& acto
     return {};
 }
 
+constexpr const char* kAccountCols =
+    "username, role, password_hash, created_at, disabled_at, sites, failed_logins, last_failed_at, last_login_at";
+
+std::optional<std::int64_t> optionalInt(const std::optional<std::string>& v) {
+    if (!v) return std::nullopt;
+    return asInt(v);
+}
+
 StaffAccount accountFrom(const Row& row) {
-    StaffAccount a{asText(row[0]), asText(row[1]), asText(row[2]), asInt(row[3]), std::nullopt};
-    if (row[4]) a.disabledAt = asInt(row[4]);
+    StaffAccount a{asText(row[0]), asText(row[1]), asText(row[2]), asInt(row[3]), optionalInt(row[4]),
+                   parseSiteScope(asText(row[5])), asInt(row[6]), optionalInt(row[7]), optionalInt(row[8])};
     return a;
 }
+
+std::string plural(std::int64_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
 
 }  // namespace
 
@@ -39,13 +49,14 @@ Result<void> addStaff(Database& db, const StaffAccount& a, const std::string& ac
     bool taken = false;
     auto r = transaction(db, [&](Connection& c) -> Result<void> {
         auto ins = c.query(
-            "INSERT INTO staff(username, role, password_hash, created_at) VALUES($1, $2, $3, $4) "
+            "INSERT INTO staff(username, role, password_hash, created_at, sites) VALUES($1, $2, $3, $4, $5) "
             "ON CONFLICT(username) DO NOTHING RETURNING username",
-            {a.username, a.role, a.passwordHash, a.createdAt});
+            {a.username, a.role, a.passwordHash, a.createdAt, storedSiteScope(a.sites)});
         if (!ins) return std::unexpected(ins.error());
         taken = ins->empty();
         if (taken) return {};
-        return insertAudit(c, a.createdAt, actor, "staff.add", a.username, fmt::format("role {}", a.role));
+        return insertAudit(c, a.createdAt, actor, "staff.add", a.username,
+                           fmt::format("role {}, sites {}", a.role, describeSiteScope(a.sites)));
     });
     if (!r) return r;
     if (taken) return fail(ErrorCode::InvalidArgument, fmt::format("a staff account '{}' exists already", a.username));
@@ -71,11 +82,26 @@ Result<void> setStaffDisabled(Database& db, const std::string& username, bool di
     return {};
 }
 
+Result<void> setStaffSites(Database& db, const std::string& username, const SiteScope& sites, std::int64_t now,
+                           const std::string& actor) {
+    bool found = false;
+    auto r = transaction(db, [&](Connection& c) -> Result<void> {
+        auto up = c.query("UPDATE staff SET sites = $1 WHERE username = $2 RETURNING username",
+                          {storedSiteScope(sites), username});
+        if (!up) return std::unexpected(up.error());
+        found = !up->empty();
+        if (!found) return {};
+        return insertAudit(c, now, actor, "staff.sites", username, describeSiteScope(sites));
+    });
+    if (!r) return r;
+    if (!found) return fail(ErrorCode::NotFound, fmt::format("no staff account '{}'", username));
+    return {};
+}
+
 Result<std::optional<StaffAccount>> staffAccount(Database& db, const std::string& username) {
     std::optional<StaffAccount> out;
     auto r = db.with([&](Connection& c) -> Result<void> {
-        auto rows = c.query("SELECT username, role, password_hash, created_at, disabled_at FROM staff WHERE username = $1",
-                            {username});
+        auto rows = c.query(fmt::format("SELECT {} FROM staff WHERE username = $1", kAccountCols), {username});
         if (!rows) return std::unexpected(rows.error());
         if (!rows->empty()) out = accountFrom((*rows)[0]);
         return {};
@@ -87,7 +113,7 @@ Result<std::optional<StaffAccount>> staffAccount(Database& db, const std::string
 Result<std::vector<StaffAccount>> staffAccounts(Database& db) {
     std::vector<StaffAccount> out;
     auto r = db.with([&](Connection& c) -> Result<void> {
-        auto rows = c.query("SELECT username, role, password_hash, created_at, disabled_at FROM staff ORDER BY username");
+        auto rows = c.query(fmt::format("SELECT {} FROM staff ORDER BY username", kAccountCols));
         if (!rows) return std::unexpected(rows.error());
         for (const auto& row : *rows) out.push_back(accountFrom(row));
         return {};
@@ -113,13 +139,14 @@ Result<std::optional<StaffSession>> staffSession(Database& db, const std::string
     std::optional<StaffSession> out;
     auto r = db.with([&](Connection& c) -> Result<void> {
         auto rows = c.query(
-            "SELECT s.username, a.role, s.csrf, s.expires_at FROM staff_session s JOIN staff a ON a.username = s.username "
-            "WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
+            "SELECT s.username, a.role, s.csrf, s.expires_at, a.sites, a.failed_logins FROM staff_session s "
+            "JOIN staff a ON a.username = s.username WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
             {crypto::sha256Hex(token), now});
         if (!rows) return std::unexpected(rows.error());
         if (!rows->empty()) {
             const auto& row = (*rows)[0];
-            out = StaffSession{asText(row[0]), asText(row[1]), asText(row[2]), asInt(row[3])};
+            out = StaffSession{asText(row[0]), asText(row[1]), asText(row[2]), asInt(row[3]), parseSiteScope(asText(row[4])),
+                               asInt(row[5])};
         }
         return {};
     });
@@ -133,6 +160,38 @@ Result<void> endStaffSession(Database& db, const std::string& token) {
         if (!d) return std::unexpected(d.error());
         return {};
     });
+}
+
+Result<void> recordFailedLogin(Database& db, const std::string& username, std::int64_t now) {
+    return transaction(db, [&](Connection& c) -> Result<void> {
+        auto up = c.query("UPDATE staff SET failed_logins = failed_logins + 1, last_failed_at = $1 WHERE username = $2",
+                          {now, username});
+        if (!up) return std::unexpected(up.error());
+        return {};
+    });
+}
+
+Result<SignIn> recordLogin(Database& db, const std::string& username, std::int64_t now, const std::string& from) {
+    SignIn out;
+    auto r = transaction(db, [&](Connection& c) -> Result<void> {
+        out = {};
+        auto row = c.query("SELECT failed_logins, last_failed_at, last_login_at FROM staff WHERE username = $1", {username});
+        if (!row) return std::unexpected(row.error());
+        if (row->empty()) return fail(ErrorCode::NotFound, fmt::format("no staff account '{}'", username));
+        out.failedLogins = asInt((*row)[0][0]);
+        out.lastFailedAt = optionalInt((*row)[0][1]);
+        out.previousLoginAt = optionalInt((*row)[0][2]);
+        // Subtract what was read rather than set 0: a failure counted between
+        // the two statements (another hub, another address) is kept.
+        auto up = c.query("UPDATE staff SET failed_logins = failed_logins - $1, last_login_at = $2 WHERE username = $3",
+                          {out.failedLogins, now, username});
+        if (!up) return std::unexpected(up.error());
+        return insertAudit(c, now, username, "login", username,
+                           fmt::format("from {}; {} since the last sign-in", from,
+                                       plural(out.failedLogins, "failed sign-in", "failed sign-ins")));
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
 }
 
 Result<void> addAudit(Database& db, std::int64_t at, const std::string& actor, const std::string& action,

@@ -67,7 +67,9 @@ async function go(hash) {
 }
 
 const phases = {
-  // Signing in with a wrong password says so and lets nobody in.
+  // Signing in with a wrong password says so and lets nobody in; at the
+  // next sign-in a banner tells the owner how many tries failed, in both
+  // languages, until dismissed.
   async login() {
     await page.goto(opt.url);
     await page.locator('#username').fill(opt.user);
@@ -75,8 +77,26 @@ const phases = {
     await page.locator('#login').click();
     const err = await page.locator('.notice.error').textContent();
     await shot('login-failed');
+    await page.locator('#password').fill('not the password either');
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/staff/api/login')), page.locator('#login').click()]);
+    await page.locator('.notice.error').waitFor();
     await login();
-    return { refused: err, nav: await page.locator('.nav a').allTextContents() };
+    const nav = await page.locator('.nav a').allTextContents();
+    const banner = page.locator('#failed-logins');
+    await banner.waitFor();
+    const bannerZh = await banner.locator('span').textContent();
+    await shot('signin-failures');
+    await page.locator('#lang').click();
+    await page.locator('#nav-stats', { hasText: 'Statistics' }).waitFor();
+    const bannerEn = await page.locator('#failed-logins span').textContent();
+    await shot('signin-failures-en');
+    await page.locator('#lang').click();
+    await page.locator('#nav-stats', { hasText: '统计分析' }).waitFor();
+    await page.locator('#failed-logins-ok').click();
+    await banner.waitFor({ state: 'detached' });
+    await go('#/stats');
+    await page.locator('#nav-stats.active').waitFor();
+    return { refused: err, nav, bannerZh, bannerEn, bannerAfterDismiss: await page.locator('#failed-logins').count() };
   },
 
   // A handler takes a case from 已接收 through 受理, 派单, 办理, 答复 to 办结.
@@ -86,6 +106,7 @@ const phases = {
     const row = page.locator(`tr[data-case="${opt.case}"]`);
     await row.waitFor();
     await shot(opt.lang === 'en' ? 'cases-en' : 'cases');
+    const banner = await page.locator('#failed-logins').count();
     await row.click();
     await page.locator('#case-status').waitFor();
     await shot('case');
@@ -107,7 +128,16 @@ const phases = {
     // Sections the role may not use are not offered, and typing their address lands elsewhere.
     await go('#/audit');
     await page.waitForFunction(() => location.hash !== '#/audit');
-    return { status, history, landed: await page.evaluate(() => location.hash) };
+    return { status, history, banner, landed: await page.evaluate(() => location.hash) };
+  },
+
+  // A manager opens a case: the visitor's details masked, the free text withheld.
+  async maskedCase() {
+    await login();
+    await go(`#/cases/${encodeURIComponent(opt.case)}`);
+    await page.locator('#personal').waitFor();
+    await shot('case-masked');
+    return { personal: await page.locator('#personal').innerText() };
   },
 
   // A handler follows up a bad rating: call-back (full contact shown on

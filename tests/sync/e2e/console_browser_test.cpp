@@ -2,7 +2,7 @@
 // playwright-core (tests/console/console.mjs) against a real kiosk-hub with
 // its staff listener and the console Vite built, and a real kiosk (kioskctl
 // sync, and the headless kiosk app for what a visitor sees). The browser
-// signs in, takes a case to 办结 — which the kiosk's 办件查询 then shows —,
+// signs in (told of the failed tries before), takes a case to 办结 — which the kiosk's 办件查询 then shows —,
 // follows up a bad rating, reads the statistics (checked against `kiosk-hub
 // ratings stats`) and makes a provisioning file. Screenshots of each page
 // land in the test's folder (docs/console/ keeps a reviewed copy).
@@ -116,14 +116,30 @@ TEST(ConsoleBrowser, StaffCloseACaseFollowUpABadRatingReadFiguresAndProvisionInT
     ASSERT_FALSE(in.is_null());
     EXPECT_EQ(in["refused"], "用户名或密码错误") << in.dump();
     EXPECT_EQ(in["nav"], nlohmann::json::array({"诉求工单", "差评整改", "统计分析"})) << in.dump();
+    // The two wrong passwords before it are told to the owner, in both languages, until dismissed.
+    EXPECT_EQ(in["bannerZh"], "自您上次登录以来，您的账号有 2 次登录失败。如非本人操作，请告知系统管理员。") << in.dump();
+    EXPECT_EQ(in["bannerEn"],
+              "2 failed sign-in attempts since your last sign-in. If that was not you, tell your administrator.")
+        << in.dump();
+    EXPECT_EQ(in["bannerAfterDismiss"], 0) << in.dump();
 
     // A case to 办结 in the browser, then at the kiosk.
     const auto c = browser(h, "case", "li", {"--case", numbers[0]});
     ASSERT_FALSE(c.is_null());
     EXPECT_EQ(c["status"], "办结");
+    EXPECT_EQ(c["banner"], 0) << "told once: the next sign-in has no failures to tell";
     EXPECT_NE(c["history"].dump().find("派单至 区市场监管局"), std::string::npos) << c.dump();
     EXPECT_EQ(c["landed"], "#/cases") << "a handler typing the audit log's address lands on the cases";
     EXPECT_EQ(syncOnce(dir / "kiosk", dir)["statuses"], 5) << "the five changes came down";
+    // A manager reads the same case with the visitor's details masked.
+    const auto mc = browser(h, "maskedCase", "wang", {"--case", numbers[0]});
+    ASSERT_FALSE(mc.is_null());
+    const std::string personal = mc["personal"].get<std::string>();
+    EXPECT_NE(personal.find("已脱敏"), std::string::npos) << personal;
+    EXPECT_NE(personal.find("138****5678"), std::string::npos) << personal;
+    EXPECT_NE(personal.find("王**"), std::string::npos) << personal;
+    EXPECT_NE(personal.find("仅限工单处理人员查看"), std::string::npos) << personal;
+    EXPECT_EQ(personal.find("13812345678"), std::string::npos) << personal;
     std::ofstream(dir / "lookup.kss") << "tap-id home.tile.lookup\ntap-id lookup.case_no\ntype " << numbers[0]
                                       << "\ntap-id lookup.mobile4\ntype 5678\ntap-id lookup.submit\nscreenshot "
                                       << (dir / "screens/kiosk-lookup.png").string() << "\n";

@@ -210,10 +210,12 @@ inline Proc spawnKioskApp(const fs::path& dir) {
                   {"ASAN_OPTIONS", asan ? std::optional<std::string>("detect_leaks=0:abort_on_error=1") : std::nullopt}});
 }
 
-// Provisions a kiosk in `kioskData` against a running hub.
-inline void provision(const Hub& hub, const fs::path& kioskData, const fs::path& work) {
+inline constexpr const char* kSite = "青浦区行政服务中心";
+
+// Provisions a kiosk in `kioskData` against a running hub, for `site`.
+inline void provision(const Hub& hub, const fs::path& kioskData, const fs::path& work, const std::string& site = kSite) {
     int code = 0;
-    const std::string out = hub.cli({"provision-file", "--site", "青浦区行政服务中心", "--out", (work / "prov.json").string(),
+    const std::string out = hub.cli({"provision-file", "--site", site, "--out", (work / "prov.json").string(),
                                      "--url", fmt::format("https://127.0.0.1:{}", hub.port())},
                                     &code);
     ASSERT_EQ(code, 0) << out;
@@ -241,6 +243,27 @@ inline std::vector<std::string> enqueue(const fs::path& kioskData, int n, int fi
         if (r) numbers.push_back(r->caseNo);
     }
     return numbers;
+}
+
+// Queues one record as the kiosk with terminal code `terminal` would (the
+// case number starts with it); returns its case number.
+inline std::string enqueueAs(const fs::path& kioskData, const std::string& terminal, const std::string& kind,
+                             const nlohmann::json& publicData, const nlohmann::json& personalData, std::int64_t atMs) {
+    auto box = outbox::Outbox::open(kioskData.string(), terminal);
+    EXPECT_TRUE(box.has_value());
+    if (!box) return "";
+    outbox::Submission s;
+    s.kind = kind;
+    s.publicData = publicData;
+    s.personalData = personalData;
+    const std::string mobile = personalData.value("mobile", "");
+    s.mobileLast4 = mobile.size() >= 4 ? mobile.substr(mobile.size() - 4) : "";
+    std::tm day{};
+    day.tm_year = 126;
+    day.tm_mday = 15;
+    auto r = box->enqueue(s, atMs, day);
+    EXPECT_TRUE(r.has_value());
+    return r ? r->caseNo : "";
 }
 
 inline nlohmann::json syncOnce(const fs::path& kioskData, const fs::path& work, int* code = nullptr) {
@@ -271,15 +294,21 @@ struct ConsoleHub {
         for (int i = 0; i < 200 && !portOpen(staffPort); ++i) std::this_thread::sleep_for(25ms);
         return portOpen(staffPort);
     }
-    int addStaff(const std::string& user, const std::string& role, const std::string& password = kPassword) {
+    // `sites`: "" leaves --sites out (every site).
+    int addStaff(const std::string& user, const std::string& role, const std::string& password = kPassword,
+                 const std::string& sites = "") {
         const Ran r = run({"/bin/sh", "-c",
-                           fmt::format("printf '%s\\n' '{}' | '{}' --data '{}' staff add --user '{}' --role '{}'", password,
-                                       KIOSK_HUB_BIN, (dir / "hub").string(), user, role)},
+                           fmt::format("printf '%s\\n' '{}' | '{}' --data '{}' staff add --user '{}' --role '{}'{}", password,
+                                       KIOSK_HUB_BIN, (dir / "hub").string(), user, role,
+                                       sites.empty() ? "" : fmt::format(" --sites '{}'", sites))},
                           dir / ("staff-add-" + user));
         return r.code;
     }
-    std::unique_ptr<httplib::SSLClient> client(int port) const {
+    // `from`: the loopback address the client connects from (127.0.0.x all
+    // reach the hub on Linux), so that the hub sees different addresses.
+    std::unique_ptr<httplib::SSLClient> client(int port, const std::string& from = "") const {
         auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
+        if (!from.empty()) c->set_interface(from);
         c->set_ca_cert_path((dir / "hub/ca.crt").c_str());
         c->enable_server_certificate_verification(true);
         c->set_connection_timeout(5, 0);

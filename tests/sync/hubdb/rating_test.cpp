@@ -10,6 +10,7 @@
 // against a SQLite data dir: CSV header and a row, JSON keys, the follow-up
 // command and its refusal, the masked contact.
 #include "hubdb/rating_queries.h"
+#include "hubdb/case_queries.h"
 
 #include "backends.h"
 
@@ -306,6 +307,55 @@ TEST_P(Rating, BadRatingsAreListedOldestFirstWithTheirFollowUpState) {
     EXPECT_EQ((*open)[3].uuid, uuidOf(9));
 }
 
+// What a staff account serving some sites reads (site_scope.h).
+TEST_P(Rating, ASiteScopeKeepsToItsSitesRatingsCasesAndFigures) {
+    const auto qp = SiteScope::only({"青浦区行政服务中心"}), zjj = SiteScope::only({"朱家角镇社区事务受理中心"}),
+               none = SiteScope::only({}), both = SiteScope::only({"青浦区行政服务中心", "朱家角镇社区事务受理中心"});
+    auto uuids = [&](const SiteScope& s) {
+        std::vector<std::string> out;
+        auto list = listBadRatings(*db, false, s);
+        EXPECT_TRUE(list.has_value()) << list.error().message;
+        if (list)
+            for (const auto& b : *list) out.push_back(b.uuid);
+        return out;
+    };
+    EXPECT_EQ(uuids(qp), (std::vector<std::string>{uuidOf(2), uuidOf(5), uuidOf(8), uuidOf(9)}));
+    EXPECT_EQ(uuids(zjj), std::vector<std::string>{uuidOf(6)});
+    EXPECT_TRUE(uuids(none).empty());
+
+    auto byKiosk = ratingStats(*db, RatingGroup::Kiosk, std::nullopt, std::nullopt, qp);
+    ASSERT_TRUE(byKiosk.has_value()) << byKiosk.error().message;
+    ASSERT_EQ(byKiosk->rows.size(), 1u);
+    EXPECT_EQ(byKiosk->rows[0].key, "KS0001");
+    EXPECT_EQ(byKiosk->total.total, 9);
+    EXPECT_EQ(byKiosk->unreadable, 0) << "KS0002's unreadable rating is not qp's";
+    auto zjjStats = ratingStats(*db, RatingGroup::Service, std::nullopt, std::nullopt, zjj);
+    ASSERT_TRUE(zjjStats.has_value());
+    EXPECT_EQ(zjjStats->total.total, 1);
+    EXPECT_EQ(zjjStats->unreadable, 1);
+    auto all = ratingStats(*db, RatingGroup::Kiosk, std::nullopt, std::nullopt);
+    ASSERT_TRUE(all.has_value());
+    EXPECT_EQ(all->total.total, kAll.total) << "every site, and KS0003 whose site is unknown";
+
+    auto cases = [&](const std::string& status, const SiteScope& s) {
+        auto list = listCases(*db, status, 100, s);
+        EXPECT_TRUE(list.has_value()) << list.error().message;
+        return list ? *list : std::vector<CaseSummary>{};
+    };
+    ASSERT_EQ(cases("", qp).size(), 1u);
+    EXPECT_EQ(cases("", qp)[0].site, "青浦区行政服务中心");
+    EXPECT_EQ(cases("received", both).size(), 1u) << "status and sites together";
+    EXPECT_EQ(cases("closed", both).size(), 0u);
+    EXPECT_EQ(cases("", zjj).size(), 0u);
+    EXPECT_EQ(cases("", none).size(), 0u);
+
+    auto site6 = recordSite(*db, uuidOf(6));
+    ASSERT_TRUE(site6 && *site6);
+    EXPECT_EQ(**site6, "朱家角镇社区事务受理中心");
+    EXPECT_EQ(**recordSite(*db, uuidOf(7)), "") << "KS0003 never enrolled";
+    EXPECT_FALSE(recordSite(*db, uuidOf(99))->has_value());
+}
+
 TEST_P(Rating, StatsByService) {
     ASSERT_NO_FATAL_FAILURE(loadFollowUps(*db));
     const auto s = stats(RatingGroup::Service);
@@ -389,14 +439,13 @@ TEST_P(Rating, StatsWithoutFollowUpsCountBadRatingsButNoCallBacks) {
 TEST_P(Rating, AHubOnSchema2GainsTheFollowUpTableAndKeepsItsRatings) {
     // Put the database back to what a schema-2 hub left: no rating_follow_up
     // (step 3), nor the tables of later steps (4: OS update bundles; 5: staff
-    // accounts, sessions, audit log), nor step 6's case-number index and
-    // device columns.
+    // accounts, sessions, audit log), nor step 6's index and device columns.
     auto down = db->with([&](Connection& c) -> Result<void> {
         for (const char* table : {"rating_follow_up", "os_offer", "os_bundle", "staff", "staff_session", "audit_log"})
             if (auto r = c.script(std::string("DROP TABLE ") + table); !r) return r;
-        for (const char* sql : {"DROP INDEX record_case_number", "ALTER TABLE device DROP COLUMN prev_cert_serial",
-                                "ALTER TABLE device DROP COLUMN prev_cert_until"})
-            if (auto r = c.script(sql); !r) return r;
+        for (const char* undo : {"DROP INDEX record_case_number", "ALTER TABLE device DROP COLUMN prev_cert_serial",
+                                 "ALTER TABLE device DROP COLUMN prev_cert_until"})
+            if (auto r = c.script(undo); !r) return r;
         auto v = c.query("UPDATE hub_meta SET value = '2' WHERE key = 'schema'");
         if (!v) return std::unexpected(v.error());
         return {};

@@ -3,12 +3,14 @@
 // stored exactly once (replays get the same answer, a reused key with another
 // payload is a 409), case events flow to the kiosk that took the case, and
 // concurrent replays from many threads — and from several hub processes
-// sharing one database — still store each record once.
+// sharing one database — still store each record once. Staff accounts keep
+// the sites they serve and the failed sign-ins since their last sign-in.
 //
 // The PostgreSQL cases need the server ctest starts (fixture
 // PostgresServer.Start); without it they FAIL saying how to start it. Set
 // KIOSK_NO_POSTGRES=1 to skip them on a machine without PostgreSQL.
 #include "hubdb/store.h"
+#include "hubdb/staff_repo.h"
 
 #include "backends.h"
 
@@ -366,6 +368,64 @@ TEST_P(Store, ReplaysThroughSeveralHubsStoreEachRecordOnce) {
     auto events = store->eventsForDevice("KS0001", 0, 1000);
     ASSERT_TRUE(events.has_value());
     EXPECT_EQ(events->size(), 67u);
+}
+
+TEST_P(Store, StaffAccountsKeepTheirSitesAndTheFailedSignInsSinceTheLastOne) {
+    StaffAccount a;
+    a.username = "li";
+    a.role = "handler";
+    a.passwordHash = "pbkdf2-sha256$1$x$y";
+    a.createdAt = 1'800'000'000;
+    a.sites = SiteScope::only({"朱家角镇社区事务受理中心", " 青浦区行政服务中心 ", "青浦区行政服务中心", ""});
+    ASSERT_TRUE(addStaff(*db, a, "cli").has_value());
+    a.username = "boss";
+    a.role = "admin";
+    a.sites = SiteScope::every();
+    ASSERT_TRUE(addStaff(*db, a, "cli").has_value());
+    auto li = staffAccount(*db, "li");
+    ASSERT_TRUE(li && *li);
+    EXPECT_FALSE((*li)->sites.all);
+    EXPECT_EQ((*li)->sites.sites, (std::vector<std::string>{"朱家角镇社区事务受理中心", "青浦区行政服务中心"}))
+        << "trimmed, sorted, once each, no empty name";
+    EXPECT_TRUE((*li)->sites.allows("青浦区行政服务中心"));
+    EXPECT_FALSE((*li)->sites.allows("other"));
+    EXPECT_TRUE((*staffAccount(*db, "boss"))->sites.all);
+
+    ASSERT_TRUE(setStaffSites(*db, "li", SiteScope::only({"a,b", "*"}), 1'800'000'001, "cli").has_value());
+    EXPECT_TRUE((*staffAccount(*db, "li"))->sites.all) << "* among the names is every site";
+    ASSERT_TRUE(setStaffSites(*db, "li", SiteScope::only({"a,b"}), 1'800'000'002, "cli").has_value());
+    EXPECT_EQ((*staffAccount(*db, "li"))->sites.sites, std::vector<std::string>{"a,b"}) << "a comma in a site's name is kept";
+    auto nobody = setStaffSites(*db, "nobody", SiteScope::every(), 1'800'000'003, "cli");
+    ASSERT_FALSE(nobody.has_value());
+    EXPECT_EQ(nobody.error().code, ErrorCode::NotFound);
+    EXPECT_EQ(parseSiteScope("not json").sites.size(), 0u);
+    EXPECT_FALSE(parseSiteScope("not json").all) << "an unreadable list serves no site, not every site";
+
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(recordFailedLogin(*db, "li", 1'800'000'010 + i).has_value());
+    ASSERT_TRUE(recordFailedLogin(*db, "nobody", 1'800'000'020).has_value()) << "an unknown name is no error";
+    EXPECT_EQ((*staffAccount(*db, "li"))->failedLogins, 3);
+    auto in = recordLogin(*db, "li", 1'800'000'100, "127.0.0.2");
+    ASSERT_TRUE(in.has_value()) << in.error().message;
+    EXPECT_EQ(in->failedLogins, 3);
+    EXPECT_EQ(in->lastFailedAt, 1'800'000'012);
+    EXPECT_FALSE(in->previousLoginAt.has_value());
+    const auto after = *staffAccount(*db, "li");
+    EXPECT_EQ(after->failedLogins, 0);
+    EXPECT_EQ(after->lastLoginAt, 1'800'000'100);
+    auto next = recordLogin(*db, "li", 1'800'000'200, "127.0.0.2");
+    ASSERT_TRUE(next.has_value());
+    EXPECT_EQ(next->failedLogins, 0);
+    EXPECT_EQ(next->previousLoginAt, 1'800'000'100);
+
+    auto log = auditLog(*db, 10);
+    ASSERT_TRUE(log.has_value());
+    std::vector<std::string> seen;
+    for (const auto& e : *log) seen.push_back(e.action + ": " + e.detail);
+    EXPECT_NE(std::find(seen.begin(), seen.end(), "login: from 127.0.0.2; 3 failed sign-ins since the last sign-in"),
+              seen.end());
+    EXPECT_NE(std::find(seen.begin(), seen.end(), "staff.sites: a,b"), seen.end());
+    EXPECT_NE(std::find(seen.begin(), seen.end(), "staff.add: role handler, sites 朱家角镇社区事务受理中心, 青浦区行政服务中心"),
+              seen.end());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Store, ::testing::ValuesIn(kiosk::hubdb::hubtest::backends()),

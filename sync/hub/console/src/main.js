@@ -21,10 +21,28 @@ const sections = [
   { id: 'stats', roles: ['handler', 'editor', 'manager', 'admin'] },
   { id: 'fleet', roles: ['manager', 'admin'] },
   { id: 'content', roles: ['editor', 'manager', 'admin'] },
-  { id: 'audit', roles: ['admin'] },
+  { id: 'audit', roles: ['admin'], allSites: true },
 ];
 
-function allowed() { return sections.filter((s) => s.roles.includes(me.role)); }
+// The audit log names every site's cases: only for those serving every site.
+function allowed() { return sections.filter((s) => s.roles.includes(me.role) && (!s.allSites || me.sites === '*')); }
+
+// "Failed sign-ins since your last sign-in", from the sign-in's answer (or
+// /me: those since this session began). Shown until dismissed; a dismissed
+// count stays dismissed for this browser tab.
+function failuresBanner() {
+  const n = me.failed_logins || 0;
+  if (n <= Number(sessionStorage.getItem('console.failuresSeen') || 0)) return null;
+  const box = h('div', { class: 'banner warn', id: 'failed-logins', role: 'alert' },
+    h('span', {}, n === 1 ? t('login.failures1') : t('login.failures', { n })),
+    h('button', {
+      type: 'button', id: 'failed-logins-ok',
+      onclick: () => { sessionStorage.setItem('console.failuresSeen', String(n)); box.remove(); },
+    }, t('login.failuresOk')));
+  return box;
+}
+
+function sitesText() { return me.sites === '*' || !Array.isArray(me.sites) ? '' : ` · ${me.sites.join('、')}`; }
 
 function langButton(rerender) {
   return h('button', {
@@ -46,6 +64,7 @@ function loginPage(message) {
       try {
         const r = await api.post('login', { username: user.value, password: pass.value });
         me = r;
+        sessionStorage.setItem('console.failuresSeen', '0');
         setCsrf(r.csrf);
         if (!location.hash || location.hash === '#/') location.hash = `#/${allowed()[0].id}`;
         route();
@@ -75,13 +94,14 @@ function shell(active, content) {
     h('div', { class: 'brand' }, t('app.title')),
     nav,
     h('div', { class: 'who' },
-      h('span', { class: 'user' }, `${me.username} · ${t(`role.${me.role}`)}`),
+      h('span', { class: 'user', title: me.sites === '*' ? t('sites.all') : sitesText().slice(3) },
+        `${me.username} · ${t(`role.${me.role}`)}${sitesText()}`),
       langButton(route),
       h('button', {
         class: 'link', type: 'button', id: 'logout',
         onclick: async () => { try { await api.post('logout'); } catch { /* signed out anyway */ } me = null; location.hash = ''; loginPage(); },
       }, t('nav.logout'))));
-  clear(app).append(bar, h('main', { class: 'page' }, content));
+  clear(app).append(bar, h('main', { class: 'page' }, failuresBanner(), content));
 }
 
 async function route() {

@@ -132,8 +132,9 @@ export async function casePage(number, me) {
           [t('cases.deadline'), deadlineCell(c.due_at, isOpen(c.status))],
           [t('case.extensions'), c.extensions ? t('case.extensionCount', { n: c.extensions }) : ''], [t('case.reply'), p.reply],
         ])),
-        h('div', { class: 'card' }, h('h2', {}, t('case.personal')), dl([
-          [t('case.description'), who.description], [t('case.enterprise'), who.enterprise],
+        h('div', { class: 'card', id: 'personal' }, h('h2', {}, t(c.personal_masked ? 'case.personalMasked' : 'case.personal')), dl([
+          [t('case.description'), c.personal_masked ? h('span', { class: 'muted' }, t('case.withheld')) : who.description],
+          [t('case.enterprise'), c.personal_masked ? h('span', { class: 'muted' }, t('case.withheld')) : who.enterprise],
           [t('case.credit'), who.credit_code], [t('case.contact'), who.contact_name], [t('case.mobile'), who.mobile],
         ]))),
       h('div', {}, actionBox, msg, h('div', { class: 'card' }, h('h2', {}, t('case.history')), history))));
