@@ -212,17 +212,22 @@ struct HubServer::Impl {
         // nobody is never read).
         s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             res.set_header("Date", httpDate(now()));
-            bool refused = refuseBody(req, res, deviceBodyLimit(req.method, req.path));
+            const std::size_t limit = deviceBodyLimit(req.method, req.path);
+            bool refused = refuseBody(req, res, limit);
+            std::string why = fmt::format("over its limit of {} bytes", limit);
             const auto length = contentLength(req);
+            std::string cn;
             if (!refused && length && *length > 0 && req.path.starts_with("/v1/") && req.path != "/v1/enroll")
-                if (auto problem = certificateProblem(req)) {
+                if (auto problem = certificateProblem(req, &cn)) {
                     refuse(res, 401, *problem);
                     res.set_header("Connection", "close");
+                    why = cn.empty() ? "no client certificate (a device must enroll first)"
+                                     : fmt::format("certificate CN {}: {}", cn, *problem);
                     refused = true;
                 }
             if (!refused) return httplib::Server::HandlerResponse::Unhandled;
-            logger()->warn("refused {} {} from {} before its body ({} bytes): {}", req.method, req.path, req.remote_addr,
-                           length.value_or(0), res.status);
+            logger()->warn("refused {} {} from {} before its body ({} bytes, answered {}): {}", req.method, req.path,
+                           req.remote_addr, length.value_or(0), res.status, why);
             std::lock_guard lock(metrics.mutex);
             ++metrics.requests[{"(before body)", res.status}];
             return httplib::Server::HandlerResponse::Handled;

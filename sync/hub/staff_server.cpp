@@ -460,7 +460,7 @@ struct StaffServer::Impl {
         s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             bool refused = refuseBody(req, res, staffBodyLimit(req.method, req.path));
             const auto length = contentLength(req);
-            if (!refused && length && *length > 0 && req.path != "/staff/api/login") {
+            if (!refused && length && *length > 0 && req.path.starts_with("/staff/api/") && req.path != "/staff/api/login") {
                 const std::string token = cookieValue(req, kCookie);
                 auto live = token.empty() ? Result<std::optional<hubdb::StaffSession>>(std::nullopt)
                                           : hubdb::staffSession(db(), token, now());
