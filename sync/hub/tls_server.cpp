@@ -1,4 +1,4 @@
-// TlsListener: kiosk-hub's connections driven by one epoll reactor with
+// TlsListener: kiosk-hub's connections driven by epoll reactor threads with
 // deadlines, requests answered by a bounded worker pool through httplib's
 // own request handling (tls_server.h); and the listeners' TLS set-up.
 //
@@ -79,7 +79,10 @@ constexpr std::size_t kMaxHeaderBytes = 32 * 1024;
 // answer.
 enum class Phase { Handshake, Idle, Headers, Body, Busy, Drain };
 
+struct Reactor;
+
 struct Conn {
+    Reactor* home = nullptr;      // the reactor thread this connection returns to
     int fd = -1;
     SSL* ssl = nullptr;
     std::string addr, localAddr;
@@ -93,6 +96,7 @@ struct Conn {
     bool chunked = false;
     std::size_t expectAt = 0, expectLength = 0;  // an "Expect: 100-continue" line in buf (length 0: none)
     std::size_t requests = 0;     // answered on this connection
+    bool graced = false;          // given its one extra second in this phase (sweep())
 };
 
 // Parses what the reactor needs from complete headers: method, path,
@@ -242,6 +246,16 @@ private:
     bool m_failed = false;
 };
 
+// One epoll thread and what it owns. Connections are shared out among a
+// few of them (one per core, at most 4), so that a reconnecting fleet's TLS
+// handshakes use every core.
+struct Reactor {
+    int epfd = -1, wakefd = -1;
+    std::thread thread;
+    std::deque<Conn*> incoming, returned;  // new, and back from a worker (TlsListener::Impl::mutex)
+    std::unordered_set<Conn*> owned;       // every phase but Busy; this thread only
+};
+
 // httplib's accept loop enqueues one closure per accepted socket: run it at
 // once (it only registers the socket), and stop the reactor and workers
 // when httplib shuts the queue down (Server::stop()).
@@ -270,15 +284,13 @@ struct TlsListener::Impl {
     std::mutex mutex;                                   // guards everything below up to the threads
     std::unordered_map<std::string, int> perAddress;    // open connections by address
     std::unordered_map<std::string, std::int64_t> lastCapLogMs;
-    std::deque<Conn*> incoming, returned;               // to the reactor (new; back from a worker)
     std::deque<Conn*> ready;                            // to the workers
     std::condition_variable readyCv;
     std::atomic<bool> stopping{false};
 
-    int epfd = -1, wakefd = -1;
-    std::thread reactor;
+    std::vector<std::unique_ptr<Reactor>> reactors;
+    std::size_t nextReactor = 0;                        // accept thread only
     std::vector<std::thread> workers;
-    std::unordered_set<Conn*> owned;                    // the reactor's (every phase but Busy)
 
     Impl(TlsListener& s, SSL_CTX* c, ConnectionLimits l, BodyLimit b, std::string n)
         : server(s), ctx(c), limits(l), bodyLimit(std::move(b)), name(std::move(n)) {}
@@ -286,9 +298,9 @@ struct TlsListener::Impl {
         if (ctx) SSL_CTX_free(ctx);
     }
 
-    void wake() {
+    static void wake(Reactor& r) {
         const std::uint64_t one = 1;
-        (void)!::write(wakefd, &one, sizeof one);
+        (void)!::write(r.wakefd, &one, sizeof one);
     }
 
     // On httplib's accept thread: the caps, then hand the socket to the reactor.
@@ -345,11 +357,12 @@ struct TlsListener::Impl {
         SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
         SSL_clear_mode(c->ssl, SSL_MODE_AUTO_RETRY);
         c->deadlineMs = nowMs() + limits.handshakeTimeoutS * 1000LL;
+        c->home = reactors[nextReactor++ % reactors.size()].get();
         {
             std::lock_guard lock(mutex);
-            incoming.push_back(c);
+            c->home->incoming.push_back(c);
         }
-        wake();
+        wake(*c->home);
     }
 
     // Any thread: frees the connection and its place in the caps.
@@ -377,16 +390,16 @@ struct TlsListener::Impl {
         epoll_event ev{};
         ev.events = events;
         ev.data.ptr = c;
-        epoll_ctl(epfd, c->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c->fd, &ev);
+        epoll_ctl(c->home->epfd, c->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c->fd, &ev);
         c->events = events;
     }
     void unwatch(Conn* c) {
-        if (c->events != 0) epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, nullptr);
+        if (c->events != 0) epoll_ctl(c->home->epfd, EPOLL_CTL_DEL, c->fd, nullptr);
         c->events = 0;
     }
     void drop(Conn* c, bool graceful) {
         unwatch(c);
-        owned.erase(c);
+        c->home->owned.erase(c);
         closeConn(c, graceful);
     }
 
@@ -414,6 +427,7 @@ struct TlsListener::Impl {
             // The first request's headers are due a header timeout after the handshake.
             c->phase = Phase::Headers;
             c->deadlineMs = nowMs() + limits.headerTimeoutS * 1000LL;
+            c->graced = false;
         }
         if (c->phase == Phase::Idle && !c->buf.empty()) startHeaders(c);
         if (complete(c)) return dispatch(c);
@@ -441,6 +455,7 @@ struct TlsListener::Impl {
     void startHeaders(Conn* c) {
         c->phase = Phase::Headers;
         c->deadlineMs = nowMs() + limits.headerTimeoutS * 1000LL;
+        c->graced = false;
     }
 
     // Whether the request in c->buf can go to a worker: headers complete and,
@@ -461,6 +476,7 @@ struct TlsListener::Impl {
             if (c->chunked || c->bodyLength == 0 || c->bodyLength > std::min(limit, kReactorBodyBytes)) return true;
             c->phase = Phase::Body;
             c->deadlineMs = nowMs() + limits.bodyTimeoutS * 1000LL;
+            c->graced = false;
             if (c->expectLength > 0) {
                 // The client waits for this before it sends the body; httplib,
                 // which would send it too, no longer sees the header.
@@ -478,7 +494,7 @@ struct TlsListener::Impl {
 
     void dispatch(Conn* c) {
         unwatch(c);
-        owned.erase(c);
+        c->home->owned.erase(c);
         c->phase = Phase::Busy;
         {
             std::lock_guard lock(mutex);
@@ -487,13 +503,26 @@ struct TlsListener::Impl {
         readyCv.notify_one();
     }
 
-    // Reactor thread: closes what passed its deadline.
-    void sweep() {
+    // Reactor thread: closes what passed its deadline. When the hub itself
+    // is slow (a reconnecting fleet's handshakes), bytes may be waiting that
+    // this thread has not read yet: a late connection is driven once more
+    // first, and one that moved on since, or received bytes then, is given
+    // one more second in this phase — a client that sends nothing gets none.
+    void sweep(Reactor& r) {
         const std::int64_t t = nowMs();
         std::vector<Conn*> late;
-        for (Conn* c : owned)
+        for (Conn* c : r.owned)
             if (c->deadlineMs <= t) late.push_back(c);
         for (Conn* c : late) {
+            const Phase before = c->phase;
+            const std::uint64_t readBefore = BIO_number_read(SSL_get_rbio(c->ssl));
+            drive(c);  // may dispatch it or close it
+            if (!r.owned.count(c) || c->phase != before || c->deadlineMs > t) continue;
+            if (!c->graced && BIO_number_read(SSL_get_rbio(c->ssl)) > readBefore) {
+                c->graced = true;
+                c->deadlineMs = nowMs() + 1000;
+                continue;
+            }
             switch (c->phase) {
                 case Phase::Handshake: ++counters.handshakeTimeouts; break;
                 case Phase::Headers: ++counters.headerTimeouts; break;
@@ -505,32 +534,32 @@ struct TlsListener::Impl {
         }
     }
 
-    void runReactor() {
+    void runReactor(Reactor& r) {
         std::vector<epoll_event> events(256);
         std::int64_t lastSweep = 0;
         while (!stopping) {
-            const int n = epoll_wait(epfd, events.data(), int(events.size()), 100);
+            const int n = epoll_wait(r.epfd, events.data(), int(events.size()), 100);
             for (int i = 0; i < n; ++i) {
                 if (events[std::size_t(i)].data.ptr == nullptr) {
                     std::uint64_t count = 0;
-                    (void)!::read(wakefd, &count, sizeof count);
+                    (void)!::read(r.wakefd, &count, sizeof count);
                     continue;
                 }
                 auto* c = static_cast<Conn*>(events[std::size_t(i)].data.ptr);
-                if (owned.count(c)) drive(c);
+                if (r.owned.count(c)) drive(c);
             }
             std::deque<Conn*> fresh, back;
             {
                 std::lock_guard lock(mutex);
-                fresh.swap(incoming);
-                back.swap(returned);
+                fresh.swap(r.incoming);
+                back.swap(r.returned);
             }
             for (Conn* c : fresh) {
-                owned.insert(c);
+                r.owned.insert(c);
                 drive(c);
             }
             for (Conn* c : back) {
-                owned.insert(c);
+                r.owned.insert(c);
                 if (c->phase == Phase::Drain) {
                     ERR_clear_error();
                     (void)SSL_shutdown(c->ssl);
@@ -542,18 +571,19 @@ struct TlsListener::Impl {
                 c->phase = Phase::Idle;
                 c->headerEnd = 0;
                 c->deadlineMs = nowMs() + limits.keepAliveTimeoutS * 1000LL;
+                c->graced = false;
                 // Bytes already here (pipelined, or in TLS's buffer) raise no epoll event.
                 if (!c->buf.empty() || SSL_pending(c->ssl) > 0) drive(c);
                 else watch(c, EPOLLIN);
             }
             if (const std::int64_t t = nowMs(); t - lastSweep >= 100) {
                 lastSweep = t;
-                sweep();
+                sweep(r);
             }
         }
-        for (Conn* c : std::vector<Conn*>(owned.begin(), owned.end())) drop(c, false);
+        for (Conn* c : std::vector<Conn*>(r.owned.begin(), r.owned.end())) drop(c, false);
         std::lock_guard lock(mutex);
-        for (Conn* c : incoming) {
+        for (Conn* c : r.incoming) {
             SSL_free(c->ssl);
             c->ssl = nullptr;
             ::close(c->fd);
@@ -561,7 +591,7 @@ struct TlsListener::Impl {
             --counters.open;
             delete c;
         }
-        incoming.clear();
+        r.incoming.clear();
     }
 
     // Worker thread: answers the request in c->buf with httplib's handling.
@@ -584,9 +614,9 @@ struct TlsListener::Impl {
         else if (!ok || closedByClient || last || stopping || strm.failed()) return closeConn(c, ok && !strm.failed());
         {
             std::lock_guard lock(mutex);
-            returned.push_back(c);
+            c->home->returned.push_back(c);
         }
-        wake();
+        wake(*c->home);
     }
 
     void runWorker() {
@@ -606,13 +636,18 @@ struct TlsListener::Impl {
 
     void start() {
         stopping = false;
-        epfd = epoll_create1(EPOLL_CLOEXEC);
-        wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.ptr = nullptr;
-        epoll_ctl(epfd, EPOLL_CTL_ADD, wakefd, &ev);
-        reactor = std::thread([this] { runReactor(); });
+        const int cores = int(std::thread::hardware_concurrency());
+        for (int i = 0; i < std::clamp(cores, 1, 4); ++i) {
+            auto r = std::make_unique<Reactor>();
+            r->epfd = epoll_create1(EPOLL_CLOEXEC);
+            r->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+            epoll_event ev{};
+            ev.events = EPOLLIN;
+            ev.data.ptr = nullptr;
+            epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->wakefd, &ev);
+            reactors.push_back(std::move(r));
+        }
+        for (auto& r : reactors) r->thread = std::thread([this, rp = r.get()] { runReactor(*rp); });
         for (int i = 0; i < limits.workers; ++i) workers.emplace_back([this] { runWorker(); });
     }
 
@@ -622,20 +657,22 @@ struct TlsListener::Impl {
             stopping = true;
         }
         readyCv.notify_all();
-        wake();
+        for (auto& r : reactors) wake(*r);
         for (auto& w : workers) w.join();
         workers.clear();
-        if (reactor.joinable()) reactor.join();
-        // Handed back by a worker after the reactor ended.
-        std::deque<Conn*> left;
-        {
-            std::lock_guard lock(mutex);
-            left.swap(returned);
+        for (auto& r : reactors) {
+            if (r->thread.joinable()) r->thread.join();
+            // Handed back by a worker after the reactor ended.
+            std::deque<Conn*> left;
+            {
+                std::lock_guard lock(mutex);
+                left.swap(r->returned);
+            }
+            for (Conn* c : left) closeConn(c, false);
+            ::close(r->epfd);
+            ::close(r->wakefd);
         }
-        for (Conn* c : left) closeConn(c, false);
-        ::close(epfd);
-        ::close(wakefd);
-        epfd = wakefd = -1;
+        reactors.clear();
     }
 };
 

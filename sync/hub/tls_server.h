@@ -12,8 +12,8 @@
 //     runs the closure inline); the connection is refused there when its
 //     address already holds `perAddress` connections or the listener
 //     `maxConnections`;
-//   - one reactor thread (epoll, non-blocking sockets) drives the TLS
-//     handshake, reads the request headers and a small body, and waits
+//   - a reactor thread (epoll, non-blocking sockets; one per core, at most
+//     4, connections shared out in turn) drives the TLS handshake, reads the request headers and a small body, and waits
 //     between the requests of a keep-alive connection, each step with its
 //     deadline — none of this holds a worker;
 //   - only a request whose headers (and small body) are in goes to one of
