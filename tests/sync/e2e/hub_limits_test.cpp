@@ -285,12 +285,17 @@ TEST(HubLimits, HugeAndDeeplyNestedBodiesGetA4xxAndTheHubStaysSmall) {
     const long rssEnd = statusKb(pid, "VmRSS"), hwm = statusKb(pid, "VmHWM");
     std::printf("large bodies: hub VmRSS %ld kB at the start, %ld kB at the end; VmHWM (peak) %ld kB\n", rssStart, rssEnd,
                 hwm);
-    // Before the limits one 16 MiB login body alone took the hub to 654 MB.
-    // The bodies that are read (16 + 8 MiB, with their buffers) raise the
-    // peak by a few tens of MB (37 MB in all on the build machine), and the
-    // memory goes back afterwards (22 MB). The sanitizer build's allocator
-    // keeps freed memory in quarantine (256 MB by default) and shadows it.
-    const long peakBoundKb = kSanitized ? 900 * 1024 : 120 * 1024, endBoundKb = kSanitized ? 900 * 1024 : 60 * 1024;
-    EXPECT_LT(hwm, peakBoundKb) << "peak resident size of the hub";
-    EXPECT_LT(rssEnd, endBoundKb) << "memory not handed back after the large bodies";
+    // Before the limits one 16 MiB login body alone took the hub to 654 MB
+    // (the review) or 1.25 GB (the build machine). The bodies that are read
+    // (16 + 8 MiB, with their buffers) raise the peak by a few tens of MB (37
+    // MB in all on the build machine), and the memory goes back afterwards
+    // (22 MB). Under the sanitizers the hub starts at ~600 MB (shadow
+    // memory) and freed memory stays in ASan's quarantine (256 MB at most),
+    // so there only the growth is bounded.
+    if (kSanitized) {
+        EXPECT_LT(hwm - rssStart, 400 * 1024) << "growth of the hub's peak resident size";
+    } else {
+        EXPECT_LT(hwm, 120 * 1024) << "peak resident size of the hub";
+        EXPECT_LT(rssEnd, 60 * 1024) << "memory not handed back after the large bodies";
+    }
 }
