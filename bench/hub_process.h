@@ -254,6 +254,10 @@ public:
     Hub(const Hub&) = delete;
     Hub& operator=(const Hub&) = delete;
 
+    // Arguments added after `serve --listen …` at the next start (e.g.
+    // --staff-listen HOST:PORT).
+    void setServeArgs(std::vector<std::string> args) { m_serveArgs = std::move(args); }
+
     // Starts it (stopping one this object still runs) and waits ≤ 10 s for
     // its port to accept connections. False when it exited or did not listen
     // in time (it is stopped then); log() says why.
@@ -263,6 +267,7 @@ public:
         std::vector<std::string> args{m_bin, "--data", m_dir.string()};
         if (!m_dbSpec.empty()) args.insert(args.end(), {"--db", m_dbSpec});
         args.insert(args.end(), {"serve", "--listen", fmt::format("127.0.0.1:{}", m_port)});
+        args.insert(args.end(), m_serveArgs.begin(), m_serveArgs.end());
         std::error_code ec;
         const auto size = std::filesystem::file_size(errPath(), ec);
         m_logFrom = m_started && !ec ? size : 0;
@@ -300,6 +305,7 @@ public:
     }
 
     int port() const { return m_port; }
+    pid_t pid() const { return m_pid; }  // -1 when none runs
 
     // User + system CPU seconds the running hub process has used since it
     // started (/proc/PID/stat); -1 when none runs or it cannot be read.
@@ -324,6 +330,7 @@ private:
     std::filesystem::path m_dir;
     int m_port;
     std::string m_dbSpec;
+    std::vector<std::string> m_serveArgs;
     pid_t m_pid = -1;            // the running hub, -1 when none
     bool m_started = false;      // started at least once: later starts append to the log
     std::uintmax_t m_logFrom = 0;  // where the latest start's output begins in DIR.err

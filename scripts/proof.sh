@@ -7,6 +7,8 @@
 #   scripts/proof.sh soak [SESSIONS]   scripted visitor sessions through headless kiosks (one per core): memory growth, leaks
 #   scripts/proof.sh compare [RUNS]    the kiosk next to Debian's chromium showing the same home screen (default 5 runs)
 #   scripts/proof.sh fuzz [SECONDS]    every libFuzzer target for SECONDS (default 600)
+#   scripts/proof.sh limits [OLD_HUB]  answer time under 200 slow connections, hub memory under huge bodies;
+#                                      with OLD_HUB (another build's kiosk-hub) the same run against it first
 # The README's test command runs the same tests with small bounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,8 +89,16 @@ case "$group" in
   fuzz)
     exec scripts/fuzz.sh "${1:-600}"
     ;;
+  limits)
+    old=${1:-}
+    build_release hub_limits_bench
+    echo "== slow clients and large bodies, $(date -u +%F) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)) =="
+    # Against a hub without the limits each request waits ~30 s: 3 of each then.
+    [ -n "$old" ] && build/release/bench/hub_limits_bench --hub "$old" --requests 3
+    exec build/release/bench/hub_limits_bench
+    ;;
   *)
-    echo "usage: scripts/proof.sh crash [CYCLES] | network [HUNDREDS] | load [KIOSKS] [FLAGS] | soak [SESSIONS] | compare [RUNS] | fuzz [SECONDS]" >&2
+    echo "usage: scripts/proof.sh crash [CYCLES] | network [HUNDREDS] | load [KIOSKS] [FLAGS] | soak [SESSIONS] | compare [RUNS] | fuzz [SECONDS] | limits [OLD_HUB]" >&2
     exit 2
     ;;
 esac

@@ -39,6 +39,19 @@ rectify_days = 5
 [limits]
 device_requests_per_minute = 600   # sustained, per device: 1–60000
 device_burst = 120                 # at once after a quiet spell: 1–10000
+# Connections, on the device and on the staff listener alike. A client that
+# does not finish its TLS handshake, its request headers or its body in time
+# is cut off; connections over a cap are closed as soon as they arrive. Sites
+# behind one NAT address share connections_per_address: raise it if many
+# kiosks reach the hub from one address.
+tls_handshake_timeout_s = 5        # accept → handshake done: 1–60
+request_header_timeout_s = 5       # first byte → end of the headers: 1–60
+keep_alive_timeout_s = 5           # idle between requests: 1–300
+request_body_timeout_s = 60        # end of headers → whole body: 1–3600
+io_timeout_s = 30                  # each read or write while answering (downloads): 1–600
+connections_per_address = 64       # open at once from one IP address: 1–100000
+connections_max = 1000             # open at once per listener: 1–100000
+worker_threads = 8                 # requests answered at once per listener: 1–256
 
 # Settings sent down to the kiosks of a site (the site named in the
 # provisioning file). Kiosks apply them at their next sync.
@@ -81,17 +94,38 @@ Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
     };
     if (auto r = days("case_extension", "working_days", c.extensionDays); !r) return std::unexpected(r.error());
     if (auto r = days("follow_up", "rectify_days", c.rectifyDays); !r) return std::unexpected(r.error());
-    if (auto* tbl = t["limits"].as_table())
+    if (auto* tbl = t["limits"].as_table()) {
+        struct Key {
+            const char* name;
+            int* out;
+            std::int64_t lo, hi;
+        };
+        ConnectionLimits& cl = c.connections;
+        const Key keys[] = {{"device_requests_per_minute", &c.deviceRequestsPerMinute, 1, 60'000},
+                            {"device_burst", &c.deviceBurst, 1, 10'000},
+                            {"tls_handshake_timeout_s", &cl.handshakeTimeoutS, 1, 60},
+                            {"request_header_timeout_s", &cl.headerTimeoutS, 1, 60},
+                            {"keep_alive_timeout_s", &cl.keepAliveTimeoutS, 1, 300},
+                            {"request_body_timeout_s", &cl.bodyTimeoutS, 1, 3600},
+                            {"io_timeout_s", &cl.ioTimeoutS, 1, 600},
+                            {"connections_per_address", &cl.perAddress, 1, 100'000},
+                            {"connections_max", &cl.maxConnections, 1, 100'000},
+                            {"worker_threads", &cl.workers, 1, 256}};
         for (const auto& [k, v] : *tbl) {
             const auto n = v.value<std::int64_t>();
-            if (k == "device_requests_per_minute" && n && *n >= 1 && *n <= 60'000) c.deviceRequestsPerMinute = int(*n);
-            else if (k == "device_burst" && n && *n >= 1 && *n <= 10'000) c.deviceBurst = int(*n);
-            else
-                return fail(ErrorCode::Config,
-                            fmt::format("{}: limits.{}: allowed are device_requests_per_minute (1–60000) and "
-                                        "device_burst (1–10000)",
-                                        file.string(), k.str()));
+            const Key* key = nullptr;
+            for (const auto& candidate : keys)
+                if (k == candidate.name) key = &candidate;
+            if (key && n && *n >= key->lo && *n <= key->hi) {
+                *key->out = int(*n);
+                continue;
+            }
+            std::string allowed;
+            for (const auto& candidate : keys)
+                allowed += fmt::format("{}{} ({}–{})", allowed.empty() ? "" : ", ", candidate.name, candidate.lo, candidate.hi);
+            return fail(ErrorCode::Config, fmt::format("{}: limits.{}: allowed are {}", file.string(), k.str(), allowed));
         }
+    }
     if (auto* d = t["case_deadlines"].as_table())
         for (const auto& [k, v] : *d) {
             const auto n = v.value<std::int64_t>();

@@ -32,6 +32,7 @@
 #include "keys.h"
 #include "protocol/protocol.h"
 #include "os_update_cmd.h"
+#include "request_limits.h"
 #include "ratings_cmd.h"
 #include "server.h"
 #include "staff_cmd.h"
@@ -41,6 +42,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <httplib.h>
+
+#include <sys/resource.h>
 
 #include <csignal>
 #include <chrono>
@@ -288,6 +291,18 @@ int main(int argc, char** argv) {
         opt.config = *config;
         auto st = openStore(dataDir, dbSpec, pool);
         if (!st) return hub::cliFailure(st.error());
+        hub::keepLargeBuffersOutOfTheHeap();  // one large request body must not keep the hub large
+        // Each open connection is a descriptor: allow as many as the system
+        // lets this process have, and say so when that is below the caps.
+        if (rlimit rl{}; getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+            rl.rlim_cur = rl.rlim_max;
+            (void)setrlimit(RLIMIT_NOFILE, &rl);
+            const auto needed = rlim_t(2 * opt.config.connections.maxConnections + 256);
+            if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < needed)
+                log::channel("hub")->warn("only {} open files allowed, fewer than connections_max ({}) on two listeners "
+                                          "needs; raise LimitNOFILE or lower connections_max in hub.toml [limits]",
+                                          rl.rlim_cur, opt.config.connections.maxConnections);
+        }
         // Signals are taken by a thread, so stopping is not done in a handler.
         sigset_t set;
         sigemptyset(&set);

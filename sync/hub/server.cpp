@@ -3,6 +3,7 @@
 #include "server.h"
 
 #include "rate_limit.h"
+#include "request_limits.h"
 #include "tls_server.h"
 
 #include "base/log.h"
@@ -20,10 +21,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,7 +29,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -70,6 +67,34 @@ void reply(httplib::Response& res, int status, const nlohmann::json& body) {
 
 void refuse(httplib::Response& res, int status, const std::string& message) {
     reply(res, status, {{"error", message}});
+}
+
+// The most body each device endpoint takes (request_limits.h): enrollment
+// and renewal carry a token and a CSR, a heartbeat a status object, an
+// upload at most a full batch. Anything else takes no real body.
+std::size_t deviceBodyLimit(std::string_view method, std::string_view path) {
+    if (method != "POST") return 4 * kKiB;
+    if (path == "/v1/enroll" || path == "/v1/renew") return 8 * kKiB;
+    if (path == "/v1/heartbeat") return 256 * kKiB;
+    if (path == "/v1/upload") return protocol::kMaxBatch * protocol::kMaxRecordBytes;
+    return 4 * kKiB;
+}
+
+// Why the request's client certificate does not identify a device, or
+// nullopt when it is present and verified against the device CA.
+std::optional<std::string> certificateProblem(const httplib::Request& req, std::string* cn = nullptr,
+                                              std::string* serial = nullptr) {
+    X509* peer = req.ssl ? SSL_get1_peer_certificate(req.ssl) : nullptr;
+    if (!peer) return std::string("a device certificate is required: enroll this kiosk with kioskctl provision");
+    const long verify = SSL_get_verify_result(req.ssl);
+    char name[128] = {};
+    X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, name, sizeof name);
+    if (serial) *serial = serialHex(peer);
+    X509_free(peer);
+    if (cn) *cn = name;
+    if (verify != X509_V_OK)
+        return fmt::format("the device certificate is not valid: {}", X509_verify_cert_error_string(verify));
+    return std::nullopt;
 }
 
 // Bytes [offset, offset + length) of something served; fewer (or an error)
@@ -134,7 +159,7 @@ struct HubServer::Impl {
     hubdb::HubStore& store;
     HubKeys keys;
     std::function<std::int64_t()> now;
-    std::unique_ptr<httplib::SSLServer> server;
+    std::unique_ptr<TlsListener> server;
     Metrics metrics;
     DeviceRateLimiter limiter;
 
@@ -149,22 +174,14 @@ struct HubServer::Impl {
     std::optional<hubdb::Device> authenticate(const httplib::Request& req, httplib::Response& res,
                                               std::string* serialOut = nullptr, bool limited = true) {
         const std::string from = req.remote_addr;
-        X509* peer = req.ssl ? SSL_get1_peer_certificate(req.ssl) : nullptr;
-        if (!peer) {
-            logger()->warn("refused {} {} from {}: no client certificate (a device must enroll first)", req.method,
-                           req.path, from);
-            refuse(res, 401, "a device certificate is required: enroll this kiosk with kioskctl provision");
-            return std::nullopt;
-        }
-        const long verify = SSL_get_verify_result(req.ssl);
-        char cn[128] = {};
-        X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, cn, sizeof cn);
-        const std::string serial = serialHex(peer);
-        X509_free(peer);
-        if (verify != X509_V_OK) {
-            logger()->warn("refused {} {} from {} (certificate CN {}): {}", req.method, req.path, from, cn,
-                           X509_verify_cert_error_string(verify));
-            refuse(res, 401, fmt::format("the device certificate is not valid: {}", X509_verify_cert_error_string(verify)));
+        std::string cn, serial;
+        if (auto problem = certificateProblem(req, &cn, &serial)) {
+            if (cn.empty())
+                logger()->warn("refused {} {} from {}: no client certificate (a device must enroll first)", req.method,
+                               req.path, from);
+            else
+                logger()->warn("refused {} {} from {} (certificate CN {}): {}", req.method, req.path, from, cn, *problem);
+            refuse(res, 401, *problem);
             return std::nullopt;
         }
         auto d = store.device(cn);
@@ -224,6 +241,31 @@ struct HubServer::Impl {
 
     void routes() {
         auto& s = *server;
+        // Before any body is read: its size against the endpoint's limit, and
+        // a device certificate where the endpoint needs one (a body from
+        // nobody is never read).
+        s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+            res.set_header("Date", httpDate(now()));
+            const std::size_t limit = deviceBodyLimit(req.method, req.path);
+            bool refused = refuseBody(req, res, limit);
+            std::string why = fmt::format("over its limit of {} bytes", limit);
+            const auto length = contentLength(req);
+            std::string cn;
+            if (!refused && length && *length > 0 && req.path.starts_with("/v1/") && req.path != "/v1/enroll")
+                if (auto problem = certificateProblem(req, &cn)) {
+                    refuse(res, 401, *problem);
+                    res.set_header("Connection", "close");
+                    why = cn.empty() ? "no client certificate (a device must enroll first)"
+                                     : fmt::format("certificate CN {}: {}", cn, *problem);
+                    refused = true;
+                }
+            if (!refused) return httplib::Server::HandlerResponse::Unhandled;
+            logger()->warn("refused {} {} from {} before its body ({} bytes, answered {}): {}", req.method, req.path,
+                           req.remote_addr, length.value_or(0), res.status, why);
+            std::lock_guard lock(metrics.mutex);
+            ++metrics.requests[{"(before body)", res.status}];
+            return httplib::Server::HandlerResponse::Handled;
+        });
         s.Get("/healthz", timed("/healthz", [this](const httplib::Request&, httplib::Response& res) {
                   auto n = store.recordCount();
                   if (!n) return refuse(res, 503, "database unavailable");
@@ -234,7 +276,19 @@ struct HubServer::Impl {
         // reads them from `serve --metrics-listen` instead (metricsText()).
         s.Get("/metrics", timed("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
                   if (!authenticate(req, res, nullptr, false)) return;
-                  res.set_content(metrics.text(), "text/plain; version=0.0.4");
+                  const ListenerCounters& c = server->counters();
+                  std::string text = metrics.text();
+                  text += "# TYPE kiosk_hub_connections_refused_total counter\n";
+                  text += fmt::format("kiosk_hub_connections_refused_total{{reason=\"per_address\"}} {}\n",
+                                      c.refusedPerAddress.load());
+                  text += fmt::format("kiosk_hub_connections_refused_total{{reason=\"total\"}} {}\n", c.refusedTotal.load());
+                  text += "# TYPE kiosk_hub_connections_timed_out_total counter\n";
+                  for (const auto& [phase, n] : {std::pair{"handshake", c.handshakeTimeouts.load()},
+                                                 std::pair{"headers", c.headerTimeouts.load()},
+                                                 std::pair{"body", c.bodyTimeouts.load()}})
+                      text += fmt::format("kiosk_hub_connections_timed_out_total{{phase=\"{}\"}} {}\n", phase, n);
+                  text += fmt::format("kiosk_hub_connections_open {}\n", c.open.load());
+                  res.set_content(text, "text/plain; version=0.0.4");
               }));
         s.Post("/v1/enroll", timed("/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
                    enroll(req, res);
@@ -327,12 +381,12 @@ struct HubServer::Impl {
     }
 
     static std::optional<nlohmann::json> body(const httplib::Request& req, httplib::Response& res) {
-        auto j = nlohmann::json::parse(req.body, nullptr, false);
-        if (j.is_discarded()) {
-            refuse(res, 400, "the request body is not JSON");
+        auto j = parseBoundedJson(req.body);
+        if (!j) {
+            refuse(res, 400, j.error());
             return std::nullopt;
         }
-        return j;
+        return std::move(*j);
     }
 
     Result<std::pair<std::string, std::int64_t>> issue(const std::string& csr, const std::string& deviceId,
@@ -497,97 +551,8 @@ HubServer::HubServer(ServerOptions options, hubdb::HubStore& store, const HubKey
 
 HubServer::~HubServer() = default;
 
-Result<std::unique_ptr<httplib::SSLServer>> makeTlsServer(const HubKeys& k, bool askDeviceCert) {
-    std::string problem;
-    auto server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) -> bool {
-        SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
-        SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-        // A kiosk resumes its TLS session on a new connection (httplib closes
-        // a keep-alive connection after a few requests). With client
-        // certificates OpenSSL refuses resumption — an "internal error"
-        // alert — unless the sessions carry this context.
-        static const unsigned char kSessionContext[] = "kiosk-hub";
-        SSL_CTX_set_session_id_context(&ctx, kSessionContext, sizeof kSessionContext - 1);
-        auto loadPem = [](const std::string& pem) { return BIO_new_mem_buf(pem.data(), int(pem.size())); };
-        BIO* cb = loadPem(k.serverCert);
-        X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
-        BIO_free(cb);
-        BIO* kb = loadPem(k.serverKey);
-        EVP_PKEY* key = PEM_read_bio_PrivateKey(kb, nullptr, nullptr, nullptr);
-        BIO_free(kb);
-        BIO* ab = loadPem(k.caCert);
-        X509* ca = PEM_read_bio_X509(ab, nullptr, nullptr, nullptr);
-        BIO_free(ab);
-        bool ok = cert && key && ca && SSL_CTX_use_certificate(&ctx, cert) == 1 && SSL_CTX_use_PrivateKey(&ctx, key) == 1 &&
-                  SSL_CTX_check_private_key(&ctx) == 1;
-        if (ok && askDeviceCert) {
-            X509_STORE* st = SSL_CTX_get_cert_store(&ctx);
-            X509_STORE_add_cert(st, ca);
-            STACK_OF(X509_NAME)* names = sk_X509_NAME_new_null();
-            sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(ca)));
-            SSL_CTX_set_client_CA_list(&ctx, names);
-            // Ask for a device certificate, verify it if sent, but let
-            // enrollment through without one; routes check (authenticate()).
-            SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
-        } else if (ok) {
-            SSL_CTX_set_verify(&ctx, SSL_VERIFY_NONE, nullptr);
-        } else {
-            problem = "the server certificate, its key or the CA in the data folder cannot be loaded";
-        }
-        if (cert) X509_free(cert);
-        if (key) EVP_PKEY_free(key);
-        if (ca) X509_free(ca);
-        return ok;
-    });
-    if (!server->is_valid())
-        return fail(ErrorCode::Config, problem.empty() ? "the TLS server could not be set up" : problem);
-    // Without TCP_NODELAY every answer waits for the client's delayed ACK
-    // (Nagle): about 40 ms a request.
-    server->set_tcp_nodelay(true);
-    server->set_read_timeout(30, 0);
-    server->set_write_timeout(30, 0);
-    return server;
-}
-
-namespace {
-
-// Debian's cpp-httplib 0.11 is built with a listen backlog of 5: when a
-// fleet reconnects at once (the load bench's storm) the kernel drops SYNs
-// and each kiosk waits the 1, 3, 7 s SYN retries. Linux lets a listening
-// socket be given a new backlog by calling listen() again, and httplib does
-// not hand out its socket, so it is found among this process's descriptors:
-// the one listening on the port just bound.
-void raiseListenBacklog(int port) {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-        const int fd = std::atoi(entry.path().filename().c_str());
-        int listening = 0;
-        socklen_t len = sizeof listening;
-        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
-        sockaddr_storage addr{};
-        socklen_t alen = sizeof addr;
-        if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
-        const int p = addr.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
-                      : addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
-                                                   : -1;
-        if (p == port && ::listen(fd, SOMAXCONN) != 0)
-            logger()->warn("could not raise the listen backlog on port {}: {}", port, std::strerror(errno));
-    }
-}
-
-}  // namespace
-
-Result<int> bindTo(httplib::Server& server, const std::string& host, int port, const std::string& hint) {
-    int bound = port;
-    if (port == 0) bound = server.bind_to_any_port(host);
-    else if (!server.bind_to_port(host, port)) bound = -1;
-    if (bound <= 0) return fail(ErrorCode::Io, fmt::format("cannot listen on {}:{}: {}", host, port, hint));
-    raiseListenBacklog(bound);
-    return bound;
-}
-
 Result<int> HubServer::bind() {
-    auto server = makeTlsServer(m->keys, true);
+    auto server = makeTlsServer(m->keys, true, m->opt.config.connections, deviceBodyLimit, "device");
     if (!server) return std::unexpected(server.error());
     m->server = std::move(*server);
     m->server->set_payload_max_length(protocol::kMaxBatch * protocol::kMaxRecordBytes);

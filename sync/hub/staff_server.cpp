@@ -13,6 +13,7 @@
 #include "hubdb/staff_repo.h"
 #include "rate_limit.h"
 #include "rating_desk.h"
+#include "request_limits.h"
 #include "tls_server.h"
 
 #include <fmt/format.h>
@@ -51,12 +52,23 @@ int changeRefusal(const Error& e) {
 
 // The JSON object of a POST body, or nullopt with 400 written.
 std::optional<nlohmann::json> bodyObject(const httplib::Request& req, httplib::Response& res, const char* expected) {
-    auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-        refuse(res, 400, fmt::format("send a JSON object: {}", expected));
+    auto body = parseBoundedJson(req.body);
+    if (!body || !body->is_object()) {
+        refuse(res, 400, body ? fmt::format("send a JSON object: {}", expected)
+                              : fmt::format("{}; send a JSON object: {}", body.error(), expected));
         return std::nullopt;
     }
-    return body;
+    return std::move(*body);
+}
+
+// The most body each console endpoint takes (request_limits.h): a login is a
+// name and a password, content drafts carry whole files, other changes a
+// few fields.
+std::size_t staffBodyLimit(std::string_view method, std::string_view path) {
+    if (method != "POST") return 4 * kKiB;
+    if (path == "/staff/api/login") return 4 * kKiB;
+    if (path.starts_with("/staff/api/content/drafts") && !path.ends_with("/publish")) return 16 * kMiB;
+    return 64 * kKiB;
 }
 
 std::string stringField(const nlohmann::json& j, const char* key) {
@@ -92,7 +104,7 @@ struct StaffServer::Impl {
     hubdb::HubStore& store;
     HubKeys keys;
     std::function<std::int64_t()> now;
-    std::unique_ptr<httplib::SSLServer> server;
+    std::unique_ptr<TlsListener> server;
     LoginLimiter limiter;
     ContentDesk desk;
     // Compared against when the user name is unknown, so that a wrong name
@@ -151,8 +163,9 @@ struct StaffServer::Impl {
     }
 
     void login(const httplib::Request& req, httplib::Response& res) {
-        const auto body = nlohmann::json::parse(req.body, nullptr, false);
-        if (body.is_discarded() || !body.is_object() || !body.contains("username") || !body["username"].is_string() ||
+        const auto parsed = parseBoundedJson(req.body);
+        const nlohmann::json body = parsed ? *parsed : nlohmann::json();
+        if (!body.is_object() || !body.contains("username") || !body["username"].is_string() ||
             !body.contains("password") || !body["password"].is_string()) {
             refuse(res, 400, "send {\"username\": …, \"password\": …}");
             return;
@@ -212,7 +225,7 @@ struct StaffServer::Impl {
                           signIn->previousLoginAt ? nlohmann::json(*signIn->previousLoginAt) : nlohmann::json()}});
     }
 
-    void ratingRoutes(httplib::SSLServer& s) {
+    void ratingRoutes(httplib::Server& s) {
         s.Get("/staff/api/ratings/bad", [this](const httplib::Request& req, httplib::Response& res) {
             auto who = session(req, res, {"handler", "manager", "admin"}, false);
             if (!who) return;
@@ -280,7 +293,7 @@ struct StaffServer::Impl {
         s.Get("/staff/api/stats.csv", [stats](const httplib::Request& req, httplib::Response& res) { stats(req, res, true); });
     }
 
-    void fleetRoutes(httplib::SSLServer& s) {
+    void fleetRoutes(httplib::Server& s) {
         s.Get("/staff/api/devices", [this](const httplib::Request& req, httplib::Response& res) {
             auto who = session(req, res, {"manager", "admin"}, false);
             if (!who) return;
@@ -366,7 +379,7 @@ struct StaffServer::Impl {
         refuse(res, code, code == 503 ? "the hub could not store the draft; try again later" : d.error().message);
     }
 
-    void contentRoutes(httplib::SSLServer& s) {
+    void contentRoutes(httplib::Server& s) {
         s.Get("/staff/api/content", [this](const httplib::Request& req, httplib::Response& res) {
             auto who = session(req, res, {"editor", "manager", "admin"}, false);
             if (!who) return;
@@ -442,6 +455,26 @@ struct StaffServer::Impl {
 
     void routes() {
         auto& s = *server;
+        // Before any body is read: its size against the endpoint's limit, and
+        // (but for the login) a live session — a body from nobody is never read.
+        s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+            bool refused = refuseBody(req, res, staffBodyLimit(req.method, req.path));
+            const auto length = contentLength(req);
+            if (!refused && length && *length > 0 && req.path.starts_with("/staff/api/") && req.path != "/staff/api/login") {
+                const std::string token = cookieValue(req, kCookie);
+                auto live = token.empty() ? Result<std::optional<hubdb::StaffSession>>(std::nullopt)
+                                          : hubdb::staffSession(db(), token, now());
+                if (!live || !*live) {
+                    refuse(res, live ? 401 : 503, live ? "log in first" : "the hub's database is unavailable; try again later");
+                    res.set_header("Connection", "close");
+                    refused = true;
+                }
+            }
+            if (!refused) return httplib::Server::HandlerResponse::Unhandled;
+            logger()->warn("refused {} {} from {} before its body ({} bytes): {}", req.method, req.path, req.remote_addr,
+                           length.value_or(0), res.status);
+            return httplib::Server::HandlerResponse::Handled;
+        });
         s.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
             res.set_header("Cache-Control", "no-store");
             res.set_header("X-Content-Type-Options", "nosniff");
@@ -584,10 +617,10 @@ StaffServer::StaffServer(StaffServerOptions options, hubdb::HubStore& store, con
 StaffServer::~StaffServer() = default;
 
 Result<int> StaffServer::bind() {
-    auto server = makeTlsServer(m->keys, false);
+    auto server = makeTlsServer(m->keys, false, m->opt.config.connections, staffBodyLimit, "staff");
     if (!server) return std::unexpected(server.error());
     m->server = std::move(*server);
-    m->server->set_payload_max_length(16 << 20);  // content uploads
+    m->server->set_payload_max_length(16 * kMiB);  // content drafts; each endpoint's own limit is staffBodyLimit
     m->routes();
     return bindTo(*m->server, m->opt.host, m->opt.port, "the staff console's address is in use or wrong");
 }

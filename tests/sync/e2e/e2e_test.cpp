@@ -383,9 +383,12 @@ TEST(E2E, SiteSettingsComeDownAndABadHubConfigIsRefused) {
     EXPECT_NE(hub.log().find("idle_timeout_s (15–3600)"), std::string::npos) << hub.log();
     std::ofstream(dir / "hub/hub.toml") << "[limits]\ndevice_burst = 0\n";
     EXPECT_FALSE(hub.start());
-    EXPECT_NE(hub.log().find("limits.device_burst: allowed are device_requests_per_minute (1–60000) and device_burst (1–10000)"),
+    EXPECT_NE(hub.log().find("limits.device_burst: allowed are device_requests_per_minute (1–60000), device_burst (1–10000)"),
               std::string::npos)
         << hub.log();
+    std::ofstream(dir / "hub/hub.toml") << "[limits]\nconnections_per_address = 0\n";
+    EXPECT_FALSE(hub.start());
+    EXPECT_NE(hub.log().find("connections_per_address (1–100000)"), std::string::npos) << hub.log();
 }
 
 // The kiosk app itself (windowed, SDL's offscreen driver, software renderer):

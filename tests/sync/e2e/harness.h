@@ -131,6 +131,13 @@ inline bool portOpen(int port) {
     return ok;
 }
 
+// The kiosk-hub the tests run: this build's, or KIOSK_E2E_HUB (another
+// build's binary, e.g. one from before a change, to see a test fail on it).
+inline std::string hubBin() {
+    const char* other = std::getenv("KIOSK_E2E_HUB");
+    return other && *other ? std::string(other) : std::string(KIOSK_HUB_BIN);
+}
+
 // A kiosk-hub serving DIR on a fixed port (so kiosks find it again after a restart).
 class Hub {
 public:
@@ -139,7 +146,7 @@ public:
         : m_dir(std::move(dir)), m_port(port), m_extra(std::move(extra)), m_db(std::move(db)) {}
     ~Hub() { stop(SIGKILL); }
     bool start() {
-        std::vector<std::string> args{KIOSK_HUB_BIN, "--data", m_dir.string()};
+        std::vector<std::string> args{hubBin(), "--data", m_dir.string()};
         if (!m_db.empty()) args.insert(args.end(), {"--db", m_db});
         args.insert(args.end(), {"serve", "--listen", fmt::format("127.0.0.1:{}", m_port)});
         args.insert(args.end(), m_extra.begin(), m_extra.end());
@@ -164,7 +171,7 @@ public:
     }
     std::string log() const { return slurp(m_dir.parent_path() / "hub.err"); }
     std::string cli(const std::vector<std::string>& args, int* code = nullptr) const {
-        std::vector<std::string> all{KIOSK_HUB_BIN, "--data", m_dir.string()};
+        std::vector<std::string> all{hubBin(), "--data", m_dir.string()};
         if (!m_db.empty()) all.insert(all.end(), {"--db", m_db});
         all.insert(all.end(), args.begin(), args.end());
         const Ran r = run(all, m_dir.parent_path() / "hub-cli");
@@ -179,6 +186,7 @@ public:
     }
     const fs::path& dir() const { return m_dir; }
     int port() const { return m_port; }
+    pid_t pid() const { return m_proc.pid; }  // -1 when not running
 
 private:
     fs::path m_dir;
@@ -299,7 +307,7 @@ struct ConsoleHub {
                  const std::string& sites = "") {
         const Ran r = run({"/bin/sh", "-c",
                            fmt::format("printf '%s\\n' '{}' | '{}' --data '{}' staff add --user '{}' --role '{}'{}", password,
-                                       KIOSK_HUB_BIN, (dir / "hub").string(), user, role,
+                                       hubBin(), (dir / "hub").string(), user, role,
                                        sites.empty() ? "" : fmt::format(" --sites '{}'", sites))},
                           dir / ("staff-add-" + user));
         return r.code;
