@@ -226,6 +226,24 @@ struct HubServer::Impl {
         return **d;
     }
 
+    // The request counters and the listener's connection counters, as
+    // Prometheus text: the device listener's /metrics and --metrics-listen.
+    std::string metricsText() {
+        const ListenerCounters& c = server->counters();
+        std::string text = metrics.text();
+        text += "# TYPE kiosk_hub_connections_refused_total counter\n";
+        text += fmt::format("kiosk_hub_connections_refused_total{{reason=\"per_address\"}} {}\n",
+                            c.refusedPerAddress.load());
+        text += fmt::format("kiosk_hub_connections_refused_total{{reason=\"total\"}} {}\n", c.refusedTotal.load());
+        text += "# TYPE kiosk_hub_connections_timed_out_total counter\n";
+        for (const auto& [phase, n] : {std::pair{"handshake", c.handshakeTimeouts.load()},
+                                       std::pair{"headers", c.headerTimeouts.load()},
+                                       std::pair{"body", c.bodyTimeouts.load()}})
+            text += fmt::format("kiosk_hub_connections_timed_out_total{{phase=\"{}\"}} {}\n", phase, n);
+        text += fmt::format("kiosk_hub_connections_open {}\n", c.open.load());
+        return text;
+    }
+
     template <class F>
     auto timed(const char* route, F&& handler) {
         return [this, route, handler = std::forward<F>(handler)](const httplib::Request& req, httplib::Response& res) {
@@ -276,19 +294,7 @@ struct HubServer::Impl {
         // reads them from `serve --metrics-listen` instead (metricsText()).
         s.Get("/metrics", timed("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
                   if (!authenticate(req, res, nullptr, false)) return;
-                  const ListenerCounters& c = server->counters();
-                  std::string text = metrics.text();
-                  text += "# TYPE kiosk_hub_connections_refused_total counter\n";
-                  text += fmt::format("kiosk_hub_connections_refused_total{{reason=\"per_address\"}} {}\n",
-                                      c.refusedPerAddress.load());
-                  text += fmt::format("kiosk_hub_connections_refused_total{{reason=\"total\"}} {}\n", c.refusedTotal.load());
-                  text += "# TYPE kiosk_hub_connections_timed_out_total counter\n";
-                  for (const auto& [phase, n] : {std::pair{"handshake", c.handshakeTimeouts.load()},
-                                                 std::pair{"headers", c.headerTimeouts.load()},
-                                                 std::pair{"body", c.bodyTimeouts.load()}})
-                      text += fmt::format("kiosk_hub_connections_timed_out_total{{phase=\"{}\"}} {}\n", phase, n);
-                  text += fmt::format("kiosk_hub_connections_open {}\n", c.open.load());
-                  res.set_content(text, "text/plain; version=0.0.4");
+                  res.set_content(metricsText(), "text/plain; version=0.0.4");
               }));
         s.Post("/v1/enroll", timed("/v1/enroll", [this](const httplib::Request& req, httplib::Response& res) {
                    enroll(req, res);
@@ -562,7 +568,7 @@ Result<int> HubServer::bind() {
 
 void HubServer::run() { m->server->listen_after_bind(); }
 
-std::string HubServer::metricsText() { return m->metrics.text(); }
+std::string HubServer::metricsText() { return m->metricsText(); }
 
 void HubServer::stop() {
     if (m->server) m->server->stop();

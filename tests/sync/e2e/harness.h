@@ -290,12 +290,16 @@ inline outbox::Status outboxStatus(const fs::path& kioskData) {
 inline constexpr const char* kPassword = "correct horse battery";
 
 // A kiosk-hub with a device listener and a staff listener.
+// Its counters are on a monitoring listener of their own (plain HTTP,
+// `metricsPort`): the device listener's /metrics wants a device certificate.
 struct ConsoleHub {
     fs::path dir;
     int staffPort = freePort();
+    int metricsPort = freePort();
     Hub hub;
     explicit ConsoleHub(const fs::path& d)
-        : dir(d), hub(d / "hub", freePort(), {"--staff-listen", fmt::format("127.0.0.1:{}", staffPort)}) {}
+        : dir(d), hub(d / "hub", freePort(), {"--staff-listen", fmt::format("127.0.0.1:{}", staffPort),
+                                              "--metrics-listen", fmt::format("127.0.0.1:{}", metricsPort)}) {}
 
     bool start() {
         if (!hub.start()) return false;
