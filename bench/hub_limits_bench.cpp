@@ -23,7 +23,6 @@
 #include <openssl/ssl.h>
 
 #include <poll.h>
-#include <sys/utsname.h>
 
 #include <atomic>
 #include <csignal>
@@ -223,15 +222,7 @@ int main(int argc, char** argv) {
     fs::remove_all(dir);
     fs::create_directories(dir);
 
-    utsname un{};
-    uname(&un);
-    char date[64];
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", &tm);
-    fmt::print("hub_limits_bench {}: {} CPUs (nproc), {}, build type {}, Linux {}\n", date, sysconf(_SC_NPROCESSORS_ONLN),
-               bench::cpuModel(), KIOSK_BUILD_TYPE, un.release);
+    fmt::print("{}\n", bench::machineLine("hub_limits_bench", KIOSK_BUILD_TYPE));
     fmt::print("kiosk-hub: {}\n", g_hubBin);
     std::string load = bench::slurp("/proc/loadavg");
     fmt::print("load average before the run: {}\n", load.substr(0, load.find(' ')));

@@ -74,7 +74,6 @@
 #include <nlohmann/json.hpp>
 
 #include <sys/resource.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -753,15 +752,7 @@ int main(int argc, char** argv) {
     log::channel("sync")->set_level(spdlog::level::err);  // a refused heartbeat is counted, not logged
     g_runTag = std::uint32_t(unixNow()) ^ std::uint32_t(getpid());
 
-    utsname un{};
-    uname(&un);
-    char date[64];
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", &tm);
-    fmt::print("load_bench {}: {} CPUs (nproc), {}, build type {}, Linux {}\n", date, sysconf(_SC_NPROCESSORS_ONLN),
-               bench::cpuModel(), KIOSK_BUILD_TYPE, un.release);
+    fmt::print("{}\n", bench::machineLine("load_bench", KIOSK_BUILD_TYPE));
     fmt::print("{} kiosks; steady: {} threads for {} s, {} records per upload; storm: {} threads; work folder {}\n",
                o.kiosks, std::min(o.threads, o.kiosks), o.seconds, o.batch,
                std::min({o.stormThreads > 0 ? o.stormThreads : o.kiosks, o.kiosks, kMaxStormThreads}), dir.string());

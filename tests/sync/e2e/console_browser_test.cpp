@@ -17,32 +17,20 @@ namespace {
 // A rating as kiosk/app/app.cpp saveRating() makes it.
 std::string enqueueRating(const fs::path& kioskData, const std::string& level, bool callback, const std::string& instance,
                           bool followUp, std::int64_t atMs) {
-    auto box = outbox::Outbox::open(kioskData.string(), "KS0001");
-    EXPECT_TRUE(box.has_value());
-    outbox::Submission s;
-    s.kind = "rating";
     const bool bad = level == "dissatisfied" || level == "very_dissatisfied";
     const std::map<std::string, std::string> labels = {{"very_satisfied", "非常满意"}, {"satisfied", "满意"},
                                                        {"basic", "基本满意"}, {"dissatisfied", "不满意"},
                                                        {"very_dissatisfied", "非常不满意"}};
-    s.publicData = {{"target_kind", "service"},       {"target_id", "svc-yyzz"},
-                    {"target_name", "营业执照设立登记"}, {"department_id", "dep-sc"},
-                    {"instance", instance},           {"follow_up", followUp},
-                    {"level", level},                 {"level_label", labels.at(level)},
-                    {"reasons", bad ? nlohmann::json::array({"等候时间长"}) : nlohmann::json::array()},
-                    {"anonymous", !callback},         {"callback", callback},
-                    {"channel", "self-service terminal"}, {"language", "zh-CN"}};
-    s.personalData = nlohmann::json::object();
-    if (callback) {
-        s.personalData = {{"contact_name", "王小明"}, {"mobile", "13812345678"}};
-        s.mobileLast4 = "5678";
-    }
-    std::tm day{};
-    day.tm_year = 126;
-    day.tm_mday = 15;
-    auto r = box->enqueue(s, atMs, day);
-    EXPECT_TRUE(r.has_value());
-    return r ? r->caseNo : "";
+    const nlohmann::json publicData = {{"target_kind", "service"},       {"target_id", "svc-yyzz"},
+                                       {"target_name", "营业执照设立登记"}, {"department_id", "dep-sc"},
+                                       {"instance", instance},           {"follow_up", followUp},
+                                       {"level", level},                 {"level_label", labels.at(level)},
+                                       {"reasons", bad ? nlohmann::json::array({"等候时间长"}) : nlohmann::json::array()},
+                                       {"anonymous", !callback},         {"callback", callback},
+                                       {"channel", "self-service terminal"}, {"language", "zh-CN"}};
+    const nlohmann::json personalData = callback ? nlohmann::json{{"contact_name", "王小明"}, {"mobile", "13812345678"}}
+                                                 : nlohmann::json::object();
+    return enqueueAs(kioskData, "KS0001", "rating", publicData, personalData, atMs);
 }
 
 // One phase of console.mjs; its JSON, or null with the failure recorded.
