@@ -28,6 +28,17 @@ bool allDigits(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// The number as a message may quote it: a device sent it, so anything but
+// up to 40 letters and digits is not repeated (logs and dead-letter reasons
+// stay one clean line).
+std::string shown(std::string_view caseNo) {
+    const bool plain = !caseNo.empty() && caseNo.size() <= 40 &&
+                       std::all_of(caseNo.begin(), caseNo.end(), [](char c) {
+                           return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+                       });
+    return plain ? std::string(caseNo) : fmt::format("(a number of {} bytes, not letters and digits)", caseNo.size());
+}
+
 }  // namespace
 
 std::string makeCaseNumber(std::string_view terminalCode, const std::tm& d, std::int64_t seq) {
@@ -46,15 +57,15 @@ Result<void> checkCaseOwner(std::string_view caseNo, std::string_view deviceId) 
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("case number {} does not start with this kiosk's terminal code {}: a kiosk may only "
                                 "send cases it numbered itself",
-                                caseNo, deviceId));
+                                shown(caseNo), deviceId));
     const std::string_view rest = caseNo.substr(deviceId.size());
     if (rest.size() != kDate + kSeq + 1 || !allDigits(rest.substr(0, kDate + kSeq)))
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("case number {} is not {} + 8 date digits + 6 sequence digits + a check character",
-                                caseNo, deviceId));
+                                shown(caseNo), deviceId));
     if (!caseNumberCheckOk(caseNo))
         return fail(ErrorCode::InvalidArgument,
-                    fmt::format("case number {} has a wrong check character (the last one)", caseNo));
+                    fmt::format("case number {} has a wrong check character (the last one)", shown(caseNo)));
     return {};
 }
 

@@ -150,7 +150,8 @@ Result<std::vector<UploadItem>> parseUploadRequest(const json& j) {
         it.publicData = r.object("public");
         it.personalData = r.object("personal");
         if (auto d = r.done(); !d) return std::unexpected(d.error());
-        if (it.uuid.size() != 36)
+        // Hex digits and dashes only: the key is logged and stored as it came.
+        if (it.uuid.size() != 36 || it.uuid.find_first_not_of("0123456789abcdefABCDEF-") != std::string::npos)
             return fail(ErrorCode::InvalidArgument, fmt::format("upload record {}: 'uuid' is not a UUID", i));
         if (it.kind != "case" && it.kind != "rating")
             return fail(ErrorCode::InvalidArgument, fmt::format("upload record {}: kind '{}' is not case or rating", i, it.kind));

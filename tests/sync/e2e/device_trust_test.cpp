@@ -106,6 +106,19 @@ TEST(DeviceTrust, AKioskCannotTakeOverAnotherKiosksCaseNorMoveItBack) {
     auto fromA = upload(a, {caseItem(4, longer)});
     ASSERT_EQ(fromA.size(), 1u);
     EXPECT_EQ(fromA[0].code, 422) << "a number one digit too long is not A's: " << fromA[0].message;
+    // A number or key carrying control characters is not repeated into the
+    // hub's log or the kiosk's dead-letter reason.
+    auto forged = upload(a, {caseItem(6, "KS0001\n2026 fake log line\x1b[2J")});
+    ASSERT_EQ(forged.size(), 1u);
+    EXPECT_EQ(forged[0].code, 422);
+    EXPECT_EQ(forged[0].message.find("fake log line"), std::string::npos) << forged[0].message;
+    auto badKey = caseItem(7, protocol::makeCaseNumber("KS0001", day(), 7));
+    badKey.uuid = "00000000-0000-4000-8000-0000000000\n\x1b";
+    auto keyRes = sync::HubClient(a).post("/v1/upload", protocol::uploadRequest({badKey}).dump());
+    ASSERT_TRUE(keyRes.has_value());
+    EXPECT_EQ(keyRes->status, 400) << keyRes->body;
+    EXPECT_EQ(hub.log().find("fake log line"), std::string::npos);
+    EXPECT_EQ(hub.log().find('\x1b'), std::string::npos);
 
     // A itself uploads its dispatched case's number under a new key: refused,
     // and the case stays where staff put it.
