@@ -59,12 +59,13 @@ std::int64_t unixNow() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// "24h", "30m", "7d", "90s" → seconds; -1 when malformed.
+// "24h", "30m", "7d", "90s", "0s" → seconds; -1 when malformed. Callers
+// that need a positive duration refuse 0 themselves.
 std::int64_t parseDuration(const std::string& s) {
     if (s.size() < 2) return -1;
     char* end = nullptr;
     const long long n = std::strtoll(s.c_str(), &end, 10);
-    if (n <= 0 || end != s.c_str() + s.size() - 1) return -1;
+    if (n < 0 || end == s.c_str() || end != s.c_str() + s.size() - 1) return -1;
     switch (s.back()) {
         case 's': return n;
         case 'm': return n * 60;
@@ -271,7 +272,7 @@ int main(int argc, char** argv) {
         if (colon == std::string::npos) return hub::cliFailure({ErrorCode::InvalidArgument, "--listen must be HOST:PORT"});
         hub::ServerOptions opt;
         opt.deviceCertDays = certDays;
-        opt.renewOverlapS = renewOverlap == "0" || renewOverlap == "0s" ? 0 : parseDuration(renewOverlap);
+        opt.renewOverlapS = parseDuration(renewOverlap);
         if (opt.renewOverlapS < 0 || opt.renewOverlapS > 3600)
             return hub::cliFailure({ErrorCode::InvalidArgument,
                                     fmt::format("--renew-overlap {}: use 0s to 1h, as in 90s, 10m or 1h", renewOverlap)});
