@@ -1,11 +1,12 @@
 // What the kiosk UI queues, made up for the benchmarks (sync_bench,
-// load_bench): cases and ratings with the fields saveCase()/saveRating() in
-// kiosk/app/app.cpp fill, with varied Chinese free text. The contact details
+// load_bench): cases and ratings as typed records (sync/records), the fields
+// saveCase()/saveRating() in kiosk/app/app.cpp fill, with varied Chinese free text. The contact details
 // are invented (fixed names, random 13… mobiles); nothing here is anyone's
 // personal data, and the benchmarks never print it.
 #pragma once
 
 #include "outbox/outbox.h"
+#include "records/records.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -38,44 +39,33 @@ inline std::string mobile(std::mt19937& rng) {
     return fmt::format("13{:09d}", std::uniform_int_distribution<int>(0, 999'999'999)(rng));
 }
 
-// Record `i` of a kiosk: two cases for every rating.
+// Record `i` of a kiosk: two cases for every rating, built as the kiosk
+// builds them (records.h).
 inline kiosk::outbox::Submission submission(std::mt19937& rng, int i) {
-    static const char* kKinds[] = {"咨询", "求助", "投诉", "举报", "建议", "办不成事"};
-    static const char* kLevels[] = {"very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied"};
-    static const char* kLabels[] = {"非常满意", "满意", "基本满意", "不满意", "非常不满意"};
+    namespace records = kiosk::records;
     kiosk::outbox::Submission s;
     if (i % 3 != 2) {
         const std::string m = mobile(rng);
-        s.kind = "case";
-        s.publicData = {{"case_kind", kKinds[i % 6]},
-                        {"service_id", fmt::format("310118-{:04d}", i % 86)},
-                        {"reply", i % 2 ? "sms" : "phone"},
-                        {"language", "zh-CN"}};
-        s.personalData = {{"description", description(rng, std::uniform_int_distribution<int>(40, 300)(rng))},
-                          {"enterprise", "上海青浦某某贸易有限公司"},
-                          {"credit_code", "91310118MA1JL4XX2K"},
-                          {"contact_name", "王小明"},
-                          {"mobile", m}};
-        s.mobileLast4 = m.substr(7);
+        records::CaseRecord c;
+        c.pub = {std::string(records::kCaseKindList[std::size_t(i) % records::kCaseKindList.size()].code),
+                 fmt::format("310118-{:04d}", i % 86), i % 2 ? "sms" : "phone", "zh-CN"};
+        c.personal = {description(rng, std::uniform_int_distribution<int>(40, 300)(rng)), "上海青浦某某贸易有限公司",
+                      "9144030071526726XG", "王小明", m};
+        s = {"case", records::toJson(c.pub), records::toJson(c.personal), m.substr(7)};
     } else {
-        const int level = i % 5;
-        const bool named = level >= 3 && i % 2 == 0;
-        s.kind = "rating";
-        s.publicData = {{"target_kind", "service"},
-                        {"target_id", fmt::format("310118-{:04d}", i % 86)},
-                        {"target_name", "营业执照变更登记"},
-                        {"instance", fmt::format("inst-{}", i)},
-                        {"follow_up", false},
-                        {"level", kLevels[level]},
-                        {"level_label", kLabels[level]},
-                        {"reasons", level >= 3 ? nlohmann::json{"R301", "R305"} : nlohmann::json{"R101"}},
-                        {"reasons_version", "2026.1"},
-                        {"anonymous", !named},
-                        {"callback", named},
-                        {"channel", "self-service terminal"},
-                        {"language", "zh-CN"}};
-        s.personalData = nlohmann::json::object();
-        if (named) s.personalData = {{"contact_name", "李华"}, {"mobile", mobile(rng)}};
+        const int level = i % records::kRatingLevels;
+        const bool named = records::isBadLevel(level) && i % 2 == 0;
+        records::RatingRecord r;
+        r.pub.targetKind = "service";
+        r.pub.targetId = fmt::format("310118-{:04d}", i % 86);
+        r.pub.targetName = "营业执照变更登记";
+        r.pub.instance = fmt::format("inst-{}", i);
+        r.pub.level = records::kRatingLevelList[std::size_t(level)].code;
+        r.pub.reasons = records::isBadLevel(level) ? std::vector<std::string>{"R301", "R305"} : std::vector<std::string>{"R101"};
+        r.pub.reasonsVersion = "2026.1";
+        r.pub.callback = named;
+        if (named) r.personal = {"李华", mobile(rng)};
+        s = {"rating", records::toJson(r.pub), records::toJson(r.personal), ""};
     }
     return s;
 }

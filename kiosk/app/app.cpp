@@ -13,6 +13,7 @@
 #include "client/hub_client.h"
 #include "client/os_update.h"
 #include "crypto/crypto.h"
+#include "records/records.h"
 #include "validate/mobile.h"
 #include "i18n/strings.h"
 #include "ui/root.h"
@@ -353,16 +354,20 @@ void App::loadPage(const state::LoadPage& r) {
 
 void App::saveCase(const state::SaveCase& r) {
     const auto& f = r.form;
-    outbox::Submission sub;
-    sub.kind = "case";
-    sub.publicData = {{"case_kind", state::kCaseKinds[std::max(0, f.kind)]},
-                      {"service_id", f.service.id},
-                      {"reply", f.reply == 0 ? "phone" : "sms"},
-                      {"language", i18n::langTag(r.lang)}};
+    records::CaseRecord rec;
+    rec.pub.kind = records::kCaseKindList[std::size_t(std::max(0, f.kind))].code;
+    rec.pub.serviceId = f.service.id;
+    rec.pub.reply = records::kReplyChannels[f.reply == 0 ? 0 : 1];
+    rec.pub.language = i18n::langTag(r.lang);
     const auto mobile = validate::checkMobile(f.mobile).normalised;
-    sub.personalData = {{"description", f.description}, {"enterprise", f.enterprise}, {"credit_code", f.uscc},
-                        {"contact_name", f.contact},    {"mobile", mobile}};
-    sub.mobileLast4 = mobile.size() == 11 ? mobile.substr(7) : "";
+    rec.personal = {f.description, f.enterprise, f.uscc, f.contact, mobile};
+    outbox::Submission sub{"case", records::toJson(rec.pub), records::toJson(rec.personal),
+                           mobile.size() == 11 ? mobile.substr(7) : ""};
+    // What the hub will check, checked before the visitor is given a number.
+    if (auto ok = records::checkRecord(sub.kind, sub.publicData, sub.personalData); !ok) {
+        logger()->error("a case was not saved: {}", ok.error().message);  // names the field, never its value
+        return dispatch(state::CaseSaveFailed{});
+    }
     if (!m_outbox) return dispatch(state::CaseSaveFailed{});
     auto saved = m_outbox->enqueue(sub, m_clock->epochMs(), m_clock->localTime());
     if (!saved) {
@@ -377,31 +382,27 @@ void App::saveCase(const state::SaveCase& r) {
 
 void App::saveRating(const state::SaveRating& r) {
     const auto& f = r.form;
-    const bool bad = content::isBadRating(f.level);
-    const bool named = bad && f.callback;
-    outbox::Submission sub;
-    sub.kind = "rating";
-    sub.publicData = {{"target_kind", f.target.kind},
-                      {"target_id", f.target.id},
-                      {"target_name", f.target.name},
-                      {"instance", f.instance},
-                      {"follow_up", f.previous >= 1},
-                      {"level", content::kRatingLevelCodes[f.level]},
-                      {"level_label", content::kRatingLevelLabels[f.level]},
-                      {"reasons", f.reasons},
-                      {"reasons_version", r.reasonsVersion},
-                      {"anonymous", !named},
-                      {"callback", named},
-                      {"channel", "self-service terminal"},
-                      {"language", i18n::langTag(r.lang)}};
-    if (!f.target.caseNo.empty()) sub.publicData["case_no"] = f.target.caseNo;
+    records::RatingRecord rec;
+    auto& p = rec.pub;
+    p.targetKind = f.target.kind;
+    p.targetId = f.target.id;
+    p.targetName = f.target.name;
+    p.instance = f.instance;
+    p.followUp = f.previous >= 1;
+    p.level = records::kRatingLevelList[std::size_t(f.level)].code;
+    p.reasons = f.reasons;
+    p.reasonsVersion = r.reasonsVersion;
+    p.callback = records::isBadLevel(f.level) && f.callback;
+    p.language = i18n::langTag(r.lang);
+    p.caseNo = f.target.caseNo;
     // The centre's statistics group ratings of services by department too.
     if (f.target.kind == "service" && m_content)
-        if (auto sv = m_content->service(f.target.id); sv) sub.publicData["department_id"] = sv->service.department;
-    sub.personalData = nlohmann::json::object();
-    if (named) {
-        const auto mobile = validate::checkMobile(f.mobile).normalised;
-        sub.personalData = {{"contact_name", f.contact}, {"mobile", mobile}};
+        if (auto sv = m_content->service(f.target.id); sv) p.departmentId = sv->service.department;
+    if (p.callback) rec.personal = {f.contact, validate::checkMobile(f.mobile).normalised};
+    outbox::Submission sub{"rating", records::toJson(rec.pub), records::toJson(rec.personal), ""};
+    if (auto ok = records::checkRecord(sub.kind, sub.publicData, sub.personalData); !ok) {
+        logger()->error("a rating was not saved: {}", ok.error().message);
+        return dispatch(state::RatingSaveFailed{});
     }
     if (!m_outbox) return dispatch(state::RatingSaveFailed{});
     auto saved = m_outbox->enqueue(sub, m_clock->epochMs(), m_clock->localTime());

@@ -714,18 +714,17 @@ public:
         RatingReasonSet set;
         set.version = f.str("version", true);
         std::string allowed;
-        for (const char* code : kRatingLevelCodes) allowed += (allowed.empty() ? "" : ", ") + std::string(code);
+        for (const auto& l : records::kRatingLevelList) allowed += (allowed.empty() ? "" : ", ") + std::string(l.code);
         std::map<std::string, std::string> codes;  // code → path of its first use
         if (const json* levels = f.object("levels", true)) {
             Fields lf(*levels, "rating_reasons.levels", "", *m_src, rep, f.at("levels"));
             for (const auto& [key, value] : levels->items())
-                if (std::find(std::begin(kRatingLevelCodes), std::end(kRatingLevelCodes), key) ==
-                    std::end(kRatingLevelCodes)) {
+                if (!records::ratingLevel(key)) {
                     lf.error(key, fmt::format("'{}' is not a level; use one of: {}", key, allowed));
                     (void)lf.get(key, false);  // reported here, not again as an unknown key
                 }
-            for (int level = 0; level < kRatingLevels; ++level) {
-                const std::string name = kRatingLevelCodes[level];
+            for (int level = 0; level < records::kRatingLevels; ++level) {
+                const std::string name(records::kRatingLevelList[std::size_t(level)].code);
                 if (!lf.has(name)) {
                     lf.error(name, fmt::format("is required: every level needs its reasons ({})", allowed));
                     continue;

@@ -6,6 +6,8 @@
 // store writes and what the screens' views are built from. No I/O here.
 #pragma once
 
+#include "records/vocabulary.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -146,15 +148,10 @@ struct Rule {
     std::vector<RuleCondition> conditions;
 };
 
-// 好差评: the five levels, best first. The stable code is what records and
-// the hub store; the direction of numeric codes differs between national and
-// provincial tables, so numbers are only made at export.
-inline constexpr int kRatingLevels = 5;
-inline constexpr const char* kRatingLevelCodes[kRatingLevels] = {"very_satisfied", "satisfied", "basic",
-                                                                 "dissatisfied", "very_dissatisfied"};
-inline constexpr const char* kRatingLevelLabels[kRatingLevels] = {"非常满意", "满意", "基本满意", "不满意",
-                                                                  "非常不满意"};
-inline constexpr bool isBadRating(int level) { return level >= 3; }  // 不满意, 非常不满意 = 差评
+// 好差评's five levels are records::kRatingLevelList (sync/records): the
+// stable code is what records and the hub store; the direction of numeric
+// codes differs between national and provincial tables, so numbers are only
+// made at export.
 
 struct RatingReason {  // one reason a visitor may tick for a level
     std::string code;                 // stable, unique in the set ("R401")
@@ -165,7 +162,7 @@ struct RatingReason {  // one reason a visitor may tick for a level
 // records the version it was given under.
 struct RatingReasonSet {
     std::string version;              // "" = the content has none
-    std::vector<RatingReason> levels[kRatingLevels];  // index as kRatingLevelCodes
+    std::vector<RatingReason> levels[records::kRatingLevels];  // index as records::kRatingLevelList
 };
 
 struct Content {

@@ -312,14 +312,14 @@ struct Writer {
     Result<void> ratingReasons() {
         auto st = db.prepare("INSERT INTO rating_reason(level, ord, code, text, text_en) VALUES(?,?,?,?,?)");
         if (!st) return std::unexpected(st.error());
-        for (int level = 0; level < content::kRatingLevels; ++level) {
+        for (int level = 0; level < records::kRatingLevels; ++level) {
             int ord = 0;
             for (const auto& r : c.ratingReasons.levels[level]) {
-                st->bindAll(content::kRatingLevelCodes[level], ord++, r.code, r.text, r.textEn);
+                st->bindAll(records::kRatingLevelList[std::size_t(level)].code, ord++, r.code, r.text, r.textEn);
                 if (auto res = st->run(); !res)
                     return fail(ErrorCode::InvalidArgument,
                                 fmt::format("rating reason {} ({}) could not be stored ({}); is its code used twice?",
-                                            r.code, content::kRatingLevelCodes[level], res.error().message));
+                                            r.code, records::kRatingLevelList[std::size_t(level)].code, res.error().message));
                 ++stats.ratingReasons;
             }
         }

@@ -1,15 +1,12 @@
 // kioskctl outbox import (outbox_import.h).
 #include "outbox_import.h"
 
-#include "base/utf8.h"
-#include "content/content.h"
 #include "outbox/outbox.h"
-#include "validate/mobile.h"
+#include "records/records.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -19,62 +16,36 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kCaseKinds[] = {"咨询", "求助", "投诉", "举报", "建议", "办不成事"};
-
-std::size_t chars(const std::string& s) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < s.size(); ++n) (void)decodeUtf8(s, i);
-    return n;
-}
-
-// What is wrong with one line, or "" when it is a valid submission.
+// What is wrong with one line, or "" when it is a valid submission. The
+// record is checked as the hub will check it (records.h); a rating's
+// call-back follows from whether it carries a contact, and a missing
+// instance becomes one per target.
 std::string check(const json& j, outbox::Submission& out) {
     if (!j.is_object()) return "is not a JSON object";
     for (const auto& [k, v] : j.items())
         if (k != "kind" && k != "public" && k != "personal") return fmt::format("unknown key '{}' (kind, public, personal)", k);
     if (!j.contains("kind") || !j["kind"].is_string()) return "'kind' is missing (case or rating)";
     out.kind = j["kind"].get<std::string>();
-    out.publicData = j.value("public", json::object());
-    out.personalData = j.value("personal", json::object());
-    if (!out.publicData.is_object()) return "'public' must be an object";
-    if (!out.personalData.is_object()) return "'personal' must be an object";
+    const json pub = j.value("public", json::object()), personal = j.value("personal", json::object());
+    if (!pub.is_object()) return "'public' must be an object";
+    if (!personal.is_object()) return "'personal' must be an object";
     if (out.kind == "case") {
-        const std::string kind = out.publicData.value("case_kind", "");
-        if (std::find(std::begin(kCaseKinds), std::end(kCaseKinds), kind) == std::end(kCaseKinds))
-            return "public.case_kind must be one of 咨询 求助 投诉 举报 建议 办不成事";
-        const std::string desc = out.personalData.value("description", "");
-        if (desc.empty()) return "personal.description is required";
-        if (chars(desc) > 1000) return fmt::format("personal.description has {} characters; at most 1000", chars(desc));
-        if (out.personalData.value("contact_name", "").empty()) return "personal.contact_name is required";
-        const auto m = validate::checkMobile(out.personalData.value("mobile", ""));
-        if (!m.valid) return "personal.mobile: " + m.messageEn;
-        out.personalData["mobile"] = m.normalised;
-        out.mobileLast4 = m.normalised.substr(m.normalised.size() - 4);
+        auto rec = records::parseCase(pub, personal);
+        if (!rec) return rec.error().message;
+        out.publicData = records::toJson(rec->pub);
+        out.personalData = records::toJson(rec->personal);
+        out.mobileLast4 = rec->personal.mobile.substr(rec->personal.mobile.size() - 4);
         return "";
     }
     if (out.kind == "rating") {
-        const std::string level = out.publicData.value("level", "");
-        const auto* it = std::find(std::begin(content::kRatingLevelCodes), std::end(content::kRatingLevelCodes), level);
-        if (it == std::end(content::kRatingLevelCodes))
-            return "public.level must be one of very_satisfied satisfied basic dissatisfied very_dissatisfied";
-        const int idx = int(it - std::begin(content::kRatingLevelCodes));
-        out.publicData["level_label"] = content::kRatingLevelLabels[idx];
-        const auto reasons = out.publicData.value("reasons", json::array());
-        if (!reasons.is_array()) return "public.reasons must be a list of reason codes";
-        if (content::isBadRating(idx) && reasons.empty()) return "a bad rating needs at least one reason in public.reasons";
-        if (out.publicData.value("target_kind", "").empty() || out.publicData.value("target_id", "").empty())
-            return "public.target_kind and public.target_id are required";
-        if (!out.personalData.empty()) {
-            const auto m = validate::checkMobile(out.personalData.value("mobile", ""));
-            if (!m.valid) return "personal.mobile: " + m.messageEn;
-            out.personalData["mobile"] = m.normalised;
-        }
-        out.publicData["anonymous"] = out.personalData.empty();
-        out.publicData["callback"] = !out.personalData.empty();
-        out.publicData["channel"] = "self-service terminal";
-        if (!out.publicData.contains("instance"))
-            out.publicData["instance"] = "import:" + out.publicData["target_kind"].get<std::string>() + ":" +
-                                         out.publicData["target_id"].get<std::string>();
+        json p = pub;
+        p["callback"] = !personal.empty();
+        if (!p.contains("instance") && p.value("target_kind", json()).is_string() && p.value("target_id", json()).is_string())
+            p["instance"] = "import:" + p["target_kind"].get<std::string>() + ":" + p["target_id"].get<std::string>();
+        auto rec = records::parseRating(p, personal);
+        if (!rec) return rec.error().message;
+        out.publicData = records::toJson(rec->pub);
+        out.personalData = records::toJson(rec->personal);
         return "";
     }
     return fmt::format("kind '{}' is not case or rating", out.kind);

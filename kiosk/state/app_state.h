@@ -123,7 +123,7 @@ enum class PickFor : std::uint8_t { None, Case, Rating };
 // 我要反映 / 帮办 / 办不成事: what the visitor typed (never written anywhere
 // until they confirm; then it goes to the outbox and is cleared from here).
 struct CaseForm {
-    int kind = -1;                 // index into kCaseKinds, -1 = not chosen
+    int kind = -1;                 // index into records::kCaseKindList, -1 = not chosen
     std::string description, enterprise, uscc, contact, mobile;
     PickedService service;         // related service (optional; id "" = none)
     int reply = 0;                 // 0 phone call, 1 text message
@@ -131,8 +131,6 @@ struct CaseForm {
     std::map<std::string, FieldError> errors;  // field → problem
     bool saveFailed = false;
 };
-inline constexpr const char* kCaseKinds[] = {"咨询", "求助", "投诉", "举报", "建议", "办不成事"};
-inline constexpr std::size_t kDescriptionMax = 1000;  // characters
 
 struct CaseReceiptData {
     std::string caseNo;
@@ -153,7 +151,7 @@ struct RatingForm {
     RatingTarget target;
     std::string instance;          // see RatingTarget; set when the form opens
     int previous = -1;             // ratings already saved for the instance (-1 = not known yet)
-    int level = -1;                // index into content::kRatingLevelCodes, -1 = not chosen
+    int level = -1;                // index into records::kRatingLevelList, -1 = not chosen
     std::vector<std::string> reasons;  // codes ticked, all of `level`'s set
     bool callback = false;         // bad rating: the visitor asks for a call back
     std::string contact, mobile;   // only with `callback`

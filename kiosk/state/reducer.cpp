@@ -2,6 +2,7 @@
 #include "reducer.h"
 
 #include "base/utf8.h"
+#include "records/records.h"
 #include "validate/mobile.h"
 #include "validate/uscc.h"
 
@@ -89,9 +90,10 @@ void checkMobileField(std::map<std::string, FieldError>& errors, const std::stri
 bool validateCaseForm(CaseForm& f) {
     f.errors.clear();
     if (f.kind < 0) f.errors["kind"] = both(i18n::Key{"case.err_kind"}.id);
-    checkText(f.errors, "description", f.description, kDescriptionMax, true, true, i18n::Key{"case.err_description"}.id);
-    checkText(f.errors, "enterprise", f.enterprise, 100, false, false, "");
-    checkText(f.errors, "contact", f.contact, 30, true, false, i18n::Key{"case.err_contact"}.id);
+    checkText(f.errors, "description", f.description, records::kDescriptionMax, true, true,
+              i18n::Key{"case.err_description"}.id);
+    checkText(f.errors, "enterprise", f.enterprise, records::kEnterpriseMax, false, false, "");
+    checkText(f.errors, "contact", f.contact, records::kContactMax, true, false, i18n::Key{"case.err_contact"}.id);
     if (!f.uscc.empty()) {
         const auto r = validate::checkUscc(f.uscc);
         if (!r.valid) f.errors["uscc"] = {r.messageZh, r.messageEn};
@@ -103,14 +105,14 @@ bool validateCaseForm(CaseForm& f) {
 
 bool validateRatingForm(RatingForm& f) {
     f.errors.clear();
-    if (f.level < 0 || f.level >= content::kRatingLevels) {
+    if (f.level < 0 || f.level >= records::kRatingLevels) {
         f.errors["level"] = both(i18n::Key{"rating.err_level"}.id);
         return false;
     }
-    if (!content::isBadRating(f.level)) return true;
+    if (!records::isBadLevel(f.level)) return true;
     if (f.reasons.empty()) f.errors["reasons"] = both(i18n::Key{"rating.err_reasons"}.id);
     if (f.callback) {
-        checkText(f.errors, "contact", f.contact, 30, true, false, i18n::Key{"case.err_contact"}.id);
+        checkText(f.errors, "contact", f.contact, records::kContactMax, true, false, i18n::Key{"case.err_contact"}.id);
         checkMobileField(f.errors, f.mobile);
     }
     return f.errors.empty();
@@ -356,10 +358,10 @@ struct Reducer {
     }
     Effects operator()(const RatingSetLevel& a) {
         auto& r = s.session.rating;
-        if (a.level < 0 || a.level >= content::kRatingLevels || a.level == r.level) return {};
+        if (a.level < 0 || a.level >= records::kRatingLevels || a.level == r.level) return {};
         r.level = a.level;
         r.reasons.clear();  // each level has its own options
-        if (!content::isBadRating(a.level)) r.callback = false;
+        if (!records::isBadLevel(a.level)) r.callback = false;
         r.errors.clear();
         return {};
     }
@@ -387,7 +389,7 @@ struct Reducer {
     }
     Effects operator()(const RatingSaved&) {
         auto& v = s.session;
-        v.thanksCallback = content::isBadRating(v.rating.level) && v.rating.callback;
+        v.thanksCallback = records::isBadLevel(v.rating.level) && v.rating.callback;
         v.rating = RatingForm{};
         v.nav.assign(1, NavEntry{});
         v.nav.push_back(NavEntry{ScreenId::RatingThanks, {}, {}, {}});

@@ -414,8 +414,8 @@ Result<content::RatingReasonSet> ContentStore::ratingReasons() {
     if (!r) return std::unexpected(r.error());
     r = rows(m_db, "SELECT level, code, text, text_en FROM rating_reason ORDER BY level, ord", {}, [&](Statement& st) {
         const std::string level = st.text(0);
-        for (int i = 0; i < content::kRatingLevels; ++i)
-            if (level == content::kRatingLevelCodes[i]) set.levels[i].push_back({st.text(1), st.text(2), st.text(3)});
+        for (int i = 0; i < records::kRatingLevels; ++i)
+            if (level == records::kRatingLevelList[std::size_t(i)].code) set.levels[i].push_back({st.text(1), st.text(2), st.text(3)});
     });
     if (!r) return std::unexpected(r.error());
     return set;

@@ -4,24 +4,21 @@
 #include "lifecycle.h"
 #include "rating_desk.h"
 
+#include "records/vocabulary.h"
+
 #include <fmt/format.h>
 
 namespace kiosk::hub {
 
-bool caseOpen(const std::string& status) {
-    return status != "closed" && status != "revisited" && status != "rated" && status != "merged";
-}
-
 nlohmann::json caseSummaryJson(const hubdb::CaseSummary& c, const HubConfig& config, std::int64_t now) {
     // Due by the kind's deadline in DATA/hub.toml, plus [case_extension] for
     // each 延期; overdue while not closed.
-    const std::string kind = c.publicData.value("case_kind", "");
-    std::int64_t due = dueAt(config, kind, c.receivedAt);
+    std::int64_t due = dueAt(config, c.pub.kind, c.receivedAt);
     if (due > 0 && c.extensions > 0) due = addWorkingDays(due, c.extensions * config.extensionDays);
-    const bool overdue = caseOpen(c.status) && due > 0 && now > due;
+    const bool overdue = records::isOpenStatus(c.status) && due > 0 && now > due;
     return {{"number", c.number},         {"device", c.deviceId}, {"status", c.status},
             {"received_at", c.receivedAt}, {"status_at", c.statusAt}, {"due_at", due},
-            {"overdue", overdue},          {"extensions", c.extensions}, {"public", c.publicData}};
+            {"overdue", overdue},          {"extensions", c.extensions}, {"public", records::toJson(c.pub)}};
 }
 
 nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& config, std::int64_t now, bool fullPersonal) {
@@ -29,18 +26,14 @@ nlohmann::json caseDetailJson(const hubdb::CaseDetail& d, const HubConfig& confi
     for (const auto& e : d.history) history.push_back({{"status", e.status}, {"at", e.at}, {"actor", e.actor}, {"note", e.note}});
     nlohmann::json j = caseSummaryJson(d.summary, config, now);
     j["site"] = d.summary.site;
-    if (fullPersonal || !d.personalData.is_object()) {
-        j["personal"] = d.personalData;
+    if (fullPersonal) {
+        j["personal"] = records::toJson(d.personal);
     } else {
-        auto text = [&](const char* key) {
-            const auto it = d.personalData.find(key);
-            return it != d.personalData.end() && it->is_string() ? it->get<std::string>() : std::string();
-        };
-        j["personal"] = {{"description", nullptr},
-                         {"enterprise", nullptr},
-                         {"credit_code", maskMobile(text("credit_code"))},
-                         {"contact_name", maskName(text("contact_name"))},
-                         {"mobile", maskMobile(text("mobile"))}};
+        const auto& p = d.personal;
+        const records::CasePersonal masked{{}, {}, maskMobile(p.creditCode), maskName(p.contactName), maskMobile(p.mobile)};
+        j["personal"] = records::toJson(masked);
+        j["personal"]["description"] = nullptr;  // withheld, not empty
+        j["personal"]["enterprise"] = nullptr;
     }
     j["personal_masked"] = !fullPersonal;
     j["history"] = std::move(history);

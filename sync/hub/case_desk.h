@@ -15,7 +15,6 @@
 
 namespace kiosk::hub {
 
-bool caseOpen(const std::string& status);
 nlohmann::json caseSummaryJson(const hubdb::CaseSummary& c, const HubConfig& config, std::int64_t now);
 // The summary plus "site", the personal fields and the history. In full
 // (`fullPersonal`) for the staff who handle the case, who are audited for

@@ -2,6 +2,7 @@
 #include "hub_config.h"
 
 #include "crypto/crypto.h"
+#include "records/vocabulary.h"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -9,19 +10,17 @@
 namespace kiosk::hub {
 namespace {
 
-constexpr const char* kDefaults = R"(# kiosk-hub configuration. Edit and restart the hub.
+// The file written on first start: the case kinds' deadlines come from the
+// shared vocabulary (records/vocabulary.h), the rest is kTemplate.
+constexpr const char* kHead = R"(# kiosk-hub configuration. Edit and restart the hub.
 
 # Working days within which a case must be closed, by kind (DOMAIN: one city's
 # rules; 办不成事 counts as multi-department). `kiosk-hub cases list` shows the
 # due day and flags overdue cases.
 [case_deadlines]
-"咨询" = 3
-"求助" = 3
-"投诉" = 13
-"举报" = 13
-"建议" = 13
-"办不成事" = 3
+)";
 
+constexpr const char* kTemplate = R"(
 # Working days one 延期 (extension, given with its reason) adds to a case's
 # deadline.
 [case_extension]
@@ -61,12 +60,18 @@ worker_threads = 8                 # requests answered at once per listener: 1�
 [sites]
 )";
 
+std::string defaultsText() {
+    std::string out = kHead;
+    for (const auto& k : records::kCaseKindList) out += fmt::format("\"{}\" = {}\n", k.code, k.deadlineDays);
+    return out + kTemplate;
+}
+
 }  // namespace
 
 Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
     const auto file = dataDir / "hub.toml";
     if (!std::filesystem::exists(file))
-        if (auto w = crypto::writeFileAtomic(file, kDefaults, 0644); !w) return std::unexpected(w.error());
+        if (auto w = crypto::writeFileAtomic(file, defaultsText(), 0644); !w) return std::unexpected(w.error());
     toml::table t;
     try {
         t = toml::parse_file(file.string());
@@ -129,6 +134,12 @@ Result<HubConfig> loadHubConfig(const std::filesystem::path& dataDir) {
     if (auto* d = t["case_deadlines"].as_table())
         for (const auto& [k, v] : *d) {
             const auto n = v.value<std::int64_t>();
+            if (!records::caseKind(k.str())) {
+                std::string kinds;
+                for (const auto& kind : records::kCaseKindList) kinds += fmt::format("{}\"{}\"", kinds.empty() ? "" : ", ", kind.code);
+                return fail(ErrorCode::Config, fmt::format("{}: case_deadlines.\"{}\" is not a case kind; the kinds are {}",
+                                                           file.string(), k.str(), kinds));
+            }
             if (!n || *n < 0 || *n > 365)
                 return fail(ErrorCode::Config, fmt::format("{}: case_deadlines.{} must be a number of working days 0–365",
                                                            file.string(), k.str()));

@@ -1,24 +1,16 @@
 // The case life cycle's states and arrows (lifecycle.h).
 #include "lifecycle.h"
 
+#include "records/vocabulary.h"
+
 #include <algorithm>
 #include <map>
 
 namespace kiosk::hub {
 
-const std::vector<StatusInfo>& statuses() {
-    static const std::vector<StatusInfo> kAll = {
-        {"received", "已接收"}, {"accepted", "受理"}, {"dispatched", "派单"}, {"handling", "办理"},
-        {"replied", "答复"},    {"closed", "办结"},   {"revisited", "回访"},  {"rated", "评价"},
-        {"returned", "退单/改派"}, {"extended", "延期"}, {"merged", "并单"},
-    };
-    return kAll;
-}
-
-const char* statusLabel(std::string_view code) {
-    for (const auto& s : statuses())
-        if (code == s.code) return s.zh;
-    return "";
+std::string statusLabel(std::string_view code) {
+    const auto* s = records::caseStatus(code);
+    return s ? std::string(s->zh) : std::string();
 }
 
 std::vector<std::string> nextStatuses(std::string_view current) {

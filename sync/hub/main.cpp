@@ -232,7 +232,7 @@ int main(int argc, char** argv) {
                     fmt::print("{}\n", j.dump());
                 else
                     hub::printLine(fmt::format("{}  {}  {} ({})  {}  due {}{}", c.number, c.deviceId, c.status,
-                                               hub::statusLabel(c.status), c.publicData.value("case_kind", ""),
+                                               hub::statusLabel(c.status), c.pub.kind,
                                                j["due_at"].get<std::int64_t>() > 0 ? day(j["due_at"].get<std::int64_t>()) : "-",
                                                j["overdue"].get<bool>() ? "  OVERDUE" : ""));
             }

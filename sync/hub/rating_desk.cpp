@@ -38,11 +38,6 @@ nlohmann::json figuresJson(const RatingFigures& f) {
             {"rectify_rate", fraction(f.rectifyRate())}};
 }
 
-std::string textOf(const nlohmann::json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 }  // namespace
 
 std::string csvText(const std::string& s) {
@@ -145,14 +140,15 @@ nlohmann::json badRatingJson(const hubdb::BadRating& b, bool fullContact, const 
         steps.push_back({{"id", f.id}, {"action", f.action}, {"note", f.note}, {"actor", f.actor}, {"at", f.at}});
     nlohmann::json contact = nullptr;
     if (b.callbackWanted()) {
-        const std::string name = textOf(b.personalData, "contact_name"), mobile = textOf(b.personalData, "mobile");
+        const std::string& name = b.personal.contactName;
+        const std::string& mobile = b.personal.mobile;
         contact = {{"name", fullContact ? name : maskName(name)},
                    {"mobile", fullContact ? mobile : maskMobile(mobile)},
                    {"masked", !fullContact}};
     }
     const std::int64_t due = addWorkingDays(b.receivedAt, config.rectifyDays);
     return {{"uuid", b.uuid},         {"device", b.deviceId},         {"site", b.site},
-            {"received_at", b.receivedAt}, {"public", b.publicData}, {"callback", b.callbackWanted()},
+            {"received_at", b.receivedAt}, {"public", records::toJson(b.pub)}, {"callback", b.callbackWanted()},
             {"contact", contact},     {"state", b.state()},           {"open", b.open()},
             {"due_at", due},          {"overdue", b.open() && now > due}, {"follow_ups", steps},
             {"re_rating", b.reRating}};

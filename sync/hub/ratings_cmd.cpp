@@ -45,22 +45,14 @@ std::string tableRow(const std::string& key, const std::string& name, const Rati
                        pct(f.rectifyRate()), name.empty() ? "" : "  " + name);
 }
 
-std::string textOf(const nlohmann::json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 void printBad(const hubdb::BadRating& b, bool fullContact, const HubConfig& config) {
-    const auto& p = b.publicData;
-    printLine(fmt::format("{}  {}  received {}  {}{}", b.uuid, textOf(p, "level_label"), utcText(b.receivedAt), b.deviceId,
+    const auto& p = b.pub;
+    const auto* level = p.levelInfo();
+    printLine(fmt::format("{}  {}  received {}  {}{}", b.uuid, level ? level->zh : "", utcText(b.receivedAt), b.deviceId,
                           b.site.empty() ? "" : fmt::format(" ({})", b.site)));
-    printLine(fmt::format("  target   {} {} {}", textOf(p, "target_kind"), textOf(p, "target_id"), textOf(p, "target_name")));
-    std::string reasons;
-    if (const auto it = p.find("reasons"); it != p.end() && it->is_array())
-        for (const auto& r : *it)
-            if (r.is_string()) reasons += (reasons.empty() ? "" : ", ") + r.get<std::string>();
-    printLine(fmt::format("  reasons  {}", reasons.empty() ? "-" : reasons));
-    if (const std::string caseNo = textOf(p, "case_no"); !caseNo.empty()) printLine(fmt::format("  case     {}", caseNo));
+    printLine(fmt::format("  target   {} {} {}", p.targetKind, p.targetId, p.targetName));
+    printLine(fmt::format("  reasons  {}", p.reasons.empty() ? "-" : fmt::format("{}", fmt::join(p.reasons, ", "))));
+    if (!p.caseNo.empty()) printLine(fmt::format("  case     {}", p.caseNo));
     if (const auto c = badRatingJson(b, fullContact, config, unixNow())["contact"]; c.is_null())
         printLine("  contact  none (no call-back asked)");
     else

@@ -12,6 +12,7 @@
 #include "hubdb/content_repo.h"
 #include "hubdb/os_update_repo.h"
 #include "protocol/case_number.h"
+#include "records/records.h"
 #include "protocol/protocol.h"
 
 #include <fmt/format.h>
@@ -449,8 +450,10 @@ struct HubServer::Impl {
             return refuse(res, 400, items.error().message);
         }
         // A record numbered under another kiosk's terminal code, or with a
-        // wrong check character, is refused on its own (422: the kiosk
-        // dead-letters it with this reason); the rest of the batch is stored.
+        // wrong check character, or whose fields are not a case or rating
+        // (records.h), is refused on its own (422: the kiosk dead-letters it
+        // with this reason, which names the field); the rest of the batch is
+        // stored.
         std::vector<std::optional<protocol::UploadAnswer>> refused(items->size());
         std::vector<protocol::UploadItem> owned;
         owned.reserve(items->size());
@@ -458,6 +461,11 @@ struct HubServer::Impl {
             auto& item = (*items)[i];
             if (auto ok = protocol::checkCaseOwner(item.number, dev->id); !ok) {
                 logger()->warn("device {}: record {} refused: {}", dev->id, item.uuid, ok.error().message);
+                refused[i] = protocol::UploadAnswer{item.uuid, 422, ok.error().message};
+                continue;
+            }
+            if (auto ok = records::checkRecord(item.kind, item.publicData, item.personalData); !ok) {
+                logger()->warn("device {}: {} record {} refused: {}", dev->id, item.kind, item.uuid, ok.error().message);
                 refused[i] = protocol::UploadAnswer{item.uuid, 422, ok.error().message};
                 continue;
             }

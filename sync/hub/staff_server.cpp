@@ -11,6 +11,7 @@
 #include "hubdb/content_repo.h"
 #include "hubdb/rating_queries.h"
 #include "hubdb/staff_repo.h"
+#include "records/records.h"
 #include "rate_limit.h"
 #include "rating_desk.h"
 #include "request_limits.h"
@@ -512,6 +513,13 @@ struct StaffServer::Impl {
             reply(res, 200, {{"username", who->username}, {"role", who->role}, {"csrf", who->csrf},
                              {"sites", sitesJson(who->sites)}, {"failed_logins", who->failedLogins}});
         });
+        // The words cases and ratings are made of (records/vocabulary.h), so
+        // the console has no copy of its own. Any signed-in role may read it.
+        s.Get("/staff/api/vocabulary", [this](const httplib::Request& req, httplib::Response& res) {
+            auto who = session(req, res, {}, false);
+            if (!who) return;
+            reply(res, 200, records::vocabularyJson());
+        });
         s.Get("/staff/api/cases", [this](const httplib::Request& req, httplib::Response& res) {
             auto who = session(req, res, {"handler", "manager", "admin"}, false);
             if (!who) return;
@@ -526,7 +534,7 @@ struct StaffServer::Impl {
             for (const auto& c : *list) {
                 nlohmann::json j = caseSummaryJson(c, opt.config, t);
                 j["site"] = c.site;
-                const std::string k = stringField(c.publicData, "case_kind"), sv = stringField(c.publicData, "service_id");
+                const std::string &k = c.pub.kind, &sv = c.pub.serviceId;
                 if (!k.empty()) kinds.insert(k);
                 if (!sv.empty()) services.insert(sv);
                 if (!c.site.empty()) sites.insert(c.site);

@@ -15,7 +15,7 @@ constexpr const char* kSelect =
 
 CaseSummary summaryFrom(const Row& r) {
     CaseSummary s{asText(r[0]), asText(r[1]), asText(r[2]), asText(r[8]), asInt(r[3]), asInt(r[4]), {}, int(asInt(r[7]))};
-    s.publicData = nlohmann::json::parse(asText(r[5]), nullptr, false);
+    s.pub = records::readCasePublic(nlohmann::json::parse(asText(r[5]), nullptr, false));
     return s;
 }
 
@@ -59,7 +59,7 @@ Result<std::optional<CaseDetail>> showCase(Database& db, const std::string& numb
         if (rows->empty()) return {};
         CaseDetail d;
         d.summary = summaryFrom((*rows)[0]);
-        d.personalData = nlohmann::json::parse(asText((*rows)[0][6]), nullptr, false);
+        d.personal = records::readCasePersonal(nlohmann::json::parse(asText((*rows)[0][6]), nullptr, false));
         auto ev = c.query("SELECT id, number, device_id, status, note, actor, at FROM case_event WHERE number = $1 ORDER BY id",
                           {number});
         if (!ev) return std::unexpected(ev.error());

@@ -1,9 +1,10 @@
 // Read side for central staff: cases with their current status and the
-// records' public fields, one case with its history and personal fields
+// records' public fields (typed, records.h), one case with its history and personal fields
 // (shown to staff who handle it, never logged). Lists take the sites the
 // reader serves (site_scope.h); a case's site is its kiosk's (device.site).
 #pragma once
 
+#include "records/records.h"
 #include "site_scope.h"
 #include "store.h"
 
@@ -13,13 +14,13 @@ struct CaseSummary {
     std::string number, deviceId, status;
     std::string site;  // the sending device's site; "" when the device is unknown
     std::int64_t receivedAt = 0, statusAt = 0;
-    nlohmann::json publicData;
+    records::CasePublic pub;  // read tolerantly: rows older hubs stored unchecked
     int extensions = 0;  // 延期 (extended) steps taken so far
 };
 
 struct CaseDetail {
     CaseSummary summary;
-    nlohmann::json personalData;
+    records::CasePersonal personal;  // shown to the staff who handle the case, never logged
     std::vector<CaseEvent> history;
 };
 

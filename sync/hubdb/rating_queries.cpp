@@ -17,25 +17,6 @@
 namespace kiosk::hubdb {
 namespace {
 
-struct LevelInfo {
-    std::string_view code;
-    const char* zh;
-    bool good;
-};
-constexpr std::array<LevelInfo, 5> kLevels = {{
-    {"very_satisfied", "非常满意", true},
-    {"satisfied", "满意", true},
-    {"basic", "基本满意", true},
-    {"dissatisfied", "不满意", false},
-    {"very_dissatisfied", "非常不满意", false},
-}};
-
-const LevelInfo* levelInfo(std::string_view code) {
-    for (const auto& l : kLevels)
-        if (l.code == code) return &l;
-    return nullptr;
-}
-
 constexpr std::array<std::pair<std::string_view, const char*>, kFollowUpActions.size()> kActionLabels = {{
     {"callback", "核实回访"},
     {"rectified", "整改"},
@@ -44,24 +25,10 @@ constexpr std::array<std::pair<std::string_view, const char*>, kFollowUpActions.
     {"feedback", "反馈"},
 }};
 
-// public_data fields, tolerant of a kiosk that sent the wrong type: a
-// missing or mistyped field reads as "" / false, never throws.
-std::string textField(const nlohmann::json& j, const char* key) {
-    if (!j.is_object()) return "";
-    const auto it = j.find(key);
-    if (it == j.end()) return "";
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
-    return "";
-}
-bool flagField(const nlohmann::json& j, const char* key) {
-    if (!j.is_object()) return false;
-    const auto it = j.find(key);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-nlohmann::json parseObject(const std::string& text) {
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    return j.is_object() ? j : nlohmann::json::object();
+// A stored row's public_data, read tolerantly (records.h): what older hubs
+// took unchecked reads as defaults, never throws.
+records::RatingPublic ratingOf(const std::string& text) {
+    return records::readRatingPublic(nlohmann::json::parse(text, nullptr, false));
 }
 
 std::string monthOf(std::int64_t unixSeconds) {
@@ -96,15 +63,6 @@ constexpr const char* kFollowUpCols = "id, rating_uuid, action, note, actor, at"
 
 }  // namespace
 
-bool isGoodLevel(std::string_view level) {
-    const auto* l = levelInfo(level);
-    return l && l->good;
-}
-bool isBadLevel(std::string_view level) {
-    const auto* l = levelInfo(level);
-    return l && !l->good;
-}
-
 bool isFollowUpAction(std::string_view action) {
     return std::find(kFollowUpActions.begin(), kFollowUpActions.end(), action) != kFollowUpActions.end();
 }
@@ -132,9 +90,9 @@ Result<RatingFollowUp> addRatingFollowUp(Database& db, const std::string& rating
             return fail(ErrorCode::InvalidArgument,
                         fmt::format("record {} is a {} record, not a rating: follow-ups are for bad ratings (差评) only",
                                     ratingUuid, kind));
-        const std::string level = textField(parseObject(asText((*rec)[0][1])), "level");
-        if (!isBadLevel(level)) {
-            const auto* l = levelInfo(level);
+        const auto pub = ratingOf(asText((*rec)[0][1]));
+        if (!pub.bad()) {
+            const auto* l = pub.levelInfo();
             return fail(ErrorCode::InvalidArgument,
                         fmt::format("rating {} is {}, not a 差评: follow-ups are recorded only for 不满意 (dissatisfied) "
                                     "and 非常不满意 (very_dissatisfied) ratings",
@@ -152,8 +110,6 @@ Result<RatingFollowUp> addRatingFollowUp(Database& db, const std::string& rating
     if (!r) return std::unexpected(r.error());
     return out;
 }
-
-bool BadRating::callbackWanted() const { return flagField(publicData, "callback"); }
 
 bool BadRating::has(std::string_view action) const {
     return std::any_of(followUps.begin(), followUps.end(), [&](const RatingFollowUp& f) { return f.action == action; });
@@ -181,30 +137,31 @@ Result<std::vector<BadRating>> listBadRatings(Database& db, bool openOnly, const
         // of one upload share a second, so they are matched after the loop.
         std::map<std::string, std::size_t> byInstance;
         std::vector<std::pair<std::string, nlohmann::json>> reRatings;  // instance key, re-rating
-        auto instanceKey = [](const std::string& device, const nlohmann::json& pub) {
-            return fmt::format("{}|{}|{}", device, textField(pub, "instance"), textField(pub, "target_id"));
+        auto instanceKey = [](const std::string& device, const records::RatingPublic& pub) {
+            return fmt::format("{}|{}|{}", device, pub.instance, pub.targetId);
         };
         for (const auto& row : *rows) {
-            auto pub = parseObject(asText(row[4]));
-            if (flagField(pub, "follow_up")) {
+            auto pub = ratingOf(asText(row[4]));
+            if (pub.followUp) {
+                const auto* l = pub.levelInfo();
                 reRatings.emplace_back(instanceKey(asText(row[1]), pub),
-                                       nlohmann::json{{"level", textField(pub, "level")},
-                                                      {"level_label", textField(pub, "level_label")},
+                                       nlohmann::json{{"level", pub.level},
+                                                      {"level_label", l ? l->zh : ""},
                                                       {"uuid", asText(row[0])},
                                                       {"received_at", asInt(row[3])}});
                 continue;
             }
-            if (!isBadLevel(textField(pub, "level")) || !sites.allows(asText(row[2]))) continue;
+            if (!pub.bad() || !sites.allows(asText(row[2]))) continue;
             BadRating b;
             b.uuid = asText(row[0]);
             b.deviceId = asText(row[1]);
             b.site = asText(row[2]);
             b.receivedAt = asInt(row[3]);
-            b.publicData = std::move(pub);
+            b.pub = std::move(pub);
             if (auto it = byRating.find(b.uuid); it != byRating.end()) b.followUps = std::move(it->second);
             if (openOnly && !b.open()) continue;
-            b.personalData = parseObject(asText(row[5]));
-            if (!textField(b.publicData, "instance").empty()) byInstance[instanceKey(b.deviceId, b.publicData)] = out.size();
+            b.personal = records::readRatingPersonal(nlohmann::json::parse(asText(row[5]), nullptr, false));
+            if (!b.pub.instance.empty()) byInstance[instanceKey(b.deviceId, b.pub)] = out.size();
             out.push_back(std::move(b));
         }
         for (auto& [key, re] : reRatings)  // oldest first: the newest re-rating wins
@@ -261,15 +218,15 @@ Result<RatingStats> ratingStats(Database& db, RatingGroup by, std::optional<std:
         if (!rows) return std::unexpected(rows.error());
         for (const auto& row : *rows) {
             if (!sites.allows(asText(row[1]))) continue;
-            const auto pub = nlohmann::json::parse(asText(row[3]), nullptr, false);
-            const auto* level = levelInfo(textField(pub, "level"));
+            const auto pub = ratingOf(asText(row[3]));
+            const auto* level = pub.levelInfo();
             if (!level) {
                 ++stats.unreadable;
                 continue;
             }
-            const std::string targetKind = textField(pub, "target_kind");
-            const std::string targetId = textField(pub, "target_id");
-            const std::string targetName = textField(pub, "target_name");
+            const std::string& targetKind = pub.targetKind;
+            const std::string& targetId = pub.targetId;
+            const std::string& targetName = pub.targetName;
             if (targetKind == "department" && !targetId.empty()) departmentNames[targetId] = targetName;
             std::string key, name;
             switch (by) {
@@ -281,7 +238,7 @@ Result<RatingStats> ratingStats(Database& db, RatingGroup by, std::optional<std:
                     break;
                 case RatingGroup::Department:
                     if (targetKind == "department") key = targetId;
-                    else if (targetKind == "service") key = textField(pub, "department_id");
+                    else if (targetKind == "service") key = pub.departmentId;
                     break;
                 case RatingGroup::Kiosk:
                     key = asText(row[0]);
@@ -291,7 +248,7 @@ Result<RatingStats> ratingStats(Database& db, RatingGroup by, std::optional<std:
             }
             auto& g = groups[key];
             if (!name.empty()) g.name = name;
-            const bool named = flagField(pub, "callback"), calledBack = asInt(row[4]) != 0,
+            const bool named = pub.callback, calledBack = asInt(row[4]) != 0,
                        rectified = asInt(row[5]) != 0;
             count(g.figures, level->good, named, calledBack, rectified);
             count(stats.total, level->good, named, calledBack, rectified);

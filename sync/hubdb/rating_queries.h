@@ -4,13 +4,15 @@
 // their follow-up state, and the headline figures managers read (好评率, 差评,
 // 差评回访率, 差评整改率) per service, department, kiosk or month.
 //
-// Ratings are `record` rows of kind "rating" whose public_data (OUTBOX.md) is
-// parsed here in C++, so the same code runs on SQLite and PostgreSQL without
+// Ratings are `record` rows of kind "rating" whose public_data is read here
+// in C++ as typed records (records.h; levels, good and 差评, are
+// records::kRatingLevelList), so the same code runs on SQLite and PostgreSQL without
 // JSON SQL functions. Personal data (the call-back contact) is only handed to
 // the caller of listBadRatings() for staff to see; nothing here logs it.
 // docs/HUB-STAFF.md defines every figure.
 #pragma once
 
+#include "records/records.h"
 #include "site_scope.h"
 #include "store.h"
 
@@ -21,12 +23,6 @@
 #include <vector>
 
 namespace kiosk::hubdb {
-
-// --- Levels -------------------------------------------------------------------
-
-// 非常满意, 满意, 基本满意 count as good; 不满意, 非常不满意 are 差评.
-bool isGoodLevel(std::string_view level);
-bool isBadLevel(std::string_view level);
 
 // --- Follow-up of bad ratings -------------------------------------------------
 
@@ -59,14 +55,14 @@ struct RatingFollowUp {
 struct BadRating {
     std::string uuid, deviceId, site;  // site: the device's site ("" if the device is unknown)
     std::int64_t receivedAt = 0;       // Unix seconds, when the hub stored it
-    nlohmann::json publicData;         // as the kiosk sent it (OUTBOX.md)
-    nlohmann::json personalData;       // contact_name, mobile when callback; shown to staff, never logged
+    records::RatingPublic pub;         // as the kiosk sent it, read tolerantly
+    records::RatingPersonal personal;  // the call-back contact; shown to staff, never logged
     std::vector<RatingFollowUp> followUps;  // oldest first
     // The visitor's 追加评价 of the same service instance from the same kiosk
     // (newest): {"level","level_label","uuid","received_at"}; null when none.
     nlohmann::json reRating;
 
-    bool callbackWanted() const;           // the visitor left a contact (public "callback": true)
+    bool callbackWanted() const { return pub.callback; }  // the visitor left a contact
     bool has(std::string_view action) const;
     bool open() const { return !has("feedback"); }  // no 反馈 yet
     // The latest action, or "new" when nothing was done yet.

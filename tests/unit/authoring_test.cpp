@@ -159,9 +159,9 @@ TEST(Authoring, RatingReasonsAreReadInOrder) {
     EXPECT_EQ(set.levels[0][1].code, "R502");
     EXPECT_EQ(set.levels[0][1].textEn, "") << "text_en is optional";
     const char* codes[] = {"R501", "R401", "R301", "R201", "R101"};
-    for (int level = 0; level < content::kRatingLevels; ++level) {
-        ASSERT_FALSE(set.levels[level].empty()) << content::kRatingLevelCodes[level];
-        EXPECT_EQ(set.levels[level][0].code, codes[level]) << content::kRatingLevelCodes[level];
+    for (int level = 0; level < records::kRatingLevels; ++level) {
+        ASSERT_FALSE(set.levels[level].empty()) << records::kRatingLevelList[std::size_t(level)].code;
+        EXPECT_EQ(set.levels[level][0].code, codes[level]) << records::kRatingLevelList[std::size_t(level)].code;
     }
     EXPECT_TRUE(r->warnings.empty());
 }
@@ -179,9 +179,9 @@ TEST(Authoring, DemoRatingReasonsCoverEveryLevelAndFitTheScreen) {
     ASSERT_TRUE(r.has_value()) << r.error().message;
     const auto& set = r->content.ratingReasons;
     EXPECT_EQ(set.version, "2026.1");
-    for (int level = 0; level < content::kRatingLevels; ++level) {
-        EXPECT_GE(set.levels[level].size(), 4u) << content::kRatingLevelCodes[level];
-        EXPECT_LE(set.levels[level].size(), 6u) << content::kRatingLevelCodes[level];
+    for (int level = 0; level < records::kRatingLevels; ++level) {
+        EXPECT_GE(set.levels[level].size(), 4u) << records::kRatingLevelList[std::size_t(level)].code;
+        EXPECT_LE(set.levels[level].size(), 6u) << records::kRatingLevelList[std::size_t(level)].code;
         for (const auto& reason : set.levels[level]) EXPECT_FALSE(reason.textEn.empty()) << reason.code;
     }
     for (const auto& w : r->warnings) EXPECT_EQ(w.find("rating_reasons"), std::string::npos) << w;

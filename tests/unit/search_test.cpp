@@ -273,12 +273,12 @@ namespace {
 
 void expectSameReasons(const content::RatingReasonSet& got, const content::RatingReasonSet& want) {
     EXPECT_EQ(got.version, want.version);
-    for (int level = 0; level < content::kRatingLevels; ++level) {
-        ASSERT_EQ(got.levels[level].size(), want.levels[level].size()) << content::kRatingLevelCodes[level];
+    for (int level = 0; level < records::kRatingLevels; ++level) {
+        ASSERT_EQ(got.levels[level].size(), want.levels[level].size()) << records::kRatingLevelList[std::size_t(level)].code;
         for (std::size_t i = 0; i < want.levels[level].size(); ++i) {
             const auto& g = got.levels[level][i];
             const auto& w = want.levels[level][i];
-            EXPECT_EQ(g.code, w.code) << content::kRatingLevelCodes[level] << "[" << i << "]";
+            EXPECT_EQ(g.code, w.code) << records::kRatingLevelList[std::size_t(level)].code << "[" << i << "]";
             EXPECT_EQ(g.text, w.text) << w.code;
             EXPECT_EQ(g.textEn, w.textEn) << w.code;
         }

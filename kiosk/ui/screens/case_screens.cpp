@@ -3,6 +3,7 @@
 // the receipt with the case number, its QR code and a printed slip.
 #include "content_common.h"
 
+#include "records/records.h"
 #include "validate/mobile.h"
 
 #include <fmt/format.h>
@@ -10,8 +11,10 @@
 namespace kiosk::ui {
 namespace {
 
+// The chips' labels, in the order of records::kCaseKindList.
 const char* const kKindKeys[] = {"case.kind_question", "case.kind_help",       "case.kind_complaint",
                                  "case.kind_report",   "case.kind_suggestion", "case.kind_failed"};
+static_assert(std::size(kKindKeys) == records::kCaseKindList.size(), "a case kind without a label");
 
 }  // namespace
 
@@ -36,7 +39,7 @@ void drawCaseForm(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
 
     const std::string descErr = errorText(c, f.errors, "description");
     textField(c, {"case.description", c.tr("case.description"), c.tr("case.description_hint"), 40000, false, false, descErr, 5,
-                  false, state::kDescriptionMax},
+                  false, records::kDescriptionMax},
               f.description, width);
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
     // Landscape: fields in pairs side by side; portrait: one under another.

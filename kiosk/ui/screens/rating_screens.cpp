@@ -12,7 +12,7 @@ namespace kiosk::ui {
 namespace {
 
 // Level colours, best first: green through amber to red.
-constexpr ImU32 kLevelColors[content::kRatingLevels] = {IM_COL32(46, 125, 50, 255), IM_COL32(104, 159, 56, 255),
+constexpr ImU32 kLevelColors[records::kRatingLevels] = {IM_COL32(46, 125, 50, 255), IM_COL32(104, 159, 56, 255),
                                                         IM_COL32(191, 134, 0, 255), IM_COL32(230, 81, 0, 255),
                                                         IM_COL32(198, 40, 40, 255)};
 
@@ -99,9 +99,9 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
     paragraph(c, FontRole::Body, c.tr("rating.overall"), c.p.text, width);
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
     const float gap = c.m.gap * 0.5f;
-    const float fw = (width - gap * float(content::kRatingLevels - 1)) / float(content::kRatingLevels);
+    const float fw = (width - gap * float(records::kRatingLevels - 1)) / float(records::kRatingLevels);
     const ImVec2 faceSize(fw, std::clamp(fw * 0.75f, c.m.target * 2.0f, c.m.target * 2.6f));
-    for (int i = 0; i < content::kRatingLevels; ++i) {
+    for (int i = 0; i < records::kRatingLevels; ++i) {
         if (i > 0) ImGui::SameLine(0, gap);
         const std::string id = fmt::format("rating.level.{}", i);
         if (faceButton(c, id.c_str(), i, levelLabel(c, i), f.level == i, faceSize, kLevelColors[i]))
@@ -111,7 +111,7 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
     ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
 
     if (f.level >= 0) {
-        const bool bad = content::isBadRating(f.level);
+        const bool bad = records::isBadLevel(f.level);
         paragraph(c, FontRole::Body, c.tr(bad ? "rating.reasons_bad" : "rating.reasons_good"), c.p.text, width);
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
         const auto& reasons = set->levels[f.level];

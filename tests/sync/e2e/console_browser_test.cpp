@@ -17,20 +17,18 @@ namespace {
 // A rating as kiosk/app/app.cpp saveRating() makes it.
 std::string enqueueRating(const fs::path& kioskData, const std::string& level, bool callback, const std::string& instance,
                           bool followUp, std::int64_t atMs) {
-    const bool bad = level == "dissatisfied" || level == "very_dissatisfied";
-    const std::map<std::string, std::string> labels = {{"very_satisfied", "非常满意"}, {"satisfied", "满意"},
-                                                       {"basic", "基本满意"}, {"dissatisfied", "不满意"},
-                                                       {"very_dissatisfied", "非常不满意"}};
-    const nlohmann::json publicData = {{"target_kind", "service"},       {"target_id", "svc-yyzz"},
-                                       {"target_name", "营业执照设立登记"}, {"department_id", "dep-sc"},
-                                       {"instance", instance},           {"follow_up", followUp},
-                                       {"level", level},                 {"level_label", labels.at(level)},
-                                       {"reasons", bad ? nlohmann::json::array({"等候时间长"}) : nlohmann::json::array()},
-                                       {"anonymous", !callback},         {"callback", callback},
-                                       {"channel", "self-service terminal"}, {"language", "zh-CN"}};
-    const nlohmann::json personalData = callback ? nlohmann::json{{"contact_name", "王小明"}, {"mobile", "13812345678"}}
-                                                 : nlohmann::json::object();
-    return enqueueAs(kioskData, "KS0001", "rating", publicData, personalData, atMs);
+    records::RatingRecord r;
+    r.pub.targetKind = "service";
+    r.pub.targetId = "svc-yyzz";
+    r.pub.targetName = "营业执照设立登记";
+    r.pub.departmentId = "dep-sc";
+    r.pub.instance = instance;
+    r.pub.followUp = followUp;
+    r.pub.level = level;
+    if (records::isBadLevel(level)) r.pub.reasons = {"等候时间长"};
+    r.pub.callback = callback;
+    if (callback) r.personal = {"王小明", "13812345678"};
+    return enqueueAs(kioskData, "KS0001", "rating", records::toJson(r.pub), records::toJson(r.personal), atMs);
 }
 
 // One phase of console.mjs; its JSON, or null with the failure recorded.

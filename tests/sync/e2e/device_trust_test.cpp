@@ -37,7 +37,7 @@ protocol::UploadItem caseItem(int i, const std::string& number) {
     r.number = number;
     r.createdMs = 1'800'000'000'000 + i;
     r.publicData = {{"case_kind", "投诉"}};
-    r.personalData = {{"contact_name", "张三"}, {"mobile", "13900001111"}};
+    r.personalData = {{"description", "材料被退回三次"}, {"contact_name", "张三"}, {"mobile", "13900001111"}};
     return r;
 }
 
@@ -250,10 +250,21 @@ TEST(DeviceTrust, TheCliShowsControlCharactersADeviceSentInsteadOfObeyingThem) {
     rating.number = protocol::makeCaseNumber("KS0001", day(), 9);
     rating.createdMs = 1'800'000'000'000;
     rating.publicData = {{"level", "dissatisfied"}, {"level_label", "不满意"},   {"target_kind", "service"},
-                         {"target_id", "svc\x1b[1m"}, {"target_name", hostile}, {"reasons", {"等候\x1b[5m太久"}}};
-    const auto stored = upload(k, {rating});
-    ASSERT_EQ(stored.size(), 1u);
-    ASSERT_EQ(stored[0].code, 201) << stored[0].message;
+                         {"target_id", "svc\x1b[1m"}, {"target_name", hostile}, {"reasons", {"等候\x1b[5m太久"}},
+                         {"instance", "visit:1"}};
+    // This hub refuses such a record (records.h), naming the field …
+    const auto refused = upload(k, {rating});
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_EQ(refused[0].code, 422);
+    EXPECT_EQ(refused[0].message, "public.target_id holds a control character or malformed UTF-8");
+    // … but an older hub stored what it was sent: its CLI must still show, not obey.
+    {
+        auto db = hubdb::openDatabase((dir / "hub/hub.db").string(), 1);
+        ASSERT_TRUE(db.has_value());
+        auto stored = hubdb::HubStore(**db).storeBatch("KS0001", {rating}, 1'800'000'000);
+        ASSERT_TRUE(stored.has_value());
+        ASSERT_EQ((*stored)[0].code, 201) << (*stored)[0].message;
+    }
 
     int code = 0;
     for (const std::vector<std::string>& cmd : {std::vector<std::string>{"devices"}, {"ratings", "bad"}}) {

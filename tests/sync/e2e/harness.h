@@ -5,6 +5,7 @@
 
 #include "hubdb/store.h"
 #include "outbox/outbox.h"
+#include "records/records.h"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -242,10 +243,18 @@ inline std::vector<std::string> enqueue(const fs::path& kioskData, int n, int fi
     day.tm_mday = 15;
     for (int i = 0; i < n; ++i) {
         outbox::Submission s;
-        s.kind = (first + i) % 3 == 2 ? "rating" : "case";
-        s.publicData = {{"case_kind", "投诉"}, {"i", first + i}};
-        s.personalData = {{"contact_name", "王小明"}, {"mobile", "13812345678"}};
-        s.mobileLast4 = "5678";
+        if ((first + i) % 3 == 2) {
+            records::RatingPublic p;
+            p.targetKind = "service";
+            p.targetId = "svc-yyzz";
+            p.instance = fmt::format("visit:{}", first + i);
+            p.level = "satisfied";
+            s = {"rating", records::toJson(p), nlohmann::json::object(), ""};
+        } else {
+            const records::CasePublic p{"投诉", "svc-yyzz", "phone", "zh-CN"};
+            const records::CasePersonal q{fmt::format("第 {} 件诉求", first + i), "", "", "王小明", "13812345678"};
+            s = {"case", records::toJson(p), records::toJson(q), "5678"};
+        }
         auto r = box->enqueue(s, 1'700'000'000'000 + i, day);
         EXPECT_TRUE(r.has_value());
         if (r) numbers.push_back(r->caseNo);

@@ -663,12 +663,31 @@ TEST(StaffConsole, StatsCsvCellsASpreadsheetWouldRunAreText) {
         {"=svc-7", "营业执照设立登记"},
     };
     std::int64_t at = 1'700'000'000'000;
+    std::vector<protocol::UploadItem> older;  // what this hub refuses (a control character) …
     for (const auto& [id, name] : hostile) {
         auto r = badRating(id, name, "i-" + id);
         r["callback"] = false;
-        enqueueAs(dir / "kiosk", "KS0001", "rating", r, nlohmann::json::object(), at++);
+        if (name.find_first_of("\t\r") == std::string::npos) {
+            enqueueAs(dir / "kiosk", "KS0001", "rating", r, nlohmann::json::object(), at++);
+            continue;
+        }
+        protocol::UploadItem item;
+        item.uuid = fmt::format("00000000-0000-4000-8000-{:012}", older.size() + 1);
+        item.seq = 1000 + std::int64_t(older.size());
+        item.kind = "rating";
+        item.number = fmt::format("OLD{}", older.size());
+        item.createdMs = at++;
+        item.publicData = r;
+        older.push_back(std::move(item));
     }
-    ASSERT_EQ(syncOnce(dir / "kiosk", dir)["stored"], long(hostile.size()));
+    ASSERT_EQ(syncOnce(dir / "kiosk", dir)["stored"], long(hostile.size() - older.size()));
+    {  // … but an older hub stored it, and its export must still be safe.
+        auto db = hubdb::openDatabase((dir / "hub/hub.db").string(), 1);
+        ASSERT_TRUE(db.has_value());
+        auto stored = hubdb::HubStore(**db).storeBatch("KS0001", older, 1'700'000'100);
+        ASSERT_TRUE(stored.has_value());
+        for (const auto& a : *stored) ASSERT_EQ(a.code, 201) << a.message;
+    }
     auto c = h.client(h.staffPort);
     auto wang = login(*c, "wang", kPassword);
     ASSERT_TRUE(wang);

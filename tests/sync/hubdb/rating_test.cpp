@@ -291,14 +291,14 @@ TEST_P(Rating, BadRatingsAreListedOldestFirstWithTheirFollowUpState) {
     EXPECT_EQ(first.site, "青浦区行政服务中心");
     EXPECT_EQ(first.receivedAt, kJan15);
     EXPECT_TRUE(first.callbackWanted());
-    EXPECT_EQ(first.personalData.value("mobile", ""), "13812345678");
-    EXPECT_EQ(first.publicData.value("level", ""), "dissatisfied");
+    EXPECT_EQ(first.personal.mobile, "13812345678");
+    EXPECT_EQ(first.pub.level, "dissatisfied");
     EXPECT_TRUE(first.has("rectified"));
     EXPECT_EQ(first.followUps[0].action, "callback");
     EXPECT_EQ(first.followUps[0].actor, "张三");
     EXPECT_EQ(first.followUps[0].note, "called at 10:05");
     EXPECT_FALSE((*all)[1].callbackWanted());
-    EXPECT_TRUE((*all)[1].personalData.empty());
+    EXPECT_TRUE((*all)[1].personal.empty());
 
     auto open = listBadRatings(*db, true);
     ASSERT_TRUE(open.has_value()) << open.error().message;

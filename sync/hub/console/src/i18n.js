@@ -400,19 +400,15 @@ const en = {
   'lang.switch': '中文',
 };
 
-const statuses = {
-  received: ['已接收', 'Received'], accepted: ['受理', 'Accepted'], dispatched: ['派单', 'Dispatched'],
-  handling: ['办理', 'Handling'], replied: ['答复', 'Replied'], closed: ['办结', 'Closed'],
-  revisited: ['回访', 'Revisited'], rated: ['评价', 'Rated'], returned: ['退单/改派', 'Returned'],
-  extended: ['延期', 'Extended'], merged: ['并单', 'Merged'],
-};
-const levels = {
-  very_satisfied: ['非常满意', 'Very satisfied'], satisfied: ['满意', 'Satisfied'], basic: ['基本满意', 'Fair'],
-  dissatisfied: ['不满意', 'Dissatisfied'], very_dissatisfied: ['非常不满意', 'Very dissatisfied'],
-};
-const caseKinds = {
-  咨询: 'Enquiry', 求助: 'Help', 投诉: 'Complaint', 举报: 'Report', 建议: 'Suggestion', 办不成事: 'Could not get it done',
-};
+// Case kinds, statuses and rating levels come from the hub
+// (GET /staff/api/vocabulary, sync/records/vocabulary.h), loaded once after
+// sign-in: the console keeps no copy of its own.
+let vocab = { case_kinds: [], case_statuses: [], rating_levels: [] };
+export function setVocabulary(v) { vocab = v; }
+export function vocabularyLoaded() { return vocab.case_statuses.length > 0; }
+const entry = (list, code) => list.find((e) => e.code === code);
+export function allStatuses() { return vocab.case_statuses.map((s) => s.code); }
+export function isOpenStatus(code) { return entry(vocab.case_statuses, code)?.open ?? false; }
 
 // The kiosk's heartbeat words (platform/printer/printer.h stateText,
 // kiosk/maint/action_log.h); anything else is shown as it came.
@@ -453,9 +449,9 @@ export function t(key, vars = {}) {
   const s = (lang === 'en' ? en : zh)[key] ?? zh[key] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
 }
-export function statusLabel(code) { return statuses[code]?.[lang === 'en' ? 1 : 0] ?? code; }
-export function levelLabel(code) { return levels[code]?.[lang === 'en' ? 1 : 0] ?? code; }
-export function kindLabel(kind) { return lang === 'en' ? (caseKinds[kind] ?? kind) : kind; }
+export function statusLabel(code) { return entry(vocab.case_statuses, code)?.[lang === 'en' ? 'en' : 'zh'] ?? code; }
+export function levelLabel(code) { return entry(vocab.rating_levels, code)?.[lang === 'en' ? 'en' : 'zh'] ?? code; }
+export function kindLabel(kind) { return lang === 'en' ? (entry(vocab.case_kinds, kind)?.en ?? kind) : kind; }
 export function printerLabel(state) {
   if (state === null || state === undefined) return '—';
   if (state.startsWith('error')) return lang === 'en' ? state : `故障${state.slice(5)}`;

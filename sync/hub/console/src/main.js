@@ -3,7 +3,7 @@
 import './style.css';
 import { api, setCsrf, whenSignedOut } from './api.js';
 import { h, clear, field, notice } from './dom.js';
-import { t, language, setLanguage } from './i18n.js';
+import { t, language, setLanguage, setVocabulary, vocabularyLoaded } from './i18n.js';
 import { casesPage, casePage } from './pages/cases.js';
 import { followupPage, followupDetailPage } from './pages/followup.js';
 import { statsPage } from './pages/stats.js';
@@ -111,6 +111,13 @@ async function route() {
       setCsrf(me.csrf);
     } catch {
       return loginPage();
+    }
+  }
+  if (!vocabularyLoaded()) {
+    try {
+      setVocabulary(await api.get('vocabulary'));
+    } catch {
+      // Labels fall back to the codes; the page still works.
     }
   }
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);

@@ -4,19 +4,15 @@
 // reason, the case it duplicates).
 import { api } from '../api.js';
 import { h, clear, field, notice, select, table } from '../dom.js';
-import { t, statusLabel, kindLabel, dateTime, countdown } from '../i18n.js';
+import { t, statusLabel, kindLabel, dateTime, countdown, allStatuses, isOpenStatus } from '../i18n.js';
 
 const filters = { status: '', kind: '', site: '', service: '', overdue: false };
-const allStatuses = ['received', 'accepted', 'dispatched', 'handling', 'replied', 'closed', 'revisited', 'rated',
-  'returned', 'extended', 'merged'];
 
 export function deadlineCell(dueAt, open) {
   if (!open) return h('span', { class: 'muted' }, '—');
   const c = countdown(dueAt);
   return h('span', { class: `countdown ${c.overdue ? 'over' : c.soon ? 'soon' : ''}`, 'data-due': dueAt || '' }, c.text);
 }
-
-function isOpen(status) { return !['closed', 'revisited', 'rated', 'merged'].includes(status); }
 
 export async function casesPage(me) {
   const root = h('section', { class: 'cases' });
@@ -28,7 +24,7 @@ export async function casesPage(me) {
     const data = await api.get(`cases?${q}`);
     const opts = (values, label) => [['', `${label}: ${t('common.all')}`], ...values.map((v) => [v, label === t('cases.kind') ? kindLabel(v) : v])];
     const bar = h('div', { class: 'filters' },
-      select('f-status', [['', `${t('cases.status')}: ${t('common.all')}`], ...allStatuses.map((s) => [s, statusLabel(s)])],
+      select('f-status', [['', `${t('cases.status')}: ${t('common.all')}`], ...allStatuses().map((s) => [s, statusLabel(s)])],
         filters.status, (e) => { filters.status = e.target.value; load(); }),
       select('f-kind', opts(data.kinds, t('cases.kind')), filters.kind, (e) => { filters.kind = e.target.value; load(); }),
       select('f-site', opts(data.sites, t('cases.site')), filters.site, (e) => { filters.site = e.target.value; load(); }),
@@ -49,7 +45,7 @@ export async function casesPage(me) {
     h('td', {}, c.public?.service_id ?? ''),
     h('td', {}, h('span', { class: `status s-${c.status}` }, statusLabel(c.status))),
     h('td', {}, dateTime(c.received_at)),
-    h('td', {}, deadlineCell(c.due_at, isOpen(c.status)))));
+    h('td', {}, deadlineCell(c.due_at, isOpenStatus(c.status)))));
     clear(listBox).append(bar, table([t('cases.number'), t('cases.kind'), t('cases.site'), t('cases.service'),
       t('cases.status'), t('cases.received'), t('cases.deadline')], rows, { class: 'click', empty: t('common.none') }));
   }
@@ -129,7 +125,7 @@ export async function casePage(number, me) {
         h('div', { class: 'card' }, dl([
           [t('cases.kind'), kindLabel(p.case_kind)], [t('cases.service'), p.service_id],
           [t('case.device'), `${c.device}`], [t('cases.received'), dateTime(c.received_at)],
-          [t('cases.deadline'), deadlineCell(c.due_at, isOpen(c.status))],
+          [t('cases.deadline'), deadlineCell(c.due_at, isOpenStatus(c.status))],
           [t('case.extensions'), c.extensions ? t('case.extensionCount', { n: c.extensions }) : ''], [t('case.reply'), p.reply],
         ])),
         h('div', { class: 'card', id: 'personal' }, h('h2', {}, t(c.personal_masked ? 'case.personalMasked' : 'case.personal')), dl([
