@@ -40,7 +40,7 @@ struct Options {
     std::int64_t certDays = 365;
 };
 
-int serve(const Options& o, const std::string& dataDir, const std::string& dbSpec) {
+int runServe(const Options& o, const std::string& dataDir, const std::string& dbSpec) {
     const auto colon = o.listen.rfind(':');
     if (colon == std::string::npos) return cliFailure({ErrorCode::InvalidArgument, "--listen must be HOST:PORT"});
     ServerOptions opt;
@@ -192,7 +192,7 @@ std::function<int()> addServeCommand(CLI::App& app, const std::string& dataDir, 
         ->capture_default_str()
         ->check(CLI::Range(1, 3650));
 
-    return [o, &dataDir, &dbSpec]() -> int { return serve(*o, dataDir, dbSpec); };
+    return [o, &dataDir, &dbSpec]() -> int { return runServe(*o, dataDir, dbSpec); };
 }
 
 }  // namespace kiosk::hub
