@@ -84,8 +84,8 @@ private:
     }
     void run() {
         for (int port : m_ports) {
-            for (int i = 0; i < m_dribblers; ++i) m_conns.push_back({port, true});
-            for (int i = 0; i < m_silent; ++i) m_conns.push_back({port, false});
+            for (int i = 0; i < m_dribblers; ++i) m_conns.push_back({port, true, -1, {}});
+            for (int i = 0; i < m_silent; ++i) m_conns.push_back({port, false, -1, {}});
         }
         for (auto& c : m_conns) open(c);
         while (!m_stop) {
