@@ -63,6 +63,7 @@
 // [SECTION] Table
 #include "bench_stats.h"
 #include "kiosk_process.h"
+#include "harness/temp_dir.h"
 
 #include "config/config.h"
 #include "i18n/strings.h"
@@ -901,8 +902,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     const bool ownDir = dir.empty();
-    if (ownDir) dir = fs::temp_directory_path() / fmt::format("kiosk-browser-bench-{}", getpid());
-    fs::remove_all(dir);
+    dir = ownDir ? harness::freshTempDir("kiosk-browser-bench") : harness::freshDir(dir);
     fs::create_directories(dir / "kiosk-data");
     std::ofstream(dir / "kiosk-data" / "setup-done") << "skipped\n";  // no setup screen: the home screen
     std::setvbuf(stdout, nullptr, _IOLBF, 0);

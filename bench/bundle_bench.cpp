@@ -17,6 +17,7 @@
 #include "sqlite/sqlite.h"
 
 #include "bench_stats.h"
+#include "harness/temp_dir.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -119,8 +120,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     const bool ownDir = dir.empty();
-    if (ownDir) dir = fs::temp_directory_path() / fmt::format("kiosk-bundle-bench-{}", getpid());
-    fs::create_directories(dir);
+    if (ownDir) dir = harness::freshTempDir("kiosk-bundle-bench");
+    else fs::create_directories(dir);
     const fs::path source = dir / "bundle.src.db", target = dir / "content.db";
 
     auto t0 = Clock::now();

@@ -15,7 +15,10 @@
 //
 //   build/release/bench/hub_limits_bench [--slow N] [--dribblers N] [--requests N] [--hub KIOSK_HUB] [--dir PATH]
 #include "bench_stats.h"
-#include "hub_process.h"
+#include "harness/hub.h"
+#include "harness/net.h"
+#include "harness/process.h"
+#include "harness/temp_dir.h"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -33,36 +36,13 @@
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using bench::Clock;
-using bench::msSince;
+using harness::Clock;
+using harness::msSince;
 
 namespace {
 
 constexpr const char* kPassword = "bench password 1";
 std::string g_hubBin = KIOSK_HUB_BIN;
-
-int connectFrom(int port, const char* from) {
-    const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in src{}, dst{};
-    src.sin_family = dst.sin_family = AF_INET;
-    inet_pton(AF_INET, from, &src.sin_addr);
-    dst.sin_port = htons(std::uint16_t(port));
-    dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(s, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0 ||
-        connect(s, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0) {
-        close(s);
-        return -1;
-    }
-    return s;
-}
-
-bool closedByPeer(int fd) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 0) <= 0) return false;
-    char b[256];
-    const ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-}
 
 // The attacker: silent and dribbling connections to both listeners from
 // 127.0.0.1, each reopened once the hub has closed it.
@@ -83,44 +63,39 @@ public:
 
 private:
     struct Conn {
-        int port = 0, fd = -1;
-        SSL* ssl = nullptr;
+        int port = 0;
         bool dribble = false;
+        int fd = -1;               // a silent connection
+        harness::Dribbler dribbler;  // a dribbling one
     };
     void open(Conn& c) {
-        c.fd = connectFrom(c.port, "127.0.0.1");
         ++m_opened;
-        if (c.fd < 0 || !c.dribble) return;
-        timeval tv{1, 0};
-        setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        setsockopt(c.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        c.ssl = SSL_new(m_ctx);
-        SSL_set_fd(c.ssl, c.fd);
-        if (SSL_connect(c.ssl) == 1) {
-            const std::string start = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
-            SSL_write(c.ssl, start.data(), int(start.size()));
+        if (!c.dribble) {
+            c.fd = harness::connectFrom(c.port, "127.0.0.1");
+            return;
         }
+        if (auto d = harness::openDribbler(m_ctx, c.port, 1)) c.dribbler = *d;
     }
+    static int fdOf(const Conn& c) { return c.dribble ? c.dribbler.fd : c.fd; }
     static void closeConn(Conn& c) {
-        if (c.ssl) SSL_free(c.ssl);
+        harness::closeDribbler(c.dribbler);
         if (c.fd >= 0) close(c.fd);
-        c.ssl = nullptr;
         c.fd = -1;
     }
     void run() {
         for (int port : m_ports) {
-            for (int i = 0; i < m_dribblers; ++i) m_conns.push_back({port, -1, nullptr, true});
-            for (int i = 0; i < m_silent; ++i) m_conns.push_back({port, -1, nullptr, false});
+            for (int i = 0; i < m_dribblers; ++i) m_conns.push_back({port, true, -1, {}});
+            for (int i = 0; i < m_silent; ++i) m_conns.push_back({port, false, -1, {}});
         }
         for (auto& c : m_conns) open(c);
         while (!m_stop) {
             for (auto& c : m_conns) {
                 if (m_stop) break;
-                if (c.fd < 0 || closedByPeer(c.fd)) {
+                if (fdOf(c) < 0 || harness::closedByPeer(fdOf(c), Clock::now())) {
                     closeConn(c);
                     open(c);
-                } else if (c.ssl) {
-                    (void)SSL_write(c.ssl, "a", 1);
+                } else if (c.dribble) {
+                    harness::dribble(c.dribbler);
                 }
             }
             std::this_thread::sleep_for(500ms);
@@ -135,20 +110,10 @@ private:
     std::thread m_thread;
 };
 
+// A new TLS connection from `from`; the connection timeout covers the TLS
+// handshake, which a jammed hub answers late.
 std::unique_ptr<httplib::SSLClient> client(int port, const fs::path& ca, const char* from) {
-    auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
-    c->set_ca_cert_path(ca.c_str());
-    c->enable_server_certificate_verification(true);
-    c->set_connection_timeout(60, 0);  // covers the TLS handshake, which a jammed hub answers late
-    c->set_read_timeout(60, 0);
-    c->set_write_timeout(30, 0);
-    c->set_socket_options([from](socket_t s) {
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        inet_pton(AF_INET, from, &a.sin_addr);
-        (void)bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    });
-    return c;
+    return harness::tlsClient(port, ca, from, {.connectS = 60, .readS = 60, .writeS = 30});
 }
 
 struct Timings {
@@ -185,12 +150,6 @@ std::string p50max(const std::vector<double>& v) {
     return fmt::format("{:.1f} / {:.1f}", bench::percentile(v, 0.5), bench::percentile(v, 1.0));
 }
 
-long statusKb(pid_t pid, const char* field) {
-    const std::string status = bench::slurp(fmt::format("/proc/{}/status", pid));
-    const auto at = status.find(std::string(field) + ":");
-    return at == std::string::npos ? -1 : std::atol(status.c_str() + at + std::strlen(field) + 1);
-}
-
 int usage() {
     fmt::print(stderr, "usage: hub_limits_bench [--slow N] [--dribblers N] [--requests N] [--hub KIOSK_HUB] [--dir PATH]\n");
     return 2;
@@ -216,27 +175,25 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGPIPE, SIG_IGN);
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
-    bench::installStopHandler();
+    harness::installStopHandler();
     const bool ownDir = dir.empty();
-    if (ownDir) dir = fs::temp_directory_path() / fmt::format("kiosk-hub-limits-bench-{}", getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    dir = ownDir ? harness::freshTempDir("kiosk-hub-limits-bench") : harness::freshDir(dir);
 
     fmt::print("{}\n", bench::machineLine("hub_limits_bench", KIOSK_BUILD_TYPE));
     fmt::print("kiosk-hub: {}\n", g_hubBin);
-    std::string load = bench::slurp("/proc/loadavg");
+    std::string load = harness::slurp("/proc/loadavg");
     fmt::print("load average before the run: {}\n", load.substr(0, load.find(' ')));
 
     const fs::path hubDir = dir / "hub";
     fs::create_directories(hubDir);
-    const int port = bench::freePort(), staffPort = bench::freePort();
-    bench::Hub hub(g_hubBin, hubDir, port);
+    const int port = harness::freePort(), staffPort = harness::freePort();
+    harness::Hub hub(g_hubBin, hubDir, port);
     hub.setServeArgs({"--staff-listen", fmt::format("127.0.0.1:{}", staffPort)});
     if (!hub.start()) {
-        fmt::print("kiosk-hub did not start: {}\n", hub.log().substr(0, 400));
+        fmt::print("kiosk-hub did not start: {}\n", hub.latestLog().substr(0, 400));
         return 1;
     }
-    const auto added = bench::run({"/bin/sh", "-c",
+    const auto added = harness::run({"/bin/sh", "-c",
                                    fmt::format("printf '%s\\n' '{}' | '{}' --data '{}' staff add --user bench --role admin",
                                                kPassword, g_hubBin, hubDir.string())},
                                   dir / "staff-add");
@@ -262,8 +219,8 @@ int main(int argc, char** argv) {
 
     fmt::print("\nthe hub's memory under the review's large bodies (VmRSS and VmHWM of the kiosk-hub process, MB)\n");
     fmt::print("| body | answer | ms | VmRSS after | VmHWM (peak) so far |\n|---|---|---:|---:|---:|\n");
-    fmt::print("| (none: after the requests above) | — | — | {:.1f} | {:.1f} |\n", double(statusKb(hub.pid(), "VmRSS")) / 1024,
-               double(statusKb(hub.pid(), "VmHWM")) / 1024);
+    fmt::print("| (none: after the requests above) | — | — | {:.1f} | {:.1f} |\n", double(harness::procStatusKb(hub.pid(), "VmRSS")) / 1024,
+               double(harness::procStatusKb(hub.pid(), "VmHWM")) / 1024);
     struct Body {
         const char* what;
         int port;
@@ -280,8 +237,8 @@ int main(int argc, char** argv) {
         const double ms = msSince(t0);
         std::this_thread::sleep_for(500ms);
         std::string answer = r ? fmt::format("{}", r->status) : httplib::to_string(r.error());
-        fmt::print("| {} | {} | {:.0f} | {:.1f} | {:.1f} |\n", b.what, answer, ms, double(statusKb(hub.pid(), "VmRSS")) / 1024,
-                   double(statusKb(hub.pid(), "VmHWM")) / 1024);
+        fmt::print("| {} | {} | {:.0f} | {:.1f} | {:.1f} |\n", b.what, answer, ms, double(harness::procStatusKb(hub.pid(), "VmRSS")) / 1024,
+                   double(harness::procStatusKb(hub.pid(), "VmHWM")) / 1024);
     }
     hub.stop();
     if (ownDir) fs::remove_all(dir);

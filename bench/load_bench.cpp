@@ -67,7 +67,9 @@
 #include "protocol/protocol.h"
 
 #include "bench_stats.h"
-#include "hub_process.h"
+#include "harness/hub.h"
+#include "harness/process.h"
+#include "harness/temp_dir.h"
 #include "kiosk_records.h"
 
 #include <fmt/format.h>
@@ -96,8 +98,8 @@
 namespace fs = std::filesystem;
 using namespace kiosk;
 using namespace std::chrono_literals;
-using bench::Clock;
-using bench::msSince;
+using harness::Clock;
+using harness::msSince;
 
 namespace {
 
@@ -572,7 +574,7 @@ BackendRun runBackend(const std::string& backend, const fs::path& dir, const std
     fs::remove_all(dir);
     fs::create_directories(dir);
     const std::string dbSpec = dbSpecIn.empty() ? (hubDir / "hub.db").string() : dbSpecIn;
-    const int port = bench::freePort();
+    const int port = harness::freePort();
     const std::string url = fmt::format("https://127.0.0.1:{}", port);
 
     auto t0 = Clock::now();
@@ -582,9 +584,9 @@ BackendRun runBackend(const std::string& backend, const fs::path& dir, const std
 
     writeLimits(hubDir, o);
     std::string limits = fmt::format("[limits] {}/min, burst {}", o.limitPerMinute, o.limitBurst);
-    bench::Hub hub(g_hubBin, hubDir, port, dbSpecIn);
+    harness::Hub hub(g_hubBin, hubDir, port, {}, dbSpecIn);
     bool started = hub.start();
-    if (!started && hub.log().find("limits.connections_") != std::string::npos) {
+    if (!started && hub.latestLog().find("limits.connections_") != std::string::npos) {
         writeLimits(hubDir, o, false);  // a hub from before the connection caps
         limits += " (no connection caps in this kiosk-hub)";
         started = hub.start();
@@ -592,12 +594,12 @@ BackendRun runBackend(const std::string& backend, const fs::path& dir, const std
         limits += fmt::format(", connections_per_address and connections_max {}", o.kiosks + 64);
     }
     if (!started) {
-        const std::string log = hub.log();
+        const std::string log = hub.latestLog();
         if (log.find("unknown section [limits]") == std::string::npos)
             return out.problem = "kiosk-hub did not start: " + log.substr(0, 300), out;
         fs::remove(hubDir / "hub.toml");  // this hub has no [limits]: its own defaults
         limits = "no [limits] in this kiosk-hub: none configured";
-        if (!hub.start()) return out.problem = "kiosk-hub did not start: " + hub.log().substr(0, 300), out;
+        if (!hub.start()) return out.problem = "kiosk-hub did not start: " + hub.latestLog().substr(0, 300), out;
     }
 
     t0 = Clock::now();
@@ -666,7 +668,7 @@ BackendRun runBackend(const std::string& backend, const fs::path& dir, const std
             k.notBefore = {};
             k.doneMs = -1;
         }
-        if (!hub.start()) return out.problem = "kiosk-hub did not start again: " + hub.log().substr(0, 300), out;
+        if (!hub.start()) return out.problem = "kiosk-hub did not start again: " + hub.latestLog().substr(0, 300), out;
         const int threads = std::min({o.stormThreads > 0 ? o.stormThreads : o.kiosks, o.kiosks, kMaxStormThreads});
         std::vector<Tally> tallies(static_cast<std::size_t>(threads));
         std::latch ready(threads + 1);
@@ -744,11 +746,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     const bool ownDir = dir.empty();
-    if (ownDir) dir = fs::temp_directory_path() / fmt::format("kiosk-load-bench-{}", getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    dir = ownDir ? harness::freshTempDir("kiosk-load-bench") : harness::freshDir(dir);
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured, also through `| tee`
-    bench::installStopHandler();               // a running hub and PostgreSQL are stopped on Ctrl-C too
+    harness::installStopHandler();               // a running hub and PostgreSQL are stopped on Ctrl-C too
     log::channel("sync")->set_level(spdlog::level::err);  // a refused heartbeat is counted, not logged
     g_runTag = std::uint32_t(unixNow()) ^ std::uint32_t(getpid());
 
@@ -756,7 +756,7 @@ int main(int argc, char** argv) {
     fmt::print("{} kiosks; steady: {} threads for {} s, {} records per upload; storm: {} threads; work folder {}\n",
                o.kiosks, std::min(o.threads, o.kiosks), o.seconds, o.batch,
                std::min({o.stormThreads > 0 ? o.stormThreads : o.kiosks, o.kiosks, kMaxStormThreads}), dir.string());
-    std::string load = bench::slurp("/proc/loadavg");
+    std::string load = harness::slurp("/proc/loadavg");
     load = load.substr(0, load.find(' ', load.find(' ', load.find(' ') + 1) + 1));
     fmt::print("load average before the run (1, 5, 15 min): {} — other work on this machine shares its CPUs\n", load);
     if (g_hubBin != KIOSK_HUB_BIN) fmt::print("kiosk-hub: {}\n", g_hubBin);
@@ -771,11 +771,11 @@ int main(int argc, char** argv) {
     if (!o.postgres) {
         note("PostgreSQL", "not run: --no-postgres");
     } else {
-        bench::PgServer pg(fs::path(KIOSK_SOURCE_DIR) / "scripts/pg-test-server.sh", dir / "pg");
+        harness::PgServer pg(fs::path(KIOSK_SOURCE_DIR) / "scripts/pg-test-server.sh", dir / "pg");
         auto admin = pg.start();
         if (!admin) {
             note("PostgreSQL", "not run: " + admin.error());
-        } else if (auto spec = bench::createDatabase(*admin, "load_bench"); !spec) {
+        } else if (auto spec = harness::createDatabase(*admin, "load_bench"); !spec) {
             note("PostgreSQL", "not run: " + spec.error().message);
         } else {
             g_runTag ^= 0x9a00u;

@@ -45,6 +45,8 @@
 // checkpoint after that many seconds. --parallel P runs P kiosk processes
 // side by side (one per core), each with its share of the N sessions, its
 // own data folder and its own report.
+#include "harness/temp_dir.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -728,10 +730,8 @@ int main(int argc, char** argv) {
                            "rounds of {}; see --round)\n", o.every, o.round, o.round, o.round);
         return 2;
     }
-    const fs::path dir = o.work.empty() ? fs::temp_directory_path() / fmt::format("soak_bench.{}", getpid()) : fs::path(o.work);
+    const fs::path dir = o.work.empty() ? harness::freshTempDir("soak_bench") : harness::freshDir(o.work);
     std::error_code ec;
-    fs::remove_all(dir, ec);
-    fs::create_directories(dir);
     const int rc = o.heaptrack ? runHeaptrack(o, dir) : o.lsan ? runLsan(o, dir) : o.parallel > 1 ? runParallel(o, dir) : runSoak(o, dir);
     if (o.keep) fmt::print("work folder kept: {}\n", dir.string());
     else fs::remove_all(dir, ec);

@@ -40,7 +40,9 @@
 #include "outbox/outbox.h"
 
 #include "bench_stats.h"
-#include "hub_process.h"
+#include "harness/hub.h"
+#include "harness/process.h"
+#include "harness/temp_dir.h"
 #include "kiosk_records.h"
 
 #include <fmt/format.h>
@@ -70,11 +72,11 @@
 namespace fs = std::filesystem;
 using namespace kiosk;
 using namespace std::chrono_literals;
-using bench::Clock;
-using bench::Hub;
-using bench::msSince;
-using bench::Ran;
-using bench::run;
+using harness::Clock;
+using harness::Hub;
+using harness::msSince;
+using harness::Ran;
+using harness::run;
 using bench::submission;
 
 namespace {
@@ -127,10 +129,10 @@ DrainSetup prepareDrain(const fs::path& dir, int records) {
     DrainSetup s;
     s.hubSeed = dir / "hub-seed";
     s.kioskSeed = dir / "kiosk-seed";
-    s.port = bench::freePort();
+    s.port = harness::freePort();
     {
         Hub hub(g_hubBin, s.hubSeed, s.port);
-        if (!hub.start()) return s.problem = "kiosk-hub did not start: " + hub.log(), s;
+        if (!hub.start()) return s.problem = "kiosk-hub did not start: " + hub.latestLog(), s;
         const Ran p = run({g_hubBin, "--data", s.hubSeed.string(), "provision-file", "--site", "青浦区行政服务中心",
                            "--out", (dir / "prov.json").string(), "--url", fmt::format("https://127.0.0.1:{}", s.port)},
                           dir / "provision-file");
@@ -166,7 +168,7 @@ DrainRun drainOnce(const DrainSetup& setup, const fs::path& dir, int records, in
     fs::copy(setup.hubSeed, hubDir, fs::copy_options::recursive);
     fs::copy(setup.kioskSeed, kiosk, fs::copy_options::recursive);
     Hub hub(g_hubBin, hubDir, setup.port);
-    if (!hub.start()) return d.problem = "kiosk-hub did not start: " + hub.log(), d;
+    if (!hub.start()) return d.problem = "kiosk-hub did not start: " + hub.latestLog(), d;
     const std::vector<std::string> sync{KIOSKCTL_BIN, "--data", kiosk.string(), "sync", "--once", "--json"};
     for (int cycle = 0; cycle < 5 && d.acked < records; ++cycle) {
         const Ran r = run(sync, dir / fmt::format("sync-{}-{}", runIndex, cycle));
@@ -341,7 +343,7 @@ std::vector<OsRun> osDownloadRuns(const DrainSetup& setup, const fs::path& dir, 
                         dir / "os-publish");
     if (pub.code != 0) return {OsRun{0, 0, "os-update publish failed: " + pub.err}};
     Hub hub(g_hubBin, hubDir, setup.port);
-    if (!hub.start()) return {OsRun{0, 0, "kiosk-hub did not start: " + hub.log()}};
+    if (!hub.start()) return {OsRun{0, 0, "kiosk-hub did not start: " + hub.latestLog()}};
     auto config = sync::loadHubConfig(kiosk);
     if (!config) return {OsRun{0, 0, config.error().message}};
     const sync::HubClient client(*config);
@@ -412,11 +414,9 @@ int main(int argc, char** argv) {
     }
     constexpr int kIngestRecords = 20'000, kIngestThreads = 2, kBatch = 200;
     const bool ownDir = dir.empty();
-    if (ownDir) dir = fs::temp_directory_path() / fmt::format("kiosk-sync-bench-{}", getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    dir = ownDir ? harness::freshTempDir("kiosk-sync-bench") : harness::freshDir(dir);
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured, also through `| tee`
-    bench::installStopHandler();  // a running hub and PostgreSQL are stopped on Ctrl-C too
+    harness::installStopHandler();  // a running hub and PostgreSQL are stopped on Ctrl-C too
 
     utsname un{};
     uname(&un);
@@ -503,12 +503,12 @@ int main(int argc, char** argv) {
     if (!postgres) {
         note(pgName, "not run: --no-postgres");
     } else {
-        bench::PgServer pg(fs::path(KIOSK_SOURCE_DIR) / "scripts/pg-test-server.sh", dir / "pg");
+        harness::PgServer pg(fs::path(KIOSK_SOURCE_DIR) / "scripts/pg-test-server.sh", dir / "pg");
         auto admin = pg.start();
         if (!admin) {
             note(pgName, "not run: " + admin.error());
         } else {
-            ingestRows("PostgreSQL", [&](int r) { return bench::createDatabase(*admin, fmt::format("sync_bench_{}", r)); });
+            ingestRows("PostgreSQL", [&](int r) { return harness::createDatabase(*admin, fmt::format("sync_bench_{}", r)); });
         }
     }
 

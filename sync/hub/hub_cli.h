@@ -1,6 +1,7 @@
-// Small helpers shared by kiosk-hub's command files (main.cpp, ratings_cmd.cpp): open the hub database the way every
-// subcommand does — DATA/hub.db unless --db names one, schema migrated — and
-// turn an Error into kiosk-hub's message and exit code. Never prints personal
+// Small helpers shared by kiosk-hub's command files (serve_cmd.cpp, fleet_cmd.cpp, cases_cmd.cpp, content_cmd.cpp,
+// ratings_cmd.cpp, staff_cmd.cpp, os_update_cmd.cpp): open the hub database the way every
+// subcommand does — DATA/hub.db unless --db names one, schema migrated — read
+// the clock and durations, and turn an Error into kiosk-hub's message and exit code. Never prints personal
 // data: Error messages carry none (base/error.h). Text lines go out through
 // printLine, which shows control characters instead of obeying them: much of
 // what the CLI lists was sent by devices.
@@ -12,7 +13,10 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,6 +36,42 @@ namespace kiosk::hub {
     if (!db) return std::unexpected(db.error());
     if (auto m = hubdb::HubStore(**db).migrate(); !m) return std::unexpected(m.error());
     return std::move(*db);
+}
+
+// A database and a store over it, as most subcommands use them.
+struct OpenedStore {
+    std::unique_ptr<hubdb::Database> db;
+    std::unique_ptr<hubdb::HubStore> store;
+};
+
+// openHubDatabase with a store over it.
+[[nodiscard]] inline Result<OpenedStore> openStore(const std::string& dataDir, const std::string& dbSpec, int pool) {
+    auto db = openHubDatabase(dataDir, dbSpec, pool);
+    if (!db) return std::unexpected(db.error());
+    OpenedStore o{std::move(*db), nullptr};
+    o.store = std::make_unique<hubdb::HubStore>(*o.db);
+    return o;
+}
+
+// Seconds since 1970 (UTC), as the hub stores times.
+inline std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// "24h", "30m", "7d", "90s", "0s" → seconds; -1 when malformed. Callers
+// that need a positive duration refuse 0 themselves.
+inline std::int64_t parseDuration(const std::string& s) {
+    if (s.size() < 2) return -1;
+    char* end = nullptr;
+    const long long n = std::strtoll(s.c_str(), &end, 10);
+    if (n < 0 || end == s.c_str() || end != s.c_str() + s.size() - 1) return -1;
+    switch (s.back()) {
+        case 's': return n;
+        case 'm': return n * 60;
+        case 'h': return n * 3600;
+        case 'd': return n * 86'400;
+        default: return -1;
+    }
 }
 
 // `text` as a terminal may show it: C0 controls and DEL in caret notation

@@ -35,10 +35,6 @@ struct Options {
     Options(const std::string& d, const std::string& db) : dataDir(d), dbSpec(db) {}
 };
 
-std::int64_t unixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string mib(std::int64_t bytes) { return fmt::format("{:.1f} MiB", double(bytes) / double(1 << 20)); }
 
 Error badInput(std::string message) { return Error{ErrorCode::InvalidArgument, std::move(message)}; }

@@ -23,10 +23,6 @@ namespace {
 using hubdb::RatingFigures;
 using hubdb::RatingGroup;
 
-std::int64_t unixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string utcText(std::int64_t unixSeconds) {
     using namespace std::chrono;
     const sys_seconds t{seconds{unixSeconds}};

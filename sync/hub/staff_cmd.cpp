@@ -29,10 +29,6 @@ struct Options {
     int limit = 50;
 };
 
-std::int64_t unixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 std::function<int()> addStaffCommands(CLI::App& app, const std::string& dataDir, const std::string& dbSpec) {

@@ -1,5 +1,6 @@
 // kioskctl as an editor or technician uses it: real processes, real files.
 // A failed import must leave the previous database exactly as it was.
+#include "harness/temp_dir.h"
 #include "crypto/x509.h"
 
 #include "run_kioskctl.h"
@@ -33,10 +34,7 @@ std::string slurp(const fs::path& p) {
 }
 
 fs::path freshDir(const std::string& name) {
-    const fs::path d = fs::path(KIOSK_TEST_OUT) / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return harness::freshDir(fs::path(KIOSK_TEST_OUT) / name);
 }
 
 const std::string kAssets = KIOSK_SOURCE_DIR "/assets/content/";

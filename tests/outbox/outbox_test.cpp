@@ -1,5 +1,6 @@
 // The durable outbox: states, sealing, purge on acknowledgement, lookup, and
 // 200 cycles of SIGKILL during submission.
+#include "harness/temp_dir.h"
 #include "outbox/outbox.h"
 #include "protocol/case_number.h"
 #include "proof_cycles.h"
@@ -26,10 +27,7 @@ using namespace kiosk::outbox;
 namespace {
 
 fs::path freshDir(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / fmt::format("kiosk-outbox-{}-{}", name, getpid());
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return harness::freshTempDir("kiosk-outbox-" + name);
 }
 
 std::tm day() {

@@ -5,6 +5,7 @@
 // KIOSK_UPDATE_GOLDENS=1 rewrites the goldens instead of comparing
 // (scripts/update-goldens.sh). A failed comparison leaves NAME.actual.png and
 // NAME.diff.png (differences in red) in the test's output folder.
+#include "harness/test_dir.h"
 #include "image.h"
 
 #include <gtest/gtest.h>
@@ -45,16 +46,7 @@ std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
-fs::path testDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (char& ch : name)
-        if (ch == '/') ch = '_';
-    fs::path dir = fs::path(KIOSK_TEST_OUT) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path testDir() { return harness::testDir(KIOSK_TEST_OUT); }
 
 // Runs `kiosk --headless ARGS --stats stats.json` with the working directory
 // `dir`; screenshots named in scripts land there.

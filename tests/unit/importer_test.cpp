@@ -3,6 +3,7 @@
 // an editor can check — title, metadata, the nested measure tree with
 // responsible units, warnings — and bad input is refused naming the file and
 // line, leaving the previous database as it was.
+#include "harness/temp_dir.h"
 #include "contentbuild/importer.h"
 
 #include <gtest/gtest.h>
@@ -25,10 +26,7 @@ const std::string kQingpu = kContent + "documents/qingpu-2025-work-points.txt";
 
 // A fresh directory of its own under the system's temp dir.
 fs::path freshDir(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / (name + "-" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return harness::freshTempDir(name);
 }
 
 std::string slurp(const fs::path& p) {

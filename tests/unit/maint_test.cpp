@@ -4,6 +4,7 @@
 // action log the heartbeat reports, the per-device settings file
 // (DATA/device.toml) and the rotating log file. PIN hashes here use 1000
 // PBKDF2 iterations so the suite stays fast; production uses kPinIterations.
+#include "harness/temp_dir.h"
 #include "base/log.h"
 #include "config/config.h"
 #include "maint/action_log.h"
@@ -36,20 +37,14 @@ constexpr const char* kWrong = "30571965";
 // Temp folders made by a test are removed when the test program ends.
 class TempDirs : public ::testing::Environment {
 public:
-    void TearDown() override {
-        std::error_code ec;
-        for (const auto& d : dirs) fs::remove_all(d, ec);
-    }
-    std::vector<fs::path> dirs;
+    void TearDown() override { dirs.clear(); }
+    std::vector<std::unique_ptr<harness::TempDir>> dirs;
 };
 TempDirs* const g_temp = static_cast<TempDirs*>(::testing::AddGlobalTestEnvironment(new TempDirs));
 
 fs::path freshDir(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / fmt::format("kiosk_maint_test-{}-{}", getpid(), name);
-    fs::remove_all(d);
-    fs::create_directories(d);
-    g_temp->dirs.push_back(d);
-    return d;
+    g_temp->dirs.push_back(std::make_unique<harness::TempDir>("kiosk_maint_test-" + name));
+    return g_temp->dirs.back()->path();
 }
 
 std::string slurp(const fs::path& p) {

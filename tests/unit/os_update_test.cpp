@@ -3,6 +3,7 @@
 // quiet-hours reboot rule on a made-up clock (app/os_reboot.h), and what the
 // files in DATA/updates make the kiosk report (client/os_update.h). The
 // download itself runs against a real hub in tests/sync/e2e/os_update_e2e_test.cpp.
+#include "harness/temp_dir.h"
 #include "client/os_update.h"
 #include "config/config.h"
 #include "os_reboot.h"
@@ -55,10 +56,7 @@ state::AppState restingFor(std::int64_t ms) {
 
 fs::path tempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    fs::path d = fs::temp_directory_path() / ("kiosk-os-update-" + std::string(info->name()) + "-" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return harness::freshTempDir("kiosk-os-update-" + std::string(info->name()));
 }
 
 void writeJson(const fs::path& p, const nlohmann::json& j) {

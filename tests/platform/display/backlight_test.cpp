@@ -4,6 +4,7 @@
 // brightness 0 / restore when not, and a permission problem names the udev
 // rule. As root (CI containers) the permission case runs in a child that
 // drops to nobody, so it tests the real errno path either way.
+#include "harness/temp_dir.h"
 #include "backlight.h"
 
 #include <gtest/gtest.h>
@@ -22,11 +23,8 @@ namespace {
 class DisplayBacklight : public ::testing::Test {
 protected:
     void SetUp() override {
-        m_root = fs::temp_directory_path() /
-                 ("kiosk_backlight_test-" + std::to_string(getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(m_root);
-        fs::create_directories(m_root);
+        m_root = harness::freshTempDir(std::string("kiosk_backlight_test-") +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::permissions(m_root, fs::perms::all & ~(fs::perms::group_write | fs::perms::others_write));
     }
     void TearDown() override { fs::remove_all(m_root); }

@@ -3,6 +3,7 @@
 // on synthetic evdev events, the fake scanner, the evdev scanner's errors and,
 // where /dev/uinput can be opened, a real grabbed device fed by a virtual
 // keyboard.
+#include "harness/temp_dir.h"
 #include "burst_detector.h"
 #include "key_decoder.h"
 #include "scanner.h"
@@ -280,26 +281,14 @@ TEST(FakeScanner, InjectedEventsArriveInOrderOnce) {
     EXPECT_EQ(s.state(), "ok");
 }
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/scanner-test-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
-
 TEST(EvdevScanner, ErrorsSayWhatToFix) {
     auto missing = platform::makeEvdevScanner("/dev/input/event-does-not-exist");
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, kiosk::ErrorCode::NotFound);
     EXPECT_NE(missing.error().message.find("/dev/input/event-does-not-exist"), std::string::npos);
 
-    TempDir dir;
-    const auto file = dir.path / "event0";
+    const harness::TempDir dir("scanner-test");
+    const auto file = dir / "event0";
     std::ofstream(file) << "not a device";
     auto notDevice = platform::makeEvdevScanner(file.string());
     ASSERT_FALSE(notDevice);
@@ -311,7 +300,7 @@ TEST(EvdevScanner, ErrorsSayWhatToFix) {
     EXPECT_EQ(none.error().code, kiosk::ErrorCode::InvalidArgument);
 
     // "auto" over a folder with no input devices in it.
-    auto found = platform::findScannerDevice(dir.path.string());
+    auto found = platform::findScannerDevice(dir.path().string());
     ASSERT_FALSE(found);
     EXPECT_EQ(found.error().code, kiosk::ErrorCode::NotFound);
     EXPECT_NE(found.error().message.find("scanner.device"), std::string::npos);

@@ -1,5 +1,6 @@
 // `kioskctl printer test|status` as a technician runs them: the real binary,
 // a real configuration file, and a fake network printer on 127.0.0.1.
+#include "harness/temp_dir.h"
 #include "fake_printer.h"
 
 #include "../../cli/run_kioskctl.h"
@@ -22,9 +23,7 @@ using kioskctl_test::Out;
 using kioskctl_test::run;
 
 fs::path configFor(const std::string& name, const std::string& device, const std::string& mode) {
-    const fs::path dir = fs::path(PRINTER_TEST_OUT) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const fs::path dir = harness::freshDir(fs::path(PRINTER_TEST_OUT) / name);
     std::ofstream(dir / "kiosk.toml") << "[site]\nterminal_code = \"KS07\"\n"
                                       << "[data]\ndir = \"" << (dir / "data").string() << "\"\n"
                                       << "[printer]\nkind = \"escpos\"\ndevice = \"" << device << "\"\n"

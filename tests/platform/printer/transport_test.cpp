@@ -5,6 +5,7 @@
 // the printer (status queries, then the job byte for byte, then queries),
 // that a printer out of paper or with its cover open gets no job and says
 // why, and that silence costs a bounded time.
+#include "harness/temp_dir.h"
 #include "escpos_encoder.h"
 #include "fake_printer.h"
 #include "printer.h"
@@ -190,9 +191,7 @@ TEST(DevicePrinter, DeviceThatNeverAnswersIsUnknownWithinBoundedTime) {
 }
 
 TEST(DevicePrinter, RegularFileTakesTheJobAndNeverAnswers) {
-    const fs::path dir = fs::path(PRINTER_TEST_OUT) / "DevicePrinter.File";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const fs::path dir = harness::freshDir(fs::path(PRINTER_TEST_OUT) / "DevicePrinter.File");
     const fs::path file = dir / "lp0";
     std::ofstream(file).close();
     auto p = platform::makePrinter(escpos(file.string()));

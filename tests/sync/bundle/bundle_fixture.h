@@ -4,6 +4,7 @@
 // field so a test can describe files makeManifest() would refuse to publish.
 #pragma once
 
+#include "harness/temp_dir.h"
 #include "bundle/install.h"
 #include "bundle/manifest.h"
 #include "crypto/crypto.h"
@@ -31,10 +32,7 @@ inline constexpr std::int64_t kWeek = 7 * 24 * 3600;
 inline constexpr int kSchema = 2;
 
 inline fs::path freshDir(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / fmt::format("kiosk-bundle-{}-{}", name, getpid());
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return harness::freshTempDir("kiosk-bundle-" + name);
 }
 
 inline std::string bytesOf(const fs::path& p) {

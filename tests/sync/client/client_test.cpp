@@ -1,6 +1,7 @@
 // The kiosk side of sync without a network: retry delays (full jitter, cap,
 // Retry-After), the device identity swap after a certificate renewal
 // surviving a crash at each step, and strict parsing of what the hub sends.
+#include "harness/temp_dir.h"
 #include "client/backoff.h"
 #include "client/hub_client.h"
 #include "client/sync_worker.h"
@@ -52,10 +53,7 @@ TEST(Backoff, FullJitterGrowsToTheCapAndHonoursRetryAfter) {
 namespace {
 
 fs::path freshDir(const char* name) {
-    const fs::path d = fs::temp_directory_path() / fmt::format("client-{}-{}", name, getpid());
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return harness::freshTempDir(fmt::format("client-{}", name));
 }
 
 struct Identity {

@@ -135,13 +135,20 @@ void expectExpiredRefused(const SyncResult& s, const Installed& k) {
     expectStillVersion(k, 1, k.v1);
 }
 
+// Every test: its own folder, a kiosk-hub started in it, and the kiosk's
+// folders beside it (not provisioned yet: installDemo does that).
+class Content : public ::testing::Test {
+protected:
+    void SetUp() override { ASSERT_TRUE(hub.start()) << hub.log(); }
+
+    const fs::path dir = testDir();
+    Hub hub{dir / "hub", freePort()};
+    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+};
+
 }  // namespace
 
-TEST(Content, TheDemoContentArrivesByteForByte) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+TEST_F(Content, TheDemoContentArrivesByteForByte) {
     installDemo(hub, k);
     expectStillVersion(k, 1, k.v1);
     EXPECT_FALSE(fs::exists(bundle::stagingPathFor(k.target))) << "the staging file became the content";
@@ -154,11 +161,7 @@ TEST(Content, TheDemoContentArrivesByteForByte) {
     expectStillVersion(k, 1, k.v1);
 }
 
-TEST(Content, ABundleTamperedAtTheHubIsRefusedAndTheOldContentStays) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+TEST_F(Content, ABundleTamperedAtTheHubIsRefusedAndTheOldContentStays) {
     installDemo(hub, k);
     makeEdition(dir / "v2.db", "2");
     publish(hub, dir / "v2.db");
@@ -181,11 +184,7 @@ TEST(Content, ABundleTamperedAtTheHubIsRefusedAndTheOldContentStays) {
     EXPECT_FALSE(fs::exists(bundle::stagingPathFor(k.target))) << "a refused download is discarded, not resumed";
 }
 
-TEST(Content, ARollbackToAnOlderSignedManifestIsRefusedAndTheNewerContentStays) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+TEST_F(Content, ARollbackToAnOlderSignedManifestIsRefusedAndTheNewerContentStays) {
     installDemo(hub, k);
     makeEdition(dir / "v2.db", "2");
     const std::string v2 = slurp(dir / "v2.db");
@@ -212,11 +211,7 @@ TEST(Content, ARollbackToAnOlderSignedManifestIsRefusedAndTheNewerContentStays) 
         << "the kiosk refused version 1 but did not say so: " << s.report.dump();
 }
 
-TEST(Content, AnExpiredManifestIsRefusedAndTheOldContentStays) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+TEST_F(Content, AnExpiredManifestIsRefusedAndTheOldContentStays) {
     installDemo(hub, k);
     makeEdition(dir / "v2.db", "2");
     publish(hub, dir / "v2.db", {"--ttl", "1s"});
@@ -229,11 +224,7 @@ TEST(Content, AnExpiredManifestIsRefusedAndTheOldContentStays) {
 // time only rises. The lie is told by a relay holding the hub's own TLS key
 // (so the pin matches) that forwards to the real hub with the device's
 // certificate and replaces every Date.
-TEST(Content, AHubDateSetBackCannotMakeAnExpiredManifestFresh) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+TEST_F(Content, AHubDateSetBackCannotMakeAnExpiredManifestFresh) {
     installDemo(hub, k);
     makeEdition(dir / "v2.db", "2");
     publish(hub, dir / "v2.db", {"--ttl", "1s"});
@@ -286,11 +277,7 @@ TEST(Content, AHubDateSetBackCannotMakeAnExpiredManifestFresh) {
     EXPECT_GE(after, before) << "trusted time never goes back";
 }
 
-TEST(Content, AManifestSignedByAnotherKeyIsRefusedAndTheOldContentStays) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+TEST_F(Content, AManifestSignedByAnotherKeyIsRefusedAndTheOldContentStays) {
     installDemo(hub, k);
     // The hub's content key is replaced; the kiosk keeps the provisioned public key.
     auto other = crypto::generateEd25519();
@@ -306,10 +293,7 @@ TEST(Content, AManifestSignedByAnotherKeyIsRefusedAndTheOldContentStays) {
     EXPECT_FALSE(fs::exists(bundle::stagingPathFor(k.target))) << "nothing is downloaded for an unverified manifest";
 }
 
-TEST(Content, AnInterruptedDownloadIsResumedAndInstalled) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
+TEST_F(Content, AnInterruptedDownloadIsResumedAndInstalled) {
     ASSERT_TRUE(fs::exists(demoContent())) << demoContent() << " is missing: build the demo_content target";
     const fs::path kiosk = dir / "kiosk", target = kiosk / "content.db";
     provision(hub, kiosk, dir);
@@ -336,10 +320,7 @@ TEST(Content, AnInterruptedDownloadIsResumedAndInstalled) {
     EXPECT_FALSE(fs::exists(staging.string() + ".sha256"));
 }
 
-TEST(Content, APartialDownloadOfAnotherBundleIsStartedAfresh) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
+TEST_F(Content, APartialDownloadOfAnotherBundleIsStartedAfresh) {
     ASSERT_TRUE(fs::exists(demoContent())) << demoContent() << " is missing: build the demo_content target";
     const fs::path kiosk = dir / "kiosk", target = kiosk / "content.db";
     provision(hub, kiosk, dir);
@@ -359,11 +340,7 @@ TEST(Content, APartialDownloadOfAnotherBundleIsStartedAfresh) {
 // A hub that sends more than the signed manifest announces (a compromised or
 // broken hub trying to fill the kiosk's disk): the kiosk stops the download at
 // the announced size, refuses the version and discards the partial file.
-TEST(Content, AHubSendingMoreThanTheManifestSaysIsCutOffAtTheAnnouncedSize) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+TEST_F(Content, AHubSendingMoreThanTheManifestSaysIsCutOffAtTheAnnouncedSize) {
     installDemo(hub, k);
     makeEdition(dir / "v2.db", "2");
     publish(hub, dir / "v2.db");
@@ -400,11 +377,7 @@ TEST(Content, AHubSendingMoreThanTheManifestSaysIsCutOffAtTheAnnouncedSize) {
 // genuine bytes of version 2 (both once published and signed by this hub).
 // The payload does not hash to what the manifest signs: refused, and the
 // installed content stays.
-TEST(Content, AGenuineManifestWithAnotherGenuinePayloadIsRefused) {
-    const fs::path dir = testDir();
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    Installed k{dir, dir / "kiosk", dir / "kiosk/content.db", {}};
+TEST_F(Content, AGenuineManifestWithAnotherGenuinePayloadIsRefused) {
     installDemo(hub, k);
     makeEdition(dir / "v2.db", "2");
     publish(hub, dir / "v2.db");

@@ -1,8 +1,15 @@
-// What the end-to-end tests share: the real programs started as child
-// processes (kiosk-hub on a free loopback port, kioskctl), their logs in the
-// test's own folder, bounded waits, and provisioning a kiosk against a hub.
+// What the end-to-end tests share on top of the process harness
+// (tests/harness: child processes, a real kiosk-hub, TLS clients): their
+// own folders, kioskctl and the kiosk app run as the tests run them,
+// provisioning a kiosk against a hub, queueing records, and the base
+// fixtures of the suites. Logs stay in the test's folder for reading after
+// a failure.
 #pragma once
 
+#include "harness/hub.h"
+#include "harness/net.h"
+#include "harness/process.h"
+#include "harness/test_dir.h"
 #include "hubdb/store.h"
 #include "outbox/outbox.h"
 #include "records/records.h"
@@ -14,7 +21,6 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -36,100 +42,36 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using namespace kiosk;
 
-inline std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using harness::freePort;
+using harness::portOpen;
+using harness::slurp;
 
-inline fs::path testDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    fs::path dir = fs::path(KIOSK_TEST_OUT) / (std::string(info->test_suite_name()) + "." + info->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+// KIOSK_TEST_OUT/SUITE.NAME of the running test, fresh.
+inline fs::path testDir() { return harness::testDir(KIOSK_TEST_OUT); }
 
+// A child process and its log files.
 struct Proc {
     pid_t pid = -1;
     fs::path out, err;
 };
 
-// `env`: variables set (value) or removed (nullopt) in the child only.
-inline Proc spawn(const std::vector<std::string>& args, const fs::path& logBase,
-                  const std::vector<std::pair<std::string, std::optional<std::string>>>& env = {}) {
+// Starts `args` with stdout in LOGBASE.out (truncated) and stderr appended to
+// LOGBASE.err; `env`: variables set (value) or removed (nullopt) in the child only.
+inline Proc spawn(const std::vector<std::string>& args, const fs::path& logBase, const harness::EnvChanges& env = {}) {
     Proc p{-1, logBase.string() + ".out", logBase.string() + ".err"};
-    p.pid = fork();
-    if (p.pid == 0) {
-        for (const auto& [name, value] : env) {
-            if (value) setenv(name.c_str(), value->c_str(), 1);
-            else unsetenv(name.c_str());
-        }
-        const int o = open(p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int e = open(p.err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
+    p.pid = harness::spawn(args, harness::Output{p.out, p.err, false, true}, env);
     return p;
 }
 
 // Exit code, or -1 when it did not end in time (it is killed then).
-inline int waitFor(Proc& p, std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        int status = 0;
-        const pid_t r = waitpid(p.pid, &status, WNOHANG);
-        if (r == p.pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (std::chrono::steady_clock::now() > end) {
-            kill(p.pid, SIGKILL);
-            waitpid(p.pid, &status, 0);
-            return -1;
-        }
-        std::this_thread::sleep_for(5ms);
-    }
-}
+inline int waitFor(Proc& p, std::chrono::milliseconds timeout) { return harness::reap(p.pid, timeout); }
 
-struct Ran {
-    int code = -1;
-    std::string out, err;
-};
+using harness::Ran;
 
+// Runs `args` to the end (≤ `timeout`): stdout in LOGBASE.out (truncated),
+// stderr appended to LOGBASE.err; both files' contents returned.
 inline Ran run(const std::vector<std::string>& args, const fs::path& logBase, std::chrono::milliseconds timeout = 60s) {
-    Proc p = spawn(args, logBase);
-    Ran r;
-    r.code = waitFor(p, timeout);
-    r.out = slurp(p.out);
-    r.err = slurp(p.err);
-    return r;
-}
-
-inline int freePort() {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    close(s);
-    return ntohs(a.sin_port);
-}
-
-inline bool portOpen(int port) {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(std::uint16_t(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    close(s);
-    return ok;
+    return harness::run(args, logBase, timeout, false, true);
 }
 
 // The kiosk-hub the tests run: this build's, or KIOSK_E2E_HUB (another
@@ -139,62 +81,15 @@ inline std::string hubBin() {
     return other && *other ? std::string(other) : std::string(KIOSK_HUB_BIN);
 }
 
-// A kiosk-hub serving DIR on a fixed port (so kiosks find it again after a restart).
-class Hub {
+// A kiosk-hub (hubBin()) serving DIR on a fixed port (so kiosks find it again
+// after a restart), its log in DIR.err; killed at the end of the test.
+class Hub : public harness::Hub {
 public:
-    // `db`: the --db spec ("" = SQLite in the data folder).
+    // `extra`: arguments after `serve --listen …`; `db`: the --db spec ("" = SQLite in the data folder).
     Hub(fs::path dir, int port, std::vector<std::string> extra = {}, std::string db = {})
-        : m_dir(std::move(dir)), m_port(port), m_extra(std::move(extra)), m_db(std::move(db)) {}
-    ~Hub() { stop(SIGKILL); }
-    bool start() {
-        std::vector<std::string> args{hubBin(), "--data", m_dir.string()};
-        if (!m_db.empty()) args.insert(args.end(), {"--db", m_db});
-        args.insert(args.end(), {"serve", "--listen", fmt::format("127.0.0.1:{}", m_port)});
-        args.insert(args.end(), m_extra.begin(), m_extra.end());
-        m_proc = spawn(args, m_dir.parent_path() / "hub");
-        for (int i = 0; i < 400; ++i) {  // ≤ 10 s
-            if (portOpen(m_port)) return true;
-            int status = 0;
-            if (waitpid(m_proc.pid, &status, WNOHANG) == m_proc.pid) {
-                m_proc.pid = -1;
-                return false;
-            }
-            std::this_thread::sleep_for(25ms);
-        }
-        return false;
+        : harness::Hub(hubBin(), std::move(dir), port, std::move(extra), std::move(db)) {
+        setEndSignal(SIGKILL);
     }
-    void stop(int sig = SIGTERM) {
-        if (m_proc.pid <= 0) return;
-        kill(m_proc.pid, sig);
-        int status = 0;
-        waitpid(m_proc.pid, &status, 0);
-        m_proc.pid = -1;
-    }
-    std::string log() const { return slurp(m_dir.parent_path() / "hub.err"); }
-    std::string cli(const std::vector<std::string>& args, int* code = nullptr) const {
-        std::vector<std::string> all{hubBin(), "--data", m_dir.string()};
-        if (!m_db.empty()) all.insert(all.end(), {"--db", m_db});
-        all.insert(all.end(), args.begin(), args.end());
-        const Ran r = run(all, m_dir.parent_path() / "hub-cli");
-        if (code) *code = r.code;
-        return r.out + r.err;
-    }
-    long records() const {
-        auto db = hubdb::openDatabase(m_db.empty() ? (m_dir / "hub.db").string() : m_db, 1);
-        if (!db) return -1;
-        hubdb::HubStore store(**db);
-        return store.recordCount().value_or(-1);
-    }
-    const fs::path& dir() const { return m_dir; }
-    int port() const { return m_port; }
-    pid_t pid() const { return m_proc.pid; }  // -1 when not running
-
-private:
-    fs::path m_dir;
-    int m_port;
-    std::vector<std::string> m_extra;
-    std::string m_db;
-    Proc m_proc;
 };
 
 inline Ran kioskctl(const fs::path& kioskData, const std::vector<std::string>& args, const fs::path& logBase,
@@ -328,13 +223,7 @@ struct ConsoleHub {
     // `from`: the loopback address the client connects from (127.0.0.x all
     // reach the hub on Linux), so that the hub sees different addresses.
     std::unique_ptr<httplib::SSLClient> client(int port, const std::string& from = "") const {
-        auto c = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
-        if (!from.empty()) c->set_interface(from);
-        c->set_ca_cert_path((dir / "hub/ca.crt").c_str());
-        c->enable_server_certificate_verification(true);
-        c->set_connection_timeout(5, 0);
-        c->set_read_timeout(30, 0);
-        return c;
+        return harness::tlsClient(port, dir / "hub/ca.crt", from);
     }
 };
 

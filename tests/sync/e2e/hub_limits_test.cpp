@@ -29,81 +29,16 @@ using namespace e2e;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using harness::Clock;
+using harness::closedByPeer;
+using harness::Dribbler;
+using harness::msSince;
 
-double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-// A TCP connection from `from` to 127.0.0.1:port, or -1.
-int rawConnect(int port, const char* from = "127.0.0.1") {
-    const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in src{};
-    src.sin_family = AF_INET;
-    inet_pton(AF_INET, from, &src.sin_addr);
-    sockaddr_in dst{};
-    dst.sin_family = AF_INET;
-    dst.sin_port = htons(std::uint16_t(port));
-    dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(s, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0 ||
-        connect(s, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0) {
-        close(s);
-        return -1;
-    }
-    return s;
-}
-
-// Whether the hub has closed `fd` (EOF or reset) by `until`. Bytes the hub
-// sent before (TLS session tickets) are read and dropped on the way.
-bool closedByHub(int fd, Clock::time_point until) {
-    for (;;) {
-        char b[4096];
-        const ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return true;
-        if (n > 0) continue;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-        if (left <= 0) return false;
-        pollfd p{fd, POLLIN, 0};
-        (void)poll(&p, 1, int(std::min<long>(left, 100)));
-    }
-}
-
-// A client that finished its TLS handshake and then sends its headers one
-// byte at a time, never the end of them.
-struct Dribbler {
-    int fd = -1;
-    SSL* ssl = nullptr;
-};
-
-std::optional<Dribbler> dribbler(SSL_CTX* ctx, int port) {
-    Dribbler d{rawConnect(port), nullptr};
-    if (d.fd < 0) return std::nullopt;
-    timeval tv{2, 0};  // an old hub with every thread taken never answers the handshake
-    setsockopt(d.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(d.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    d.ssl = SSL_new(ctx);
-    SSL_set_fd(d.ssl, d.fd);
-    if (SSL_connect(d.ssl) != 1) {
-        SSL_free(d.ssl);
-        close(d.fd);
-        return std::nullopt;
-    }
-    const std::string start = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
-    SSL_write(d.ssl, start.data(), int(start.size()));
-    return d;
-}
-
+// A client from another loopback address. A hub without the limits answers
+// after ~30 s: measured, not cut off (the connection timeout covers the TLS
+// handshake).
 std::unique_ptr<httplib::SSLClient> clientFrom(const ConsoleHub& h, int port, const char* from) {
-    auto c = h.client(port);
-    c->set_socket_options([from](socket_t s) {
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        inet_pton(AF_INET, from, &a.sin_addr);
-        (void)bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    });
-    // A hub without the limits answers after ~30 s: measured, not cut off
-    // (the connection timeout covers the TLS handshake).
-    c->set_read_timeout(40, 0);
-    c->set_connection_timeout(40, 0);
-    return c;
+    return harness::tlsClient(port, h.dir / "hub/ca.crt", from, {.connectS = 40, .readS = 40, .writeS = 5});
 }
 
 // One value of the hub's /metrics (its monitoring listener), -1 when absent.
@@ -117,13 +52,6 @@ long metric(const ConsoleHub& h, const std::string& line) {
     return std::atol(r->body.c_str() + at + line.size() + 1);
 }
 
-// kB of VmRSS or VmHWM in /proc/PID/status.
-long statusKb(pid_t pid, const char* field) {
-    const std::string status = slurp(fmt::format("/proc/{}/status", pid));
-    const auto at = status.find(std::string(field) + ":");
-    return at == std::string::npos ? -1 : std::atol(status.c_str() + at + std::strlen(field) + 1);
-}
-
 constexpr bool kSanitized =
 #if defined(__SANITIZE_ADDRESS__)
     true;
@@ -131,13 +59,20 @@ constexpr bool kSanitized =
     false;
 #endif
 
+// Every test: its own folder and a kiosk-hub with its staff and monitoring
+// listeners started in it.
+class HubLimits : public ::testing::Test {
+protected:
+    void SetUp() override { ASSERT_TRUE(h.start()) << h.hub.log(); }
+
+    const fs::path dir = testDir();
+    ConsoleHub h{dir};
+};
+
 }  // namespace
 
-TEST(HubLimits, TwoHundredStalledConnectionsFromOneAddressLeaveBothListenersAnswering) {
+TEST_F(HubLimits, TwoHundredStalledConnectionsFromOneAddressLeaveBothListenersAnswering) {
     std::signal(SIGPIPE, SIG_IGN);  // dribbling into a connection the hub closed
-    const fs::path dir = testDir();
-    ConsoleHub h(dir);
-    ASSERT_TRUE(h.start()) << h.hub.log();
     ASSERT_EQ(h.addStaff("li", "handler"), 0);
     // Each measurement on a new connection, as a kiosk's sync cycle makes one.
     auto timedHealth = [&] {
@@ -164,14 +99,14 @@ TEST(HubLimits, TwoHundredStalledConnectionsFromOneAddressLeaveBothListenersAnsw
     std::vector<int> raw;
     for (int port : {h.hub.port(), h.staffPort}) {
         for (int i = 0; i < 20; ++i)
-            if (auto d = dribbler(ctx, port)) dribblers.push_back(*d);
+            if (auto d = harness::openDribbler(ctx, port, 2)) dribblers.push_back(*d);  // 2 s: an old hub never answers
         for (int i = 0; i < 200; ++i)
-            if (const int fd = rawConnect(port); fd >= 0) raw.push_back(fd);
+            if (const int fd = harness::connectFrom(port); fd >= 0) raw.push_back(fd);
     }
     std::atomic<bool> dribbling{true};
     std::thread drip([&] {
         for (int tick = 0; tick < 120 && dribbling; ++tick) {  // ≤ 60 s
-            for (auto& d : dribblers) (void)SSL_write(d.ssl, "a", 1);
+            for (auto& d : dribblers) harness::dribble(d);
             std::this_thread::sleep_for(500ms);
         }
     });
@@ -180,7 +115,7 @@ TEST(HubLimits, TwoHundredStalledConnectionsFromOneAddressLeaveBothListenersAnsw
     // Real requests while all of that is held.
     const double healthDuring = timedHealth(), loginDuring = timedLogin();
     int refusedAtOnce = 0;
-    for (int fd : raw) refusedAtOnce += closedByHub(fd, Clock::now());
+    for (int fd : raw) refusedAtOnce += closedByPeer(fd, Clock::now());
     std::printf("slow clients: %zu dribbling + %zu silent connections from 127.0.0.1; /healthz %.1f ms before, %.1f ms "
                 "during; staff login %.1f ms before, %.1f ms during; %d of the silent ones refused at once\n",
                 dribblers.size(), raw.size(), healthBefore, healthDuring, loginBefore, loginDuring, refusedAtOnce);
@@ -193,9 +128,9 @@ TEST(HubLimits, TwoHundredStalledConnectionsFromOneAddressLeaveBothListenersAnsw
     // The deadlines (5 s handshake, 5 s headers) close everything held.
     const auto until = Clock::now() + 8s;
     int closedLater = 0;
-    for (int fd : raw) closedLater += closedByHub(fd, until);
+    for (int fd : raw) closedLater += closedByPeer(fd, until);
     int dribblersCut = 0;
-    for (auto& d : dribblers) dribblersCut += closedByHub(d.fd, until);
+    for (auto& d : dribblers) dribblersCut += closedByPeer(d.fd, until);
     dribbling = false;
     drip.join();
     std::printf("slow clients: after the deadlines %d of %zu silent and %d of %zu dribbling connections are closed\n",
@@ -205,10 +140,7 @@ TEST(HubLimits, TwoHundredStalledConnectionsFromOneAddressLeaveBothListenersAnsw
     EXPECT_GE(metric(h, "kiosk_hub_connections_timed_out_total{phase=\"handshake\"}"), 40);
     EXPECT_GE(metric(h, "kiosk_hub_connections_timed_out_total{phase=\"headers\"}"), 1);
     for (int fd : raw) close(fd);
-    for (auto& d : dribblers) {
-        SSL_free(d.ssl);
-        close(d.fd);
-    }
+    for (auto& d : dribblers) harness::closeDribbler(d);
     SSL_CTX_free(ctx);
 
     // The attacker's address is served again once its connections are gone.
@@ -221,14 +153,11 @@ TEST(HubLimits, TwoHundredStalledConnectionsFromOneAddressLeaveBothListenersAnsw
     EXPECT_NE(h.hub.log().find("refusing connections from 127.0.0.1"), std::string::npos) << h.hub.log();
 }
 
-TEST(HubLimits, HugeAndDeeplyNestedBodiesGetA4xxAndTheHubStaysSmall) {
-    const fs::path dir = testDir();
-    ConsoleHub h(dir);
-    ASSERT_TRUE(h.start()) << h.hub.log();
+TEST_F(HubLimits, HugeAndDeeplyNestedBodiesGetA4xxAndTheHubStaysSmall) {
     ASSERT_EQ(h.addStaff("ed", "editor"), 0);
     provision(h.hub, dir / "kiosk", dir);
     const pid_t pid = h.hub.pid();
-    const long rssStart = statusKb(pid, "VmRSS");
+    const long rssStart = harness::procStatusKb(pid, "VmRSS");
 
     auto staff = h.client(h.staffPort);
     auto device = h.client(h.hub.port());
@@ -275,7 +204,7 @@ TEST(HubLimits, HugeAndDeeplyNestedBodiesGetA4xxAndTheHubStaysSmall) {
         const double ms = msSince(t0);
         ASSERT_TRUE(r) << c.what << ": " << httplib::to_string(r.error());
         std::printf("large bodies: %s → %d in %.0f ms: %s; hub VmRSS %ld kB, VmHWM %ld kB\n", c.what, r->status, ms,
-                    r->body.c_str(), statusKb(pid, "VmRSS"), statusKb(pid, "VmHWM"));
+                    r->body.c_str(), harness::procStatusKb(pid, "VmRSS"), harness::procStatusKb(pid, "VmHWM"));
         EXPECT_EQ(r->status, c.status) << c.what << ": " << r->body;
         EXPECT_NE(r->body.find(c.says), std::string::npos) << c.what << ": " << r->body;
     }
@@ -283,7 +212,7 @@ TEST(HubLimits, HugeAndDeeplyNestedBodiesGetA4xxAndTheHubStaysSmall) {
     auto health = device->Get("/healthz");
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);
-    const long rssEnd = statusKb(pid, "VmRSS"), hwm = statusKb(pid, "VmHWM");
+    const long rssEnd = harness::procStatusKb(pid, "VmRSS"), hwm = harness::procStatusKb(pid, "VmHWM");
     std::printf("large bodies: hub VmRSS %ld kB at the start, %ld kB at the end; VmHWM (peak) %ld kB\n", rssStart, rssEnd,
                 hwm);
     // Before the limits one 16 MiB login body alone took the hub to 654 MB

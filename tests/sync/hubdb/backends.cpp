@@ -1,6 +1,7 @@
 // Fresh databases for the hub's tests on each backend (see backends.h): a
 // SQLite file under the temp dir, or `CREATE DATABASE hubtest_<pid>_<n>` on
 // the PostgreSQL test server through its admin URL, dropped afterwards.
+#include "harness/temp_dir.h"
 #include "backends.h"
 
 #include <fmt/format.h>
@@ -37,10 +38,7 @@ private:
 
 std::unique_ptr<Scratch> freshSqlite(const std::string& test) {
     static std::atomic<int> counter{0};
-    const fs::path dir = fs::temp_directory_path() / fmt::format("hubdb-{}-{}-{}", test, getpid(), counter++);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return std::make_unique<SqliteScratch>(dir);
+    return std::make_unique<SqliteScratch>(harness::freshTempDir(fmt::format("hubdb-{}-{}", test, counter++)));
 }
 
 bool noPostgres() {

@@ -9,6 +9,7 @@
 // One more case runs the real `kiosk-hub ratings …` binary (KIOSK_HUB_BIN)
 // against a SQLite data dir: CSV header and a row, JSON keys, the follow-up
 // command and its refusal, the masked contact.
+#include "harness/temp_dir.h"
 #include "hubdb/rating_queries.h"
 #include "hubdb/case_queries.h"
 
@@ -513,16 +514,8 @@ std::vector<std::string> lines(const std::string& text) {
 }  // namespace
 
 TEST(RatingCli, StatsCsvAndJsonBadListAndFollowUp) {
-    const fs::path dir = fs::temp_directory_path() / fmt::format("rating-cli-{}", getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    struct RemoveAtEnd {
-        fs::path dir;
-        ~RemoveAtEnd() {
-            std::error_code ec;
-            fs::remove_all(dir, ec);
-        }
-    } removeAtEnd{dir};
+    const harness::TempDir scratch("rating-cli");
+    const fs::path dir = scratch.path();
     {
         auto opened = openDatabase((dir / "hub.db").string(), 1);
         ASSERT_TRUE(opened.has_value()) << opened.error().message;
