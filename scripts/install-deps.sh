@@ -10,7 +10,7 @@ set -euo pipefail
 # product loads at run time (fonts, conversion tables).
 PACKAGES=(
   # toolchain
-  g++ cmake ninja-build pkg-config git ca-certificates dpkg-dev
+  g++ cmake ninja-build pkg-config git ca-certificates dpkg-dev python3
   # UI
   libsdl2-dev libimgui-dev libstb-dev libfreetype-dev fonts-noto-cjk
   # core libraries

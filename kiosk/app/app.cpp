@@ -247,7 +247,7 @@ void App::runEffects(const state::Effects& effects) {
         } else if (const auto* load = std::get_if<state::LoadPage>(&e)) {
             loadPage(*load);
         } else if (const auto* search = std::get_if<state::RunSearch>(&e)) {
-            std::vector<store::SearchHit> hits;
+            std::vector<content::SearchHit> hits;
             if (m_content) {
                 auto r = m_content->search(search->query, 30, today());
                 if (r) hits = std::move(*r);

@@ -23,7 +23,7 @@ void materials(const std::vector<content::Material>& ms, i18n::Lang lang, std::v
 }
 }  // namespace
 
-platform::PrintJob serviceChecklist(const store::ServiceView& v, i18n::Lang lang, const std::string& printedAt) {
+platform::PrintJob serviceChecklist(const content::ServiceView& v, i18n::Lang lang, const std::string& printedAt) {
     platform::PrintJob job;
     const auto& s = v.service;
     job.title = ui::labelled(lang, tr(lang, i18n::Key{"print.checklist"}.id),
@@ -57,7 +57,7 @@ platform::PrintJob caseReceipt(const std::string& caseNo, i18n::Lang lang, const
     return job;
 }
 
-platform::PrintJob bundleChecklist(const store::BundleView& v, i18n::Lang lang, const std::string& printedAt) {
+platform::PrintJob bundleChecklist(const content::BundleView& v, i18n::Lang lang, const std::string& printedAt) {
     platform::PrintJob job;
     job.title = ui::labelled(lang, tr(lang, i18n::Key{"print.checklist"}.id),
                             lang == i18n::Lang::En && !v.bundle.nameEn.empty() ? v.bundle.nameEn : v.bundle.name);

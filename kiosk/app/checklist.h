@@ -4,13 +4,13 @@
 
 #include "i18n/strings.h"
 #include "printer.h"
-#include "store/content_views.h"
+#include "content/content_views.h"
 
 namespace kiosk::app {
 
-platform::PrintJob serviceChecklist(const store::ServiceView& v, i18n::Lang lang, const std::string& printedAt);
+platform::PrintJob serviceChecklist(const content::ServiceView& v, i18n::Lang lang, const std::string& printedAt);
 // The slip printed after a case is submitted: number, QR, how to look it up.
 platform::PrintJob caseReceipt(const std::string& caseNo, i18n::Lang lang, const std::string& printedAt);
-platform::PrintJob bundleChecklist(const store::BundleView& v, i18n::Lang lang, const std::string& printedAt);
+platform::PrintJob bundleChecklist(const content::BundleView& v, i18n::Lang lang, const std::string& printedAt);
 
 }  // namespace kiosk::app

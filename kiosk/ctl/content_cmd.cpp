@@ -134,14 +134,14 @@ int runSearch(const Options& o) {
         if (o.json) {
             fmt::print("{}\n", json{{"id", h.id},
                                     {"kind", h.kind},
-                                    {"title", store::renderMarks(h.title, "", "")},
-                                    {"snippet", store::renderMarks(h.snippet, "【", "】")},
+                                    {"title", content::renderMarks(h.title, "", "")},
+                                    {"snippet", content::renderMarks(h.snippet, "【", "】")},
                                     {"score", h.score},
                                     {"expired", h.expired}}
                                    .dump());
         } else {
-            fmt::print("{:2}. [{}] {}{}\n    {}\n", ++n, h.kind, store::renderMarks(h.title, "【", "】"),
-                       h.expired ? "  (已失效 expired)" : "", store::renderMarks(h.snippet, "【", "】"));
+            fmt::print("{:2}. [{}] {}{}\n    {}\n", ++n, h.kind, content::renderMarks(h.title, "【", "】"),
+                       h.expired ? "  (已失效 expired)" : "", content::renderMarks(h.snippet, "【", "】"));
         }
     }
     if (!o.json && hits->empty()) fmt::print("no results for '{}'\n", o.query);

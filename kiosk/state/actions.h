@@ -54,9 +54,9 @@ struct SetGuideTab { GuideTab tab; };
 struct SearchEdited {};      // the search box text changed (edited in place)
 struct SearchAnswered {
     std::string query;
-    std::vector<store::SearchHit> hits;
+    std::vector<content::SearchHit> hits;
 };
-struct SetPolicyFilter { store::PolicyFilter filter; };
+struct SetPolicyFilter { content::PolicyFilter filter; };
 struct CheckAnswered {                                     // the profile after this answer
     content::CompanyProfile profile;
     bool advance = true;                                   // false: a multi-select toggle
@@ -125,7 +125,7 @@ struct LookupCase { std::string caseNo; std::string mobileLast4; };
 struct LoadPage {
     ScreenId screen;
     std::string param;
-    store::PolicyFilter filter;  // for the policy list
+    content::PolicyFilter filter;  // for the policy list
 };
 struct RunSearch { std::string query; };
 struct PrintChecklist { std::string kind; std::string id; };

@@ -9,7 +9,7 @@
 #include "content/policy_check.h"
 #include "i18n/strings.h"
 #include "maintenance.h"
-#include "store/content_views.h"
+#include "content/content_views.h"
 
 #include <array>
 #include <cstdint>
@@ -59,29 +59,29 @@ struct NavEntry {
 
 // Data a page shows, loaded from the content database for the top entry.
 struct GuideHomeData {
-    std::vector<store::ThemeCount> themes;
-    std::vector<store::DepartmentCount> departments;
-    std::vector<store::BundleRef> bundles;
+    std::vector<content::ThemeCount> themes;
+    std::vector<content::DepartmentCount> departments;
+    std::vector<content::BundleRef> bundles;
 };
 struct PoliciesData {
-    store::PolicyFacets facets;
-    std::vector<store::DocumentSummary> documents;
+    content::PolicyFacets facets;
+    std::vector<content::DocumentSummary> documents;
 };
 struct MeasureData {
-    store::DocumentSummary document;
-    store::MeasureNode measure;
-    std::vector<store::GuideView> guides;  // support guides of this measure
+    content::DocumentSummary document;
+    content::MeasureNode measure;
+    std::vector<content::GuideView> guides;  // support guides of this measure
 };
 struct CheckData {
-    std::vector<store::GuideView> guides;
+    std::vector<content::GuideView> guides;
     std::vector<std::string> districts;
 };
 struct RatingHomeData {
-    std::vector<store::DepartmentCount> departments;
-    std::vector<store::WindowRef> windows;
+    std::vector<content::DepartmentCount> departments;
+    std::vector<content::WindowRef> windows;
 };
-using PageData = std::variant<std::monostate, GuideHomeData, store::ServiceList, store::ServiceView, store::BundleView,
-                              PoliciesData, store::DocumentView, MeasureData, CheckData, RatingHomeData,
+using PageData = std::variant<std::monostate, GuideHomeData, content::ServiceList, content::ServiceView, content::BundleView,
+                              PoliciesData, content::DocumentView, MeasureData, CheckData, RatingHomeData,
                               content::RatingReasonSet>;
 
 enum class GuideTab : std::uint8_t { Themes, Departments, Bundles };
@@ -91,11 +91,11 @@ struct GuideState {
     GuideTab tab = GuideTab::Themes;
     std::string query;
     std::string searchedQuery;          // what `results` answer
-    std::vector<store::SearchHit> results;
+    std::vector<content::SearchHit> results;
 };
 
 struct PoliciesState {
-    store::PolicyFilter filter;
+    content::PolicyFilter filter;
 };
 
 // 政策体检: the question being asked and the answers so far (never stored).

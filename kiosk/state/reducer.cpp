@@ -61,27 +61,28 @@ std::size_t countChars(const std::string& s, bool allowNewline) {
 
 }  // namespace
 
-FieldError both(const char* key) { return {i18n::tr(i18n::Lang::Zh, key), i18n::tr(i18n::Lang::En, key)}; }
-
 namespace {
+
+// The message of `key` in both languages, for a field.
+FieldError inBothLanguages(const char* key) { return {i18n::tr(i18n::Lang::Zh, key), i18n::tr(i18n::Lang::En, key)}; }
 
 // Records at `field` what is wrong with a text the visitor typed, if anything.
 void checkText(std::map<std::string, FieldError>& errors, const char* field, const std::string& value,
                std::size_t max, bool required, bool newline, const char* requiredKey) {
     const std::size_t n = countChars(value, newline);
     if (n == std::string::npos) {
-        errors[field] = both(i18n::Key{"case.err_chars"}.id);
+        errors[field] = inBothLanguages(i18n::Key{"case.err_chars"}.id);
     } else if (n > max) {
         const char* key = i18n::Key{"case.err_too_long"}.id;
         errors[field] = {fmt::format(fmt::runtime(i18n::tr(i18n::Lang::Zh, key)), max),
                          fmt::format(fmt::runtime(i18n::tr(i18n::Lang::En, key)), max)};
     } else if (required && value.find_first_not_of(" \n") == std::string::npos) {
-        errors[field] = both(requiredKey);
+        errors[field] = inBothLanguages(requiredKey);
     }
 }
 
 void checkMobileField(std::map<std::string, FieldError>& errors, const std::string& mobile) {
-    if (mobile.empty()) errors["mobile"] = both(i18n::Key{"case.err_mobile"}.id);
+    if (mobile.empty()) errors["mobile"] = inBothLanguages(i18n::Key{"case.err_mobile"}.id);
     else if (const auto r = validate::checkMobile(mobile); !r.valid) errors["mobile"] = {r.messageZh, r.messageEn};
 }
 
@@ -89,7 +90,7 @@ void checkMobileField(std::map<std::string, FieldError>& errors, const std::stri
 
 bool validateCaseForm(CaseForm& f) {
     f.errors.clear();
-    if (f.kind < 0) f.errors["kind"] = both(i18n::Key{"case.err_kind"}.id);
+    if (f.kind < 0) f.errors["kind"] = inBothLanguages(i18n::Key{"case.err_kind"}.id);
     checkText(f.errors, "description", f.description, records::kDescriptionMax, true, true,
               i18n::Key{"case.err_description"}.id);
     checkText(f.errors, "enterprise", f.enterprise, records::kEnterpriseMax, false, false, "");
@@ -99,18 +100,18 @@ bool validateCaseForm(CaseForm& f) {
         if (!r.valid) f.errors["uscc"] = {r.messageZh, r.messageEn};
     }
     checkMobileField(f.errors, f.mobile);
-    if (!f.accepted) f.errors["accept"] = both(i18n::Key{"case.err_accept"}.id);
+    if (!f.accepted) f.errors["accept"] = inBothLanguages(i18n::Key{"case.err_accept"}.id);
     return f.errors.empty();
 }
 
 bool validateRatingForm(RatingForm& f) {
     f.errors.clear();
     if (f.level < 0 || f.level >= records::kRatingLevels) {
-        f.errors["level"] = both(i18n::Key{"rating.err_level"}.id);
+        f.errors["level"] = inBothLanguages(i18n::Key{"rating.err_level"}.id);
         return false;
     }
     if (!records::isBadLevel(f.level)) return true;
-    if (f.reasons.empty()) f.errors["reasons"] = both(i18n::Key{"rating.err_reasons"}.id);
+    if (f.reasons.empty()) f.errors["reasons"] = inBothLanguages(i18n::Key{"rating.err_reasons"}.id);
     if (f.callback) {
         checkText(f.errors, "contact", f.contact, records::kContactMax, true, false, i18n::Key{"case.err_contact"}.id);
         checkMobileField(f.errors, f.mobile);

@@ -15,7 +15,7 @@
 #pragma once
 
 #include "base/error.h"
-#include "content_views.h"
+#include "content/content_views.h"
 #include "sqlite/sqlite.h"
 #include "text_fold.h"
 
@@ -25,6 +25,12 @@
 #include <vector>
 
 namespace kiosk::store {
+
+// What the queries return: the plain views of content/content_views.h.
+using content::BundleRef, content::BundleView, content::DepartmentCount, content::DocumentSummary,
+    content::DocumentView, content::GuideView, content::MeasureNode, content::PlaceView, content::PolicyFacets,
+    content::PolicyFilter, content::SearchHit, content::ServiceList, content::ServiceSummary, content::ServiceView,
+    content::ThemeCount, content::WindowRef, content::kMarkClose, content::kMarkOpen, content::renderMarks;
 
 using sql::Database;
 using sql::Statement;

@@ -8,7 +8,7 @@
 
 #include "base/utf8.h"
 #include "keyboard.h"
-#include "store/content_views.h"
+#include "content/content_views.h"
 
 #include <algorithm>
 #include <cmath>
@@ -31,7 +31,7 @@ ImU32 darker(ImU32 c, float k) {
     return ImGui::GetColorU32(ImVec4(v.x * k, v.y * k, v.z * k, v.w));
 }
 
-float lineHeight(const Ctx& c, FontRole role) { return std::round(c.px(role) * (c.m.elder ? 1.5f : 1.4f)); }
+float lineHeight(const Ctx& c, FontRole role) { return std::round(c.px(role) * (c.metrics.elder ? 1.5f : 1.4f)); }
 
 // Splits `text` into lines that fit `width` (explicit '\n' respected).
 std::vector<std::string_view> wrapLines(const Ctx& c, FontRole role, std::string_view text, float width) {
@@ -140,26 +140,39 @@ void textCentered(const Ctx& c, FontRole role, ImVec2 min, ImVec2 max, ImU32 col
 }
 
 // --- buttons ---------------------------------------------------------------
-bool button(const Ctx& c, const char* id, std::string_view label, ImVec2 size, ButtonStyle style) {
-    size.y = std::max(size.y, c.m.target);
-    if (size.x <= 0) size.x = measureText(c, FontRole::Body, label).x + 2 * c.m.gap + c.m.pad;
-    size.x = std::max(size.x, c.m.target);
+namespace {
+// A touch target of `size` at the cursor, recorded for scripted touches:
+// where it is, and whether it was pressed (released on it) or is held now.
+struct TouchBox {
+    ImVec2 pos, max;
+    bool pressed, held;
+};
+TouchBox touchBox(const char* id, ImVec2 size) {
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const bool pressed = ImGui::InvisibleButton(id, size);
     const bool held = ImGui::IsItemActive();
-    registryRecord(id, pos, ImVec2(pos.x + size.x, pos.y + size.y));
-    ImU32 bg = c.p.primary, fg = c.p.primaryText, border = 0;
+    const ImVec2 max(pos.x + size.x, pos.y + size.y);
+    registryRecord(id, pos, max);
+    return {pos, max, pressed, held};
+}
+}  // namespace
+
+bool button(const Ctx& c, const char* id, std::string_view label, ImVec2 size, ButtonStyle style) {
+    size.y = std::max(size.y, c.metrics.target);
+    if (size.x <= 0) size.x = measureText(c, FontRole::Body, label).x + 2 * c.metrics.gap + c.metrics.pad;
+    size.x = std::max(size.x, c.metrics.target);
+    const auto [pos, max, pressed, held] = touchBox(id, size);
+    ImU32 bg = c.palette.primary, fg = c.palette.primaryText, border = 0;
     switch (style) {
         case ButtonStyle::Primary: break;
-        case ButtonStyle::Secondary: bg = c.p.surface; fg = c.p.primary; border = c.p.primary; break;
-        case ButtonStyle::Danger: bg = c.p.danger; break;
-        case ButtonStyle::OnPrimary: bg = darker(c.p.primary, 0.78f); fg = c.p.primaryText; border = IM_COL32(255, 255, 255, 90); break;
+        case ButtonStyle::Secondary: bg = c.palette.surface; fg = c.palette.primary; border = c.palette.primary; break;
+        case ButtonStyle::Danger: bg = c.palette.danger; break;
+        case ButtonStyle::OnPrimary: bg = darker(c.palette.primary, 0.78f); fg = c.palette.primaryText; border = IM_COL32(255, 255, 255, 90); break;
     }
     if (held) bg = darker(bg, 0.82f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImVec2 max(pos.x + size.x, pos.y + size.y);
-    dl->AddRectFilled(pos, max, bg, c.m.radius * 0.6f);
-    if (border) dl->AddRect(pos, max, border, c.m.radius * 0.6f, 0, c.m.elder ? 3.0f : 2.0f);
+    dl->AddRectFilled(pos, max, bg, c.metrics.radius * 0.6f);
+    if (border) dl->AddRect(pos, max, border, c.metrics.radius * 0.6f, 0, c.metrics.elder ? 3.0f : 2.0f);
     textCentered(c, FontRole::Body, pos, max, fg, label);
     return pressed;
 }
@@ -213,7 +226,7 @@ void drawIcon(ImDrawList* dl, Icon icon, ImVec2 o, float s, ImU32 col, float t) 
 
 namespace {
 float tileIconSize(const Ctx& c, float tileH) {
-    return std::min(tileH * 0.34f, 96.0f * c.m.scale * (c.m.elder ? 1.2f : 1.0f));
+    return std::min(tileH * 0.34f, 96.0f * c.metrics.scale * (c.metrics.elder ? 1.2f : 1.0f));
 }
 }  // namespace
 
@@ -230,53 +243,46 @@ void drawFace(ImDrawList* dl, ImVec2 o, float r, int level, ImU32 col, float t) 
     dl->AddBezierCubic(a, ImVec2(o.x - w * 0.45f, y + bend), ImVec2(o.x + w * 0.45f, y + bend), b, col, t * 1.2f, 24);
 }
 
+
 bool faceButton(const Ctx& c, const char* id, int level, std::string_view label, bool selected, ImVec2 size,
                 ImU32 color) {
-    const ImVec2 pos = ImGui::GetCursorScreenPos();
-    const bool pressed = ImGui::InvisibleButton(id, size);
-    const bool held = ImGui::IsItemActive();
-    registryRecord(id, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+    const auto [pos, max, pressed, held] = touchBox(id, size);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImVec2 max(pos.x + size.x, pos.y + size.y);
-    ImU32 bg = selected ? color : c.p.surface;
+    ImU32 bg = selected ? color : c.palette.surface;
     if (held) bg = darker(bg, 0.88f);
-    dl->AddRectFilled(pos, max, bg, c.m.radius);
-    dl->AddRect(pos, max, selected ? color : c.p.border, c.m.radius, 0, selected ? 4.0f : (c.m.elder ? 3.0f : 2.0f));
+    dl->AddRectFilled(pos, max, bg, c.metrics.radius);
+    dl->AddRect(pos, max, selected ? color : c.palette.border, c.metrics.radius, 0, selected ? 4.0f : (c.metrics.elder ? 3.0f : 2.0f));
     const ImU32 fg = selected ? IM_COL32_WHITE : color;
     const float labelH = lineHeight(c, FontRole::Body);
-    const float radius = std::min(size.x * 0.3f, (size.y - labelH - c.m.gap) * 0.38f);
-    const ImVec2 centre(pos.x + size.x * 0.5f, pos.y + c.m.gap * 0.5f + radius * 1.1f);
+    const float radius = std::min(size.x * 0.3f, (size.y - labelH - c.metrics.gap) * 0.38f);
+    const ImVec2 centre(pos.x + size.x * 0.5f, pos.y + c.metrics.gap * 0.5f + radius * 1.1f);
     drawFace(dl, centre, radius, level, fg, std::max(2.0f, radius * 0.09f));
-    textCentered(c, FontRole::Body, ImVec2(pos.x, max.y - labelH - c.m.gap * 0.5f), ImVec2(max.x, max.y - c.m.gap * 0.5f),
-                 selected ? IM_COL32_WHITE : c.p.text, label);
+    textCentered(c, FontRole::Body, ImVec2(pos.x, max.y - labelH - c.metrics.gap * 0.5f), ImVec2(max.x, max.y - c.metrics.gap * 0.5f),
+                 selected ? IM_COL32_WHITE : c.palette.text, label);
     return pressed;
 }
 
 float tileMinHeight(const Ctx& c, std::string_view desc, float width) {
-    const float inner = c.m.pad * 0.8f;
-    const float icon = 96.0f * c.m.scale * (c.m.elder ? 1.2f : 1.0f);
-    return 2 * inner + icon * 1.24f + c.m.gap * 0.5f + c.px(FontRole::Title) * 1.3f +
+    const float inner = c.metrics.pad * 0.8f;
+    const float icon = 96.0f * c.metrics.scale * (c.metrics.elder ? 1.2f : 1.0f);
+    return 2 * inner + icon * 1.24f + c.metrics.gap * 0.5f + c.px(FontRole::Title) * 1.3f +
            measureParagraph(c, FontRole::Small, desc, width - 2 * inner);
 }
 
 bool tile(const Ctx& c, const char* id, Icon icon, std::string_view title, std::string_view desc, ImVec2 size,
           ImU32 color) {
-    const ImVec2 pos = ImGui::GetCursorScreenPos();
-    const bool pressed = ImGui::InvisibleButton(id, size);
-    const bool held = ImGui::IsItemActive();
-    registryRecord(id, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+    const auto [pos, max, pressed, held] = touchBox(id, size);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImVec2 max(pos.x + size.x, pos.y + size.y);
-    dl->AddRectFilled(pos, max, held ? darker(color, 0.82f) : color, c.m.radius);
-    const float inner = c.m.pad * 0.8f;
+    dl->AddRectFilled(pos, max, held ? darker(color, 0.82f) : color, c.metrics.radius);
+    const float inner = c.metrics.pad * 0.8f;
     const float iconSize = tileIconSize(c, size.y);
     const ImVec2 iconCenter(pos.x + inner + iconSize * 0.5f, pos.y + inner + iconSize * 0.5f);
     dl->AddCircleFilled(iconCenter, iconSize * 0.62f, IM_COL32(255, 255, 255, 40), 48);
-    drawIcon(dl, icon, iconCenter, iconSize * 0.62f, IM_COL32(255, 255, 255, 255), std::max(2.0f, 4.0f * c.m.scale));
+    drawIcon(dl, icon, iconCenter, iconSize * 0.62f, IM_COL32(255, 255, 255, 255), std::max(2.0f, 4.0f * c.metrics.scale));
     // Title under the icon, description under the title: titles line up
     // across a row whatever the length of the descriptions.
     const float textW = size.x - 2 * inner;
-    const float titleY = pos.y + inner + iconSize * 1.24f + c.m.gap * 0.5f;
+    const float titleY = pos.y + inner + iconSize * 1.24f + c.metrics.gap * 0.5f;
     textAt(c, FontRole::Title, ImVec2(pos.x + inner, titleY), IM_COL32(255, 255, 255, 255), title);
     ImGui::SetCursorScreenPos(ImVec2(pos.x + inner, titleY + c.px(FontRole::Title) * 1.3f));
     paragraph(c, FontRole::Small, desc, IM_COL32(255, 255, 255, 235), textW);
@@ -286,24 +292,24 @@ bool tile(const Ctx& c, const char* id, Icon icon, std::string_view title, std::
 
 // --- content building blocks ---------------------------------------------------
 void sectionHeader(const Ctx& c, std::string_view title, float width) {
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    paragraph(c, FontRole::Title, title, c.p.text, width);
-    const float y = ImGui::GetCursorScreenPos().y + 2.0f * c.m.scale;
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + std::min(width, 96.0f * c.m.scale), y + 4.0f * c.m.scale),
-                                              c.p.primary, 2.0f * c.m.scale);
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+    paragraph(c, FontRole::Title, title, c.palette.text, width);
+    const float y = ImGui::GetCursorScreenPos().y + 2.0f * c.metrics.scale;
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + std::min(width, 96.0f * c.metrics.scale), y + 4.0f * c.metrics.scale),
+                                              c.palette.primary, 2.0f * c.metrics.scale);
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
 }
 
 float badgeWidth(const Ctx& c, std::string_view text) {
-    return measureText(c, FontRole::Small, text).x + c.m.gap;
+    return measureText(c, FontRole::Small, text).x + c.metrics.gap;
 }
 
 float badge(const Ctx& c, ImVec2 pos, std::string_view text, ImU32 bg, ImU32 fg) {
     const float w = badgeWidth(c, text);
     const float h = c.px(FontRole::Small) * 1.45f;
     ImGui::GetWindowDrawList()->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), bg, h * 0.25f);
-    textAt(c, FontRole::Small, ImVec2(pos.x + c.m.gap * 0.5f, pos.y + (h - c.px(FontRole::Small)) * 0.5f - 1.0f), fg, text);
+    textAt(c, FontRole::Small, ImVec2(pos.x + c.metrics.gap * 0.5f, pos.y + (h - c.px(FontRole::Small)) * 0.5f - 1.0f), fg, text);
     return w;
 }
 
@@ -316,8 +322,8 @@ Marked splitMarks(std::string_view text) {
     Marked m;
     std::size_t open = std::string::npos;
     for (char ch : text) {
-        if (ch == store::kMarkOpen) open = m.plain.size();
-        else if (ch == store::kMarkClose) {
+        if (ch == content::kMarkOpen) open = m.plain.size();
+        else if (ch == content::kMarkClose) {
             if (open != std::string::npos) m.ranges.emplace_back(open, m.plain.size());
             open = std::string::npos;
         } else m.plain += ch;
@@ -368,82 +374,82 @@ void beginCard(const Ctx& c, float width) {
     g_cardSplit.SetCurrentChannel(ImGui::GetWindowDrawList(), 1);
     g_cardStart = ImGui::GetCursorScreenPos();
     g_cardWidth = width;
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.8f));
-    ImGui::Indent(c.m.gap);
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.8f));
+    ImGui::Indent(c.metrics.gap);
 }
 
 void endCard(const Ctx& c) {
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.8f));
-    ImGui::Unindent(c.m.gap);
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.8f));
+    ImGui::Unindent(c.metrics.gap);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     g_cardSplit.SetCurrentChannel(dl, 0);
     const ImVec2 end(g_cardStart.x + g_cardWidth, ImGui::GetCursorScreenPos().y);
-    dl->AddRectFilled(g_cardStart, end, c.p.surface, c.m.radius);
-    dl->AddRect(g_cardStart, end, c.p.border, c.m.radius, 0, c.m.elder ? 2.0f : 1.0f);
+    dl->AddRectFilled(g_cardStart, end, c.palette.surface, c.metrics.radius);
+    dl->AddRect(g_cardStart, end, c.palette.border, c.metrics.radius, 0, c.metrics.elder ? 2.0f : 1.0f);
     g_cardSplit.Merge(dl);
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
 }
 
 bool listRow(const Ctx& c, const RowSpec& row, float width) {
     const ImVec2 pos = ImGui::GetCursorScreenPos();
-    const float pad = c.m.gap * 0.9f;
+    const float pad = c.metrics.gap * 0.9f;
     float badgesW = 0;
-    for (const auto& b : row.badges) badgesW += badgeWidth(c, b.first) + c.m.gap * 0.4f;
+    for (const auto& b : row.badges) badgesW += badgeWidth(c, b.first) + c.metrics.gap * 0.4f;
     const float chevron = c.px(FontRole::Body);
-    const float textW = width - 2 * pad - chevron - (badgesW > 0 ? std::min(badgesW, width * 0.4f) + c.m.gap : 0);
-    const float kindW = row.kind.empty() ? 0 : badgeWidth(c, row.kind) + c.m.gap * 0.4f;
+    const float textW = width - 2 * pad - chevron - (badgesW > 0 ? std::min(badgesW, width * 0.4f) + c.metrics.gap : 0);
+    const float kindW = row.kind.empty() ? 0 : badgeWidth(c, row.kind) + c.metrics.gap * 0.4f;
     const float titleH = measureParagraph(c, FontRole::Body, row.title, textW - kindW);
-    const float subH = row.subtitle.empty() ? 0 : measureParagraph(c, FontRole::Small, row.subtitle, textW) + c.m.gap * 0.2f;
-    const float h = std::max(c.m.target, titleH + subH + 2 * pad * 0.8f);
+    const float subH = row.subtitle.empty() ? 0 : measureParagraph(c, FontRole::Small, row.subtitle, textW) + c.metrics.gap * 0.2f;
+    const float h = std::max(c.metrics.target, titleH + subH + 2 * pad * 0.8f);
     const bool pressed = ImGui::InvisibleButton(row.id, ImVec2(width, h));
     const bool held = ImGui::IsItemActive();
     registryRecord(row.id, pos, ImVec2(pos.x + width, pos.y + h));
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), held ? darker(c.p.surface, 0.92f) : c.p.surface, c.m.radius * 0.7f);
-    dl->AddRect(pos, ImVec2(pos.x + width, pos.y + h), c.p.border, c.m.radius * 0.7f, 0, c.m.elder ? 2.0f : 1.0f);
-    const ImU32 fg = row.dimmed ? c.p.textMuted : c.p.text;
+    dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + h), held ? darker(c.palette.surface, 0.92f) : c.palette.surface, c.metrics.radius * 0.7f);
+    dl->AddRect(pos, ImVec2(pos.x + width, pos.y + h), c.palette.border, c.metrics.radius * 0.7f, 0, c.metrics.elder ? 2.0f : 1.0f);
+    const ImU32 fg = row.dimmed ? c.palette.textMuted : c.palette.text;
     float y = pos.y + (h - titleH - subH) * 0.5f;
     if (!row.kind.empty())
         badge(c, ImVec2(pos.x + pad, y + (lineHeight(c, FontRole::Body) - c.px(FontRole::Small) * 1.45f) * 0.5f), row.kind,
-              row.dimmed ? c.p.border : darker(c.p.primary, 1.0f), IM_COL32_WHITE);
+              row.dimmed ? c.palette.border : darker(c.palette.primary, 1.0f), IM_COL32_WHITE);
     ImGui::SetCursorScreenPos(ImVec2(pos.x + pad + kindW, y));
     markedParagraph(c, FontRole::Body, row.title, fg, textW - kindW);
     if (!row.subtitle.empty()) {
-        ImGui::SetCursorScreenPos(ImVec2(pos.x + pad, y + titleH + c.m.gap * 0.2f));
-        markedParagraph(c, FontRole::Small, row.subtitle, c.p.textMuted, textW);
+        ImGui::SetCursorScreenPos(ImVec2(pos.x + pad, y + titleH + c.metrics.gap * 0.2f));
+        markedParagraph(c, FontRole::Small, row.subtitle, c.palette.textMuted, textW);
     }
     float bx = pos.x + width - pad - chevron - badgesW;
     for (const auto& b : row.badges) {
         bx += badge(c, ImVec2(bx, pos.y + (h - c.px(FontRole::Small) * 1.45f) * 0.5f), b.first, b.second, IM_COL32_WHITE) +
-              c.m.gap * 0.4f;
+              c.metrics.gap * 0.4f;
     }
     drawIcon(dl, Icon::Back, ImVec2(pos.x + width - pad - chevron * 0.4f, pos.y + h * 0.5f), -chevron * 0.6f,
-             c.p.textMuted, std::max(2.0f, 3.0f * c.m.scale));
+             c.palette.textMuted, std::max(2.0f, 3.0f * c.metrics.scale));
     ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + h));
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.4f));
     return pressed;
 }
 
 bool chip(const Ctx& c, const char* id, std::string_view label, bool selected, float width) {
-    const float w = width > 0 ? width : measureText(c, FontRole::Body, label).x + 2 * c.m.gap;
+    const float w = width > 0 ? width : measureText(c, FontRole::Body, label).x + 2 * c.metrics.gap;
     const ImVec2 pos = ImGui::GetCursorScreenPos();
-    const float h = c.m.target;
+    const float h = c.metrics.target;
     const bool pressed = ImGui::InvisibleButton(id, ImVec2(w, h));
     const bool held = ImGui::IsItemActive();
     registryRecord(id, pos, ImVec2(pos.x + w, pos.y + h));
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    ImU32 bg = selected ? c.p.primary : c.p.surface;
+    ImU32 bg = selected ? c.palette.primary : c.palette.surface;
     if (held) bg = darker(bg, 0.88f);
     dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), bg, h * 0.5f);
-    dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), selected ? c.p.primary : c.p.border, h * 0.5f, 0, c.m.elder ? 3.0f : 2.0f);
+    dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), selected ? c.palette.primary : c.palette.border, h * 0.5f, 0, c.metrics.elder ? 3.0f : 2.0f);
     // Long labels (industry names) wrap inside wide chips.
-    const float textW = w - c.m.gap;
+    const float textW = w - c.metrics.gap;
     const float th = measureParagraph(c, FontRole::Body, label, textW);
     if (th <= lineHeight(c, FontRole::Body) + 0.5f) {
-        textCentered(c, FontRole::Body, pos, ImVec2(pos.x + w, pos.y + h), selected ? c.p.primaryText : c.p.text, label);
+        textCentered(c, FontRole::Body, pos, ImVec2(pos.x + w, pos.y + h), selected ? c.palette.primaryText : c.palette.text, label);
     } else {
-        ImGui::SetCursorScreenPos(ImVec2(pos.x + c.m.gap * 0.5f, pos.y + (h - th) * 0.5f));
-        paragraph(c, FontRole::Body, label, selected ? c.p.primaryText : c.p.text, textW);
+        ImGui::SetCursorScreenPos(ImVec2(pos.x + c.metrics.gap * 0.5f, pos.y + (h - th) * 0.5f));
+        paragraph(c, FontRole::Body, label, selected ? c.palette.primaryText : c.palette.text, textW);
     }
     ImGui::SetCursorScreenPos(ImVec2(pos.x + w, pos.y));
     ImGui::Dummy(ImVec2(0, h));
@@ -506,23 +512,23 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
     const bool hasError = !spec.error.empty();
     if (!spec.label.empty()) {
         const ImVec2 labelAt = ImGui::GetCursorScreenPos();
-        paragraph(c, FontRole::Body, spec.label, c.p.text, width);
+        paragraph(c, FontRole::Body, spec.label, c.palette.text, width);
         if (spec.maxChars > 0) {
             std::size_t n = 0;
             for (std::size_t i = 0; i < value.size(); ++n) (void)decodeUtf8(value, i);
             const std::string count = fmt::format("{} / {}", n, spec.maxChars);
             const float w = measureText(c, FontRole::Small, count).x;
             textAt(c, FontRole::Small, ImVec2(labelAt.x + width - w, labelAt.y + (c.px(FontRole::Body) - c.px(FontRole::Small))),
-                   n > spec.maxChars ? c.p.danger : c.p.textMuted, count);
+                   n > spec.maxChars ? c.palette.danger : c.palette.textMuted, count);
         }
-        if (spec.lines > 1 && !spec.hint.empty()) paragraph(c, FontRole::Small, spec.hint, c.p.textMuted, width);
+        if (spec.lines > 1 && !spec.hint.empty()) paragraph(c, FontRole::Small, spec.hint, c.palette.textMuted, width);
         // A multi-line field can be taller than the screen: its message goes above it.
-        if (spec.lines > 1 && hasError) paragraph(c, FontRole::Small, spec.error, c.p.danger, width);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+        if (spec.lines > 1 && hasError) paragraph(c, FontRole::Small, spec.error, c.palette.danger, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
     }
     ImGui::PushFont(c.font(FontRole::Body));
-    ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(hasError ? c.p.danger : c.p.border));
-    ImGui::PushStyleColor(ImGuiCol_TextDisabled, ImGui::ColorConvertU32ToFloat4(c.p.textMuted));
+    ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(hasError ? c.palette.danger : c.palette.border));
+    ImGui::PushStyleColor(ImGuiCol_TextDisabled, ImGui::ColorConvertU32ToFloat4(c.palette.textMuted));
     ImGui::SetNextItemWidth(width);
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     FieldLimits lim{spec.maxBytes, spec.digitsOnly, spec.alnumOnly, spec.lines > 1};
@@ -563,13 +569,13 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
         const float inset = std::round((lh - c.px(FontRole::Body)) * 0.5f);
         dl->PushClipRect(pos, ImGui::GetItemRectMax(), true);
         for (std::size_t i = 0; i < lines.size(); ++i)
-            textAt(c, FontRole::Body, ImVec2(origin.x, origin.y + float(i) * lh + inset), c.p.text, lines[i]);
+            textAt(c, FontRole::Body, ImVec2(origin.x, origin.y + float(i) * lh + inset), c.palette.text, lines[i]);
         if (active) {
             const bool newLine = value.empty() || value.back() == '\n';
             const std::size_t row = lines.empty() ? 0 : lines.size() - (newLine ? 0 : 1);
             const float x = newLine || lines.empty() ? 0.0f : measureText(c, FontRole::Body, lines.back()).x;
             const ImVec2 a(origin.x + x + 1, origin.y + float(row) * lh + inset);
-            dl->AddRectFilled(a, ImVec2(a.x + 2, a.y + c.px(FontRole::Body)), c.p.text);
+            dl->AddRectFilled(a, ImVec2(a.x + 2, a.y + c.px(FontRole::Body)), c.palette.text);
         }
         dl->PopClipRect();
     } else {
@@ -580,7 +586,7 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
         noteFocusedField(spec.digitsOnly || spec.numericPad, ImGui::GetItemRectMax().y);
         // Keep the focused field above the keyboard: scroll it into view.
         const float visibleBottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight();
-        const float below = ImGui::GetItemRectMax().y + c.m.gap - visibleBottom;
+        const float below = ImGui::GetItemRectMax().y + c.metrics.gap - visibleBottom;
         if (below > 1.0f && g_currentScroll) {
             g_currentScroll->offset += below;
             requestAnimationFrame();
@@ -591,8 +597,8 @@ bool textField(const Ctx& c, const FieldSpec& spec, std::string& value, float wi
     c.fonts.check(value, FontRole::Body);
     c.fonts.check(spec.hint, FontRole::Body);
     if (hasError && !(spec.lines > 1 && !spec.label.empty())) {
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
-        paragraph(c, FontRole::Small, spec.error, c.p.danger, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.15f));
+        paragraph(c, FontRole::Small, spec.error, c.palette.danger, width);
     }
     return edited;
 }
@@ -627,7 +633,7 @@ void beginScroll(const Ctx& c, const char* id, state::ScrollState& s, ImVec2 siz
     if (g_drag.area == area && g_drag.pressed) {
         if (io.MouseDown[0]) {
             const float dy = io.MousePos.y - g_drag.lastY;
-            if (!g_drag.dragging && std::fabs(io.MousePos.y - g_drag.startY) > kDragThresholdRef * c.m.scale) {
+            if (!g_drag.dragging && std::fabs(io.MousePos.y - g_drag.startY) > kDragThresholdRef * c.metrics.scale) {
                 g_drag.dragging = true;
                 ImGui::ClearActiveID();  // the touch was a drag: cancel the tap underneath
             }
@@ -646,7 +652,7 @@ void beginScroll(const Ctx& c, const char* id, state::ScrollState& s, ImVec2 siz
         s.velocity = 0.0f;
     }
     // Inertia: exponential decay with a 0.33 s time constant.
-    if (std::fabs(s.velocity) > 20.0f * c.m.scale) {
+    if (std::fabs(s.velocity) > 20.0f * c.metrics.scale) {
         s.offset += s.velocity * dt;
         s.velocity *= std::exp(-dt / 0.33f);
         requestAnimationFrame();
@@ -672,12 +678,12 @@ void endScroll(const Ctx& c, state::ScrollState& s) {
     s.maxOffset = std::max(0.0f, contentH - visibleH);
     if (s.maxOffset > 0.0f) {  // a thin position indicator, not a scroll bar to aim at
         const ImVec2 wp = ImGui::GetWindowPos();
-        const float trackH = visibleH - 2 * c.m.gap * 0.5f;
-        const float barH = std::max(c.m.target * 0.6f, trackH * visibleH / (contentH));
-        const float y = wp.y + c.m.gap * 0.5f + (trackH - barH) * (s.offset / s.maxOffset);
-        const float x = wp.x + ImGui::GetWindowWidth() - 6.0f * c.m.scale;
-        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(x, y), ImVec2(x + 4.0f * c.m.scale, y + barH),
-                                                  IM_COL32(0x4A, 0x55, 0x68, 0x80), 2.0f * c.m.scale);
+        const float trackH = visibleH - 2 * c.metrics.gap * 0.5f;
+        const float barH = std::max(c.metrics.target * 0.6f, trackH * visibleH / (contentH));
+        const float y = wp.y + c.metrics.gap * 0.5f + (trackH - barH) * (s.offset / s.maxOffset);
+        const float x = wp.x + ImGui::GetWindowWidth() - 6.0f * c.metrics.scale;
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(x, y), ImVec2(x + 4.0f * c.metrics.scale, y + barH),
+                                                  IM_COL32(0x4A, 0x55, 0x68, 0x80), 2.0f * c.metrics.scale);
     }
     ImGui::EndChild();
 }

@@ -24,8 +24,8 @@ namespace kiosk::ui {
 
 // What every draw function needs to know about this frame.
 struct Ctx {
-    const Metrics& m;
-    const Palette& p;
+    const Metrics& metrics;
+    const Palette& palette;
     FontLibrary& fonts;
     i18n::Lang lang;
     ImVec2 screen;  // px
@@ -33,7 +33,7 @@ struct Ctx {
 
     const char* tr(std::string_view key) const { return i18n::tr(lang, key); }
     ImFont* font(FontRole r) const { return fonts.font(r); }
-    float px(FontRole r) const { return m.fontPx[static_cast<int>(r)]; }
+    float px(FontRole r) const { return metrics.fontPx[static_cast<int>(r)]; }
 };
 
 // --- registry (scripts and tests) --------------------------------------

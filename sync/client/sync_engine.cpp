@@ -23,6 +23,26 @@ std::string refusal(const HttpResponse& res) {
     return fmt::format("the hub answered {}", res.status);
 }
 
+// Whether the hub answered 200; otherwise what went wrong goes into the
+// report (a transport problem or the hub's refusal) and the cycle stops.
+bool answered(const std::expected<HttpResponse, TransportError>& res, SyncReport& r) {
+    if (!res) {
+        r.ok = false;
+        r.problem = res.error().problem;
+        r.error = res.error().message;
+        return false;
+    }
+    if (res->dateS) r.hubTimeS = res->dateS;
+    if (res->status != 200) {
+        r.ok = false;
+        r.httpStatus = res->status;
+        r.retryAfterS = res->retryAfterS;
+        r.error = refusal(*res);
+        return false;
+    }
+    return true;
+}
+
 constexpr const char* kLastSyncFile = "last-sync.json";
 
 // For `kioskctl status`: at most one small write a minute, to spare the flash.
@@ -100,19 +120,7 @@ bool SyncEngine::upload(SyncReport& r, int batchSize, int maxBatches) {
                 if (m_box.requeue(rec.uuid, why)) ++r.requeued;
         };
         auto res = m_client.post("/v1/upload", protocol::uploadRequest(items).dump());
-        if (!res) {
-            r.ok = false;
-            r.problem = res.error().problem;
-            r.error = res.error().message;
-            requeueAll(r.error);
-            return false;
-        }
-        if (res->dateS) r.hubTimeS = res->dateS;
-        if (res->status != 200) {
-            r.ok = false;
-            r.httpStatus = res->status;
-            r.retryAfterS = res->retryAfterS;
-            r.error = refusal(*res);
+        if (!answered(res, r)) {
             requeueAll(r.error);
             return false;
         }
@@ -163,20 +171,7 @@ bool SyncEngine::fetchStatuses(SyncReport& r) {
             return false;
         }
         auto res = m_client.get(fmt::format("/v1/updates?after={}", *cursor));
-        if (!res) {
-            r.ok = false;
-            r.problem = res.error().problem;
-            r.error = res.error().message;
-            return false;
-        }
-        if (res->dateS) r.hubTimeS = res->dateS;
-        if (res->status != 200) {
-            r.ok = false;
-            r.httpStatus = res->status;
-            r.retryAfterS = res->retryAfterS;
-            r.error = refusal(*res);
-            return false;
-        }
+        if (!answered(res, r)) return false;
         auto updates = protocol::parseUpdatesResponse(nlohmann::json::parse(res->body, nullptr, false));
         if (!updates) {
             r.ok = false;

@@ -158,12 +158,12 @@ TEST(Reducer, NavigatingAsksForThePageDataAndIgnoresStaleAnswers) {
     ASSERT_TRUE(has<LoadPage>(fx));
     EXPECT_TRUE(s.session.pageLoading);
     (void)reduce(s, Navigate{ScreenId::ServiceDetail, "svc.b"});
-    (void)reduce(s, PageLoaded{ScreenId::ServiceDetail, "svc.a", store::ServiceView{}});
+    (void)reduce(s, PageLoaded{ScreenId::ServiceDetail, "svc.a", content::ServiceView{}});
     EXPECT_TRUE(std::holds_alternative<std::monostate>(s.session.page)) << "svc.a arrived after the visitor moved on";
-    store::ServiceView b;
+    content::ServiceView b;
     b.service.id = "svc.b";
     (void)reduce(s, PageLoaded{ScreenId::ServiceDetail, "svc.b", b});
-    ASSERT_TRUE(std::holds_alternative<store::ServiceView>(s.session.page));
+    ASSERT_TRUE(std::holds_alternative<content::ServiceView>(s.session.page));
     EXPECT_FALSE(s.session.pageLoading);
     s.session.nav.back().scroll.offset = 120;
     fx = reduce(s, Back{});
@@ -177,9 +177,9 @@ TEST(Reducer, SearchRunsOnlyForNewTextAndKeepsTheLatestAnswer) {
     Effects fx = reduce(s, SearchEdited{});
     ASSERT_TRUE(has<RunSearch>(fx));
     s.session.guide.query = "社保登";
-    (void)reduce(s, SearchAnswered{"社保", {store::SearchHit{}}});
+    (void)reduce(s, SearchAnswered{"社保", {content::SearchHit{}}});
     EXPECT_TRUE(s.session.guide.results.empty()) << "an answer to old text is dropped";
-    (void)reduce(s, SearchAnswered{"社保登", {store::SearchHit{}, store::SearchHit{}}});
+    (void)reduce(s, SearchAnswered{"社保登", {content::SearchHit{}, content::SearchHit{}}});
     EXPECT_EQ(s.session.guide.results.size(), 2u);
     EXPECT_TRUE(reduce(s, SearchEdited{}).empty()) << "same text, no new search";
 }

@@ -65,18 +65,18 @@ protected:
         if (!std::getenv("KIOSK_KEEP_TEST_DB")) fs::remove(s_path);
     }
 
-    std::vector<store::SearchHit> find(std::string_view q, int limit = 20) {
+    std::vector<content::SearchHit> find(std::string_view q, int limit = 20) {
         auto store = store::ContentStore::open(s_path);
         EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
         if (!store) return {};
         auto hits = store->search(q, limit, "2026-01-15");
         EXPECT_TRUE(hits.has_value()) << (hits ? "" : hits.error().message);
-        return hits ? *hits : std::vector<store::SearchHit>{};
+        return hits ? *hits : std::vector<content::SearchHit>{};
     }
-    static bool has(const std::vector<store::SearchHit>& hits, std::string_view id) {
+    static bool has(const std::vector<content::SearchHit>& hits, std::string_view id) {
         return std::any_of(hits.begin(), hits.end(), [&](const auto& h) { return h.id == id; });
     }
-    static std::string plain(const std::string& s) { return store::renderMarks(s, "", ""); }
+    static std::string plain(const std::string& s) { return content::renderMarks(s, "", ""); }
 
     static inline std::string s_path;
 };
@@ -88,7 +88,7 @@ TEST_F(Search, OneCharacterQueriesFindServices) {
     ASSERT_FALSE(hits.empty());
     EXPECT_EQ(hits.front().kind, "service");
     EXPECT_NE(plain(hits.front().title).find("税"), std::string::npos) << plain(hits.front().title);
-    EXPECT_NE(hits.front().title.find(store::kMarkOpen), std::string::npos) << "the hit is highlighted";
+    EXPECT_NE(hits.front().title.find(content::kMarkOpen), std::string::npos) << "the hit is highlighted";
 }
 
 TEST_F(Search, TwoCharacterQueriesAreCorrect) {
@@ -247,7 +247,7 @@ TEST_F(Search, PoliciesFilterAndPutExpiredLast) {
         else EXPECT_FALSE(seenExpired) << d.id;
     }
     EXPECT_TRUE(seenExpired);
-    store::PolicyFilter f;
+    content::PolicyFilter f;
     f.inForceOnly = true;
     auto inForce = store->documents(f, "2026-01-15");
     ASSERT_TRUE(inForce.has_value());

@@ -57,10 +57,10 @@ const char* tagKey(const std::string& tag) {
 }
 
 ImU32 tagColor(const Ctx& c, const std::string& tag) {
-    if (tag == "高频") return c.p.danger;
-    if (tag == "一件事") return c.p.tiles[4];
-    if (tag == "告知承诺制" || tag == "容缺受理") return c.p.tiles[1];
-    return c.p.success;
+    if (tag == "高频") return c.palette.danger;
+    if (tag == "一件事") return c.palette.tiles[4];
+    if (tag == "告知承诺制" || tag == "容缺受理") return c.palette.tiles[1];
+    return c.palette.success;
 }
 
 const char* themeKey(const std::string& theme) {
@@ -93,14 +93,14 @@ const char* modeKey(content::RedemptionMode m) {
 float beginPage(const Ctx& c, const char* id, state::ScrollState& scroll) {
     ImGui::SetCursorScreenPos(contentMin(c));
     beginScroll(c, id, scroll, contentSize(c));
-    ImGui::Dummy(ImVec2(0, c.m.pad * 0.7f));
-    ImGui::Indent(c.m.pad);
-    return contentSize(c).x - 2 * c.m.pad;
+    ImGui::Dummy(ImVec2(0, c.metrics.pad * 0.7f));
+    ImGui::Indent(c.metrics.pad);
+    return contentSize(c).x - 2 * c.metrics.pad;
 }
 
 void endPage(const Ctx& c, state::ScrollState& scroll) {
-    ImGui::Dummy(ImVec2(0, c.m.pad));
-    ImGui::Unindent(c.m.pad);
+    ImGui::Dummy(ImVec2(0, c.metrics.pad));
+    ImGui::Unindent(c.metrics.pad);
     endScroll(c, scroll);
 }
 
@@ -112,18 +112,18 @@ std::string errorText(const Ctx& c, const std::map<std::string, state::FieldErro
 
 void errorLine(const Ctx& c, const std::string& text, float width) {
     if (text.empty()) return;
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.15f));
-    paragraph(c, FontRole::Small, text, c.p.danger, width);
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.15f));
+    paragraph(c, FontRole::Small, text, c.palette.danger, width);
 }
 
 int chipFlow(const Ctx& c, std::string_view idPrefix, const std::vector<std::string>& labels,
              const std::vector<bool>& selected, float width) {
     int tapped = -1;
-    const float gap = c.m.gap * 0.5f;
+    const float gap = c.metrics.gap * 0.5f;
     const float left = ImGui::GetCursorScreenPos().x;
     float x = 0;
     for (std::size_t i = 0; i < labels.size(); ++i) {
-        const float w = std::min(width, measureText(c, FontRole::Body, labels[i]).x + 2 * c.m.gap);
+        const float w = std::min(width, measureText(c, FontRole::Body, labels[i]).x + 2 * c.metrics.gap);
         if (i > 0 && x + gap + w <= width) {
             ImGui::SameLine(0, gap);
             x += gap;
@@ -141,12 +141,12 @@ int chipFlow(const Ctx& c, std::string_view idPrefix, const std::vector<std::str
 
 bool pageNotReady(const Ctx& c, const state::VisitorSession& s, float width) {
     if (!s.pageErrorKey.empty()) {
-        paragraph(c, FontRole::Body, c.tr(s.pageErrorKey), c.p.danger, width);
-        ImGui::Dummy(ImVec2(0, c.m.gap));
+        paragraph(c, FontRole::Body, c.tr(s.pageErrorKey), c.palette.danger, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap));
         return true;
     }
     if (std::holds_alternative<std::monostate>(s.page)) {
-        paragraph(c, FontRole::Body, c.tr("content.loading"), c.p.textMuted, width);
+        paragraph(c, FontRole::Body, c.tr("content.loading"), c.palette.textMuted, width);
         return true;
     }
     return false;

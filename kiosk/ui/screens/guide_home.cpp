@@ -10,12 +10,12 @@ namespace {
 void searchResults(const Ctx& c, const state::GuideState& g, float width, state::Actions& out) {
     if (g.searchedQuery != g.query) return;  // the answer to the current text is on its way
     if (g.results.empty()) {
-        paragraph(c, FontRole::Body, fmt::format(fmt::runtime(c.tr("guide.no_results")), g.query), c.p.textMuted, width);
+        paragraph(c, FontRole::Body, fmt::format(fmt::runtime(c.tr("guide.no_results")), g.query), c.palette.textMuted, width);
         return;
     }
-    paragraph(c, FontRole::Small, fmt::format(fmt::runtime(c.tr("guide.results")), g.results.size()), c.p.textMuted,
+    paragraph(c, FontRole::Small, fmt::format(fmt::runtime(c.tr("guide.results")), g.results.size()), c.palette.textMuted,
               width);
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.4f));
     int i = 0;
     for (const auto& h : g.results) {
         const std::string id = fmt::format("guide.result.{}", i++);
@@ -26,9 +26,9 @@ void searchResults(const Ctx& c, const state::GuideState& g, float width, state:
         RowSpec row{id.c_str(), h.title, snippet};
         row.kind = c.tr(kindKey);
         row.dimmed = h.expired;
-        if (h.expired) row.badges.emplace_back(c.tr("policy.expired"), c.p.textMuted);
+        if (h.expired) row.badges.emplace_back(c.tr("policy.expired"), c.palette.textMuted);
         if (!listRow(c, row, width)) continue;
-        const std::string title = store::renderMarks(h.title, "", "");
+        const std::string title = content::renderMarks(h.title, "", "");
         if (h.kind == "service") out.emplace_back(state::Navigate{state::ScreenId::ServiceDetail, h.id, title});
         else if (h.kind == "bundle") out.emplace_back(state::Navigate{state::ScreenId::BundleDetail, h.id, title});
         else if (h.kind == "document") out.emplace_back(state::Navigate{state::ScreenId::PolicyDocument, h.id, title});
@@ -37,33 +37,33 @@ void searchResults(const Ctx& c, const state::GuideState& g, float width, state:
 }
 
 void themeGrid(const Ctx& c, const state::GuideHomeData& d, float width, state::Actions& out) {
-    const int cols = c.m.portrait ? 2 : (c.m.elder ? 3 : 4);
-    const float w = (width - float(cols - 1) * c.m.gap) / float(cols);
-    const float h = std::max(c.m.target * 1.6f, c.px(FontRole::Title) * 1.4f + c.px(FontRole::Small) * 1.6f + c.m.gap * 1.2f);
+    const int cols = c.metrics.portrait ? 2 : (c.metrics.elder ? 3 : 4);
+    const float w = (width - float(cols - 1) * c.metrics.gap) / float(cols);
+    const float h = std::max(c.metrics.target * 1.6f, c.px(FontRole::Title) * 1.4f + c.px(FontRole::Small) * 1.6f + c.metrics.gap * 1.2f);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     int i = 0;
     for (const auto& t : d.themes) {
         const int col = i % cols, row = i / cols;
-        const ImVec2 pos(origin.x + float(col) * (w + c.m.gap), origin.y + float(row) * (h + c.m.gap));
+        const ImVec2 pos(origin.x + float(col) * (w + c.metrics.gap), origin.y + float(row) * (h + c.metrics.gap));
         ImGui::SetCursorScreenPos(pos);
         const std::string id = fmt::format("guide.theme.{}", i);
         const bool pressed = ImGui::InvisibleButton(id.c_str(), ImVec2(w, h));
         const bool held = ImGui::IsItemActive();
         registryRecord(id, pos, ImVec2(pos.x + w, pos.y + h));
         ImDrawList* dl = ImGui::GetWindowDrawList();
-        const ImU32 color = c.p.tiles[i % 6];
-        dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), held ? IM_COL32(0xE4, 0xEA, 0xF2, 0xFF) : c.p.surface, c.m.radius);
-        dl->AddRectFilled(pos, ImVec2(pos.x + 8.0f * c.m.scale, pos.y + h), color, c.m.radius, ImDrawFlags_RoundCornersLeft);
-        dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), c.p.border, c.m.radius, 0, c.m.elder ? 2.0f : 1.0f);
+        const ImU32 color = c.palette.tiles[i % 6];
+        dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), held ? IM_COL32(0xE4, 0xEA, 0xF2, 0xFF) : c.palette.surface, c.metrics.radius);
+        dl->AddRectFilled(pos, ImVec2(pos.x + 8.0f * c.metrics.scale, pos.y + h), color, c.metrics.radius, ImDrawFlags_RoundCornersLeft);
+        dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), c.palette.border, c.metrics.radius, 0, c.metrics.elder ? 2.0f : 1.0f);
         const std::string name = themeLabel(c, t.theme);
-        textAt(c, FontRole::Title, ImVec2(pos.x + c.m.gap * 1.2f, pos.y + c.m.gap * 0.6f), c.p.text, name);
-        textAt(c, FontRole::Small, ImVec2(pos.x + c.m.gap * 1.2f, pos.y + h - c.m.gap * 0.6f - c.px(FontRole::Small) * 1.2f),
-               c.p.textMuted, serviceCount(c, t.services));
+        textAt(c, FontRole::Title, ImVec2(pos.x + c.metrics.gap * 1.2f, pos.y + c.metrics.gap * 0.6f), c.palette.text, name);
+        textAt(c, FontRole::Small, ImVec2(pos.x + c.metrics.gap * 1.2f, pos.y + h - c.metrics.gap * 0.6f - c.px(FontRole::Small) * 1.2f),
+               c.palette.textMuted, serviceCount(c, t.services));
         if (pressed) out.emplace_back(state::Navigate{state::ScreenId::ServiceList, "theme:" + t.theme, name});
         ++i;
     }
     const int rows = (i + cols - 1) / cols;
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + float(rows) * (h + c.m.gap)));
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + float(rows) * (h + c.metrics.gap)));
     ImGui::Dummy(ImVec2(0, 0));
 }
 
@@ -76,13 +76,13 @@ void drawGuideHome(const Ctx& c, state::VisitorSession& s, state::Actions& out) 
     if (s.pickFor != state::PickFor::None) {
         beginCard(c, width);
         paragraph(c, FontRole::Body, c.tr(s.pickFor == state::PickFor::Case ? "rating.picking_case" : "rating.picking_rating"),
-                  c.p.primary, width - 2 * c.m.gap);
+                  c.palette.primary, width - 2 * c.metrics.gap);
         endCard(c);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
     }
     if (textField(c, {"guide.search", "", c.tr("guide.search_hint"), 60, false, false, ""}, g.query, width))
         out.emplace_back(state::SearchEdited{});
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.8f));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.8f));
 
     if (!g.query.empty()) {
         searchResults(c, g, width, out);
@@ -94,10 +94,10 @@ void drawGuideHome(const Ctx& c, state::VisitorSession& s, state::Actions& out) 
             for (const auto& [tab, key] : tabs) {
                 const std::string id = std::string("guide.") + (key + 6);
                 if (chip(c, id.c_str(), c.tr(key), g.tab == tab)) out.emplace_back(state::SetGuideTab{tab});
-                ImGui::SameLine(0, c.m.gap * 0.5f);
+                ImGui::SameLine(0, c.metrics.gap * 0.5f);
             }
             ImGui::NewLine();
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
             if (g.tab == state::GuideTab::Themes) {
                 themeGrid(c, *d, width, out);
             } else if (g.tab == state::GuideTab::Departments) {
@@ -105,7 +105,7 @@ void drawGuideHome(const Ctx& c, state::VisitorSession& s, state::Actions& out) 
                 for (const auto& dept : d->departments) {
                     const std::string id = fmt::format("guide.dept.{}", i++);
                     RowSpec row{id.c_str(), pick(c, dept.name, dept.nameEn)};
-                    row.badges.emplace_back(serviceCount(c, dept.services), c.p.primary);
+                    row.badges.emplace_back(serviceCount(c, dept.services), c.palette.primary);
                     if (listRow(c, row, width))
                         out.emplace_back(state::Navigate{state::ScreenId::ServiceList, "dept:" + dept.id,
                                                          pick(c, dept.name, dept.nameEn)});

@@ -32,42 +32,42 @@ void drawHome(const Ctx& c, const HomeView& v, state::ScrollState& scroll, state
     ImGui::SetCursorScreenPos(origin);
     beginScroll(c, "home.scroll", scroll, area);
 
-    const float width = area.x - 2 * c.m.pad;
-    ImGui::SetCursorPosX(c.m.pad);
-    ImGui::Dummy(ImVec2(0, c.m.pad * 0.8f));
-    if (!(c.m.elder && !c.m.portrait)) {  // elder landscape needs the room for the tiles
-        ImGui::SetCursorPosX(c.m.pad);
-        paragraph(c, FontRole::Body, c.tr("home.welcome"), c.p.textMuted, width);
+    const float width = area.x - 2 * c.metrics.pad;
+    ImGui::SetCursorPosX(c.metrics.pad);
+    ImGui::Dummy(ImVec2(0, c.metrics.pad * 0.8f));
+    if (!(c.metrics.elder && !c.metrics.portrait)) {  // elder landscape needs the room for the tiles
+        ImGui::SetCursorPosX(c.metrics.pad);
+        paragraph(c, FontRole::Body, c.tr("home.welcome"), c.palette.textMuted, width);
     }
-    ImGui::SetCursorPosX(c.m.pad);
-    paragraph(c, FontRole::Display, v.siteName, c.p.text, width);
-    ImGui::SetCursorPosX(c.m.pad);
-    paragraph(c, FontRole::Body, c.tr("home.prompt"), c.p.textMuted, width);
-    ImGui::Dummy(ImVec2(0, c.m.gap));
+    ImGui::SetCursorPosX(c.metrics.pad);
+    paragraph(c, FontRole::Display, v.siteName, c.palette.text, width);
+    ImGui::SetCursorPosX(c.metrics.pad);
+    paragraph(c, FontRole::Body, c.tr("home.prompt"), c.palette.textMuted, width);
+    ImGui::Dummy(ImVec2(0, c.metrics.gap));
 
-    const int cols = c.m.portrait ? 2 : 3;
+    const int cols = c.metrics.portrait ? 2 : 3;
     const int rows = (int(std::size(kTiles)) + cols - 1) / cols;
-    const float hintGap = c.m.gap * 0.6f, bottomPad = c.m.pad * 0.5f;
+    const float hintGap = c.metrics.gap * 0.6f, bottomPad = c.metrics.pad * 0.5f;
     const float hintH = hintGap + measureParagraph(c, FontRole::Small, c.tr("home.hint"), width) + bottomPad;
     const float used = ImGui::GetCursorPosY() + scroll.offset;
     const float avail = area.y - used - hintH;
-    const float tileW = (width - float(cols - 1) * c.m.gap) / float(cols);
+    const float tileW = (width - float(cols - 1) * c.metrics.gap) / float(cols);
     float minTileH = 0.0f;
     for (const TileDef& t : kTiles) minTileH = std::max(minTileH, tileMinHeight(c, c.tr(t.desc.id), tileW));
-    const float tileH = std::max(minTileH, (avail - float(rows - 1) * c.m.gap) / float(rows));
+    const float tileH = std::max(minTileH, (avail - float(rows - 1) * c.metrics.gap) / float(rows));
 
     const ImVec2 gridTop = ImGui::GetCursorScreenPos();
     for (int i = 0; i < int(std::size(kTiles)); ++i) {
         const TileDef& t = kTiles[i];
         const int col = i % cols, row = i / cols;
-        ImGui::SetCursorScreenPos(ImVec2(origin.x + c.m.pad + float(col) * (tileW + c.m.gap),
-                                         gridTop.y + float(row) * (tileH + c.m.gap)));
-        if (tile(c, t.id, t.icon, c.tr(t.title.id), c.tr(t.desc.id), ImVec2(tileW, tileH), c.p.tiles[i % 6]))
+        ImGui::SetCursorScreenPos(ImVec2(origin.x + c.metrics.pad + float(col) * (tileW + c.metrics.gap),
+                                         gridTop.y + float(row) * (tileH + c.metrics.gap)));
+        if (tile(c, t.id, t.icon, c.tr(t.title.id), c.tr(t.desc.id), ImVec2(tileW, tileH), c.palette.tiles[i % 6]))
             out.emplace_back(state::Navigate{t.to});
     }
     ImGui::SetCursorScreenPos(
-        ImVec2(origin.x + c.m.pad, gridTop.y + float(rows) * tileH + float(rows - 1) * c.m.gap + hintGap));
-    paragraph(c, FontRole::Small, c.tr("home.hint"), c.p.textMuted, width);
+        ImVec2(origin.x + c.metrics.pad, gridTop.y + float(rows) * tileH + float(rows - 1) * c.metrics.gap + hintGap));
+    paragraph(c, FontRole::Small, c.tr("home.hint"), c.palette.textMuted, width);
     ImGui::Dummy(ImVec2(0, bottomPad));
     endScroll(c, scroll);
 }

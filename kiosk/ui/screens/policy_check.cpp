@@ -35,19 +35,19 @@ std::string industryLabel(const Ctx& c, const std::string& letter) {
 
 // A grid of answer buttons; returns the index pressed or -1.
 int options(const Ctx& c, const std::vector<std::string>& labels, int selected, float width, const char* idBase) {
-    const int cols = c.m.portrait ? 2 : (labels.size() > 6 ? 4 : std::min<int>(int(labels.size()), 3));
-    const float w = (width - float(cols - 1) * c.m.gap) / float(cols);
+    const int cols = c.metrics.portrait ? 2 : (labels.size() > 6 ? 4 : std::min<int>(int(labels.size()), 3));
+    const float w = (width - float(cols - 1) * c.metrics.gap) / float(cols);
     int pressed = -1;
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const float h = c.m.target * 1.2f;
+    const float h = c.metrics.target * 1.2f;
     for (int i = 0; i < int(labels.size()); ++i) {
-        ImGui::SetCursorScreenPos(ImVec2(origin.x + float(i % cols) * (w + c.m.gap), origin.y + float(i / cols) * (h + c.m.gap * 0.6f)));
+        ImGui::SetCursorScreenPos(ImVec2(origin.x + float(i % cols) * (w + c.metrics.gap), origin.y + float(i / cols) * (h + c.metrics.gap * 0.6f)));
         const std::string id = fmt::format("{}.{}", idBase, i);
         if (chip(c, id.c_str(), labels[std::size_t(i)], i == selected, w)) pressed = i;
     }
     const int rows = (int(labels.size()) + cols - 1) / cols;
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + float(rows) * (h + c.m.gap * 0.6f)));
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + float(rows) * (h + c.metrics.gap * 0.6f)));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.4f));
     return pressed;
 }
 
@@ -78,7 +78,7 @@ std::string conditionText(const Ctx& c, const content::RuleCondition& cond) {
 
 void results(const Ctx& c, const state::CheckData& d, const CompanyProfile& p, float width, state::Actions& out) {
     struct Row {
-        const store::GuideView* guide;
+        const content::GuideView* guide;
         content::CheckOutcome outcome;
     };
     std::vector<Row> rows;
@@ -94,40 +94,40 @@ void results(const Ctx& c, const state::CheckData& d, const CompanyProfile& p, f
     drawPageHeader(c, c.tr("check.result_title"), fmt::format(fmt::runtime(c.tr("check.summary")), qualifies, may));
     if (button(c, "check.restart", c.tr("check.restart"), ImVec2(0, 0), ButtonStyle::Secondary))
         out.emplace_back(state::CheckStep{0});
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
-    if (rows.empty()) paragraph(c, FontRole::Body, c.tr("check.no_match"), c.p.textMuted, width);
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
+    if (rows.empty()) paragraph(c, FontRole::Body, c.tr("check.no_match"), c.palette.textMuted, width);
     int i = 0;
     for (const auto& r : rows) {
         beginCard(c, width);
-        const float inner = width - 2 * c.m.gap;
+        const float inner = width - 2 * c.metrics.gap;
         const bool ok = r.outcome.match == content::Match::Qualifies;
         const ImVec2 bp = ImGui::GetCursorScreenPos();
         float x = bp.x;
-        x += badge(c, bp, c.tr(ok ? "check.qualifies" : "check.may_qualify"), ok ? c.p.success : c.p.tiles[3],
-                   IM_COL32_WHITE) + c.m.gap * 0.4f;
-        badge(c, ImVec2(x, bp.y), c.tr(modeKey(r.guide->guide.mode)), c.p.primary, IM_COL32_WHITE);
-        ImGui::Dummy(ImVec2(0, c.px(FontRole::Small) * 1.45f + c.m.gap * 0.3f));
-        paragraph(c, FontRole::Body, r.guide->guide.title, c.p.text, inner);
+        x += badge(c, bp, c.tr(ok ? "check.qualifies" : "check.may_qualify"), ok ? c.palette.success : c.palette.tiles[3],
+                   IM_COL32_WHITE) + c.metrics.gap * 0.4f;
+        badge(c, ImVec2(x, bp.y), c.tr(modeKey(r.guide->guide.mode)), c.palette.primary, IM_COL32_WHITE);
+        ImGui::Dummy(ImVec2(0, c.px(FontRole::Small) * 1.45f + c.metrics.gap * 0.3f));
+        paragraph(c, FontRole::Body, r.guide->guide.title, c.palette.text, inner);
         paragraph(c, FontRole::Small, fmt::format("{}《{}》", c.tr("policy.in_document"), r.guide->documentTitle),
-                  c.p.textMuted, inner);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+                  c.palette.textMuted, inner);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
         for (const auto& cond : r.outcome.conditions) {
             const ImVec2 p0 = ImGui::GetCursorScreenPos();
             const char* key = cond.verdict == content::Verdict::Met      ? "check.met"
                               : cond.verdict == content::Verdict::NotMet ? "check.not_met"
                                                                          : "check.unknown";
-            const ImU32 color = cond.verdict == content::Verdict::Met      ? c.p.success
-                                : cond.verdict == content::Verdict::NotMet ? c.p.danger
-                                                                           : c.p.textMuted;
+            const ImU32 color = cond.verdict == content::Verdict::Met      ? c.palette.success
+                                : cond.verdict == content::Verdict::NotMet ? c.palette.danger
+                                                                           : c.palette.textMuted;
             const float bw = std::max(badgeWidth(c, c.tr("check.met")), std::max(badgeWidth(c, c.tr("check.not_met")),
                                                                                    badgeWidth(c, c.tr("check.unknown"))));
-            const float lineH = c.px(FontRole::Body) * (c.m.elder ? 1.5f : 1.4f);
+            const float lineH = c.px(FontRole::Body) * (c.metrics.elder ? 1.5f : 1.4f);
             badge(c, ImVec2(p0.x, p0.y + (lineH - c.px(FontRole::Small) * 1.45f) * 0.5f), c.tr(key), color, IM_COL32_WHITE);
-            ImGui::SetCursorScreenPos(ImVec2(p0.x + bw + c.m.gap * 0.5f, p0.y));
-            paragraph(c, FontRole::Body, conditionText(c, cond.condition), c.p.text, inner - bw - c.m.gap * 0.5f);
+            ImGui::SetCursorScreenPos(ImVec2(p0.x + bw + c.metrics.gap * 0.5f, p0.y));
+            paragraph(c, FontRole::Body, conditionText(c, cond.condition), c.palette.text, inner - bw - c.metrics.gap * 0.5f);
             ImGui::SetCursorScreenPos(ImVec2(p0.x, ImGui::GetCursorScreenPos().y));
         }
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
         const std::string id = fmt::format("check.open.{}", i++);
         if (button(c, id.c_str(), c.tr("policy.guide"), ImVec2(0, 0), ButtonStyle::Secondary))
             out.emplace_back(state::Navigate{state::ScreenId::MeasureDetail,
@@ -155,25 +155,25 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
         return;
     }
     if (step == 0) {
-        paragraph(c, FontRole::Body, c.tr("check.intro"), c.p.textMuted, width);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+        paragraph(c, FontRole::Body, c.tr("check.intro"), c.palette.textMuted, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
     }
     paragraph(c, FontRole::Small, fmt::format(fmt::runtime(c.tr("check.step")), step + 1, state::kCheckQuestions),
-              c.p.primary, width);
+              c.palette.primary, width);
     // Progress bar.
     const ImVec2 bar = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(bar, ImVec2(bar.x + width, bar.y + 8.0f * c.m.scale), c.p.border, 4.0f * c.m.scale);
-    dl->AddRectFilled(bar, ImVec2(bar.x + width * float(step + 1) / float(state::kCheckQuestions), bar.y + 8.0f * c.m.scale),
-                      c.p.primary, 4.0f * c.m.scale);
-    ImGui::Dummy(ImVec2(0, 8.0f * c.m.scale + c.m.gap * 0.6f));
+    dl->AddRectFilled(bar, ImVec2(bar.x + width, bar.y + 8.0f * c.metrics.scale), c.palette.border, 4.0f * c.metrics.scale);
+    dl->AddRectFilled(bar, ImVec2(bar.x + width * float(step + 1) / float(state::kCheckQuestions), bar.y + 8.0f * c.metrics.scale),
+                      c.palette.primary, 4.0f * c.metrics.scale);
+    ImGui::Dummy(ImVec2(0, 8.0f * c.metrics.scale + c.metrics.gap * 0.6f));
 
     auto answer = [&](CompanyProfile next, bool advance = true) {
         out.emplace_back(state::CheckAnswered{std::move(next), advance});
     };
     auto bandQuestion = [&](const char* q, const auto& opts, std::optional<Band>& field) {
-        paragraph(c, FontRole::Title, c.tr(q), c.p.text, width);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+        paragraph(c, FontRole::Title, c.tr(q), c.palette.text, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
         std::vector<std::string> labels;
         int selected = -1;
         for (std::size_t i = 0; i < std::size(opts); ++i) {
@@ -187,8 +187,8 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
     };
     switch (step) {
         case 0: {
-            paragraph(c, FontRole::Title, c.tr("check.q_industry"), c.p.text, width);
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+            paragraph(c, FontRole::Title, c.tr("check.q_industry"), c.palette.text, width);
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
             std::vector<std::string> labels;
             int selected = -1;
             for (char l = 'A'; l <= 'T'; ++l) {
@@ -202,8 +202,8 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
             break;
         }
         case 1: {
-            paragraph(c, FontRole::Title, c.tr("check.q_size"), c.p.text, width);
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+            paragraph(c, FontRole::Title, c.tr("check.q_size"), c.palette.text, width);
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
             std::vector<std::string> labels;
             int selected = -1;
             for (std::size_t i = 0; i < std::size(kSizes); ++i) {
@@ -217,8 +217,8 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
             break;
         }
         case 2: {
-            paragraph(c, FontRole::Title, c.tr("check.q_district"), c.p.text, width);
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+            paragraph(c, FontRole::Title, c.tr("check.q_district"), c.palette.text, width);
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
             std::vector<std::string> labels = d->districts;
             labels.emplace_back(c.tr("check.other_district"));
             int selected = -1;
@@ -235,19 +235,19 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
         case 4: bandQuestion("check.q_employees", kEmployees, p.employees); break;
         case 5: bandQuestion("check.q_revenue", kRevenue, p.revenue); break;
         case 6: {
-            paragraph(c, FontRole::Title, c.tr("check.q_features"), c.p.text, width);
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+            paragraph(c, FontRole::Title, c.tr("check.q_features"), c.palette.text, width);
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
             std::vector<std::string> labels(std::begin(kQualifications), std::end(kQualifications));
             labels.emplace_back(c.tr("check.feature_foreign"));
             labels.emplace_back(c.tr("check.feature_ip"));
             const auto quals = p.qualifications.value_or(std::set<std::string>{});
-            const int cols = c.m.portrait ? 2 : 3;
-            const float w = (width - float(cols - 1) * c.m.gap) / float(cols);
+            const int cols = c.metrics.portrait ? 2 : 3;
+            const float w = (width - float(cols - 1) * c.metrics.gap) / float(cols);
             const ImVec2 origin = ImGui::GetCursorScreenPos();
-            const float h = c.m.target * 1.2f;
+            const float h = c.metrics.target * 1.2f;
             for (int i = 0; i < int(labels.size()); ++i) {
                 const bool on = i < 4 ? quals.contains(kQualifications[i]) : (i == 4 ? p.foreign.value_or(false) : p.ip.value_or(false));
-                ImGui::SetCursorScreenPos(ImVec2(origin.x + float(i % cols) * (w + c.m.gap), origin.y + float(i / cols) * (h + c.m.gap * 0.6f)));
+                ImGui::SetCursorScreenPos(ImVec2(origin.x + float(i % cols) * (w + c.metrics.gap), origin.y + float(i / cols) * (h + c.metrics.gap * 0.6f)));
                 const std::string id = fmt::format("check.feature.{}", i);
                 if (chip(c, id.c_str(), labels[std::size_t(i)], on, w)) {
                     auto q = quals;
@@ -264,8 +264,8 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
                 }
             }
             const int rows = (int(labels.size()) + cols - 1) / cols;
-            ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + float(rows) * (h + c.m.gap * 0.6f)));
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+            ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + float(rows) * (h + c.metrics.gap * 0.6f)));
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.4f));
             if (button(c, "check.features_done", c.tr("check.done"), ImVec2(width * 0.5f, 0), ButtonStyle::Primary)) {
                 // Answering means everything not selected is known to be absent.
                 if (!p.qualifications) p.qualifications = std::set<std::string>{};
@@ -276,8 +276,8 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
             break;
         }
         case 7: {
-            paragraph(c, FontRole::Title, c.tr("check.q_credit"), c.p.text, width);
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+            paragraph(c, FontRole::Title, c.tr("check.q_credit"), c.palette.text, width);
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
             const int selected = !p.credit ? -1 : (*p.credit == "失信" ? 1 : 0);
             if (int i = options(c, {c.tr("check.credit_good"), c.tr("check.credit_bad")}, selected, width, "check.option");
                 i >= 0) {
@@ -288,11 +288,11 @@ void drawPolicyCheck(const Ctx& c, state::VisitorSession& s, state::Actions& out
         }
         default: break;
     }
-    ImGui::Dummy(ImVec2(0, c.m.gap));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap));
     if (step > 0) {
         if (button(c, "check.prev", c.tr("check.prev"), ImVec2(0, 0), ButtonStyle::Secondary))
             out.emplace_back(state::CheckStep{step - 1});
-        ImGui::SameLine(0, c.m.gap);
+        ImGui::SameLine(0, c.metrics.gap);
     }
     if (button(c, "check.skip", c.tr(step + 1 == state::kCheckQuestions ? "check.results" : "check.skip"), ImVec2(0, 0),
                ButtonStyle::Secondary))

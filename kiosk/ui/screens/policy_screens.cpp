@@ -23,24 +23,24 @@ bool filterRow(const Ctx& c, const char* name, const char* labelKey, const std::
     bool changed = false;
     // The label sits in a fixed column left of its chips; chips wrap under
     // themselves, not under the label.
-    const float labelW = 110.0f * c.m.scale * (c.m.elder ? 1.4f : 1.0f);
+    const float labelW = 110.0f * c.metrics.scale * (c.metrics.elder ? 1.4f : 1.0f);
     const ImVec2 row = ImGui::GetCursorScreenPos();
-    textAt(c, FontRole::Body, ImVec2(row.x, row.y + (c.m.target - c.px(FontRole::Body)) * 0.5f), c.p.textMuted,
+    textAt(c, FontRole::Body, ImVec2(row.x, row.y + (c.metrics.target - c.px(FontRole::Body)) * 0.5f), c.palette.textMuted,
            c.tr(labelKey));
     const float x0 = row.x + labelW;
     float x = x0;
     width -= labelW;
     ImGui::SetCursorScreenPos(ImVec2(x0, row.y));
     auto place = [&](const std::string& text) {
-        const float w = measureText(c, FontRole::Body, text).x + 2 * c.m.gap;
+        const float w = measureText(c, FontRole::Body, text).x + 2 * c.metrics.gap;
         if (x > x0 && x + w > x0 + width) {
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
             ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y));
             x = x0;
         } else if (x > x0) {
-            ImGui::SameLine(0, c.m.gap * 0.5f);
+            ImGui::SameLine(0, c.metrics.gap * 0.5f);
         }
-        x += w + c.m.gap * 0.5f;
+        x += w + c.metrics.gap * 0.5f;
     };
     place(c.tr("policy.filter_all"));
     const std::string allId = fmt::format("policy.{}.all", name);
@@ -58,7 +58,7 @@ bool filterRow(const Ctx& c, const char* name, const char* labelKey, const std::
             changed = true;
         }
     }
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
     return changed;
 }
 
@@ -71,7 +71,7 @@ void drawPolicies(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
     if (!d) {
         pageNotReady(c, s, width);
     } else {
-        store::PolicyFilter f = s.policies.filter;
+        content::PolicyFilter f = s.policies.filter;
         bool changed = false;
         changed |= filterRow(c, "district", "policy.filter_district", d->facets.districts, f.district, std::string(),
                              [](const std::string& v) { return v; }, width);
@@ -86,11 +86,11 @@ void drawPolicies(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
             changed = true;
         }
         if (changed) out.emplace_back(state::SetPolicyFilter{f});
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
-        paragraph(c, FontRole::Small, fmt::format(fmt::runtime(c.tr("policy.count")), d->documents.size()), c.p.textMuted,
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
+        paragraph(c, FontRole::Small, fmt::format(fmt::runtime(c.tr("policy.count")), d->documents.size()), c.palette.textMuted,
                   width);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
-        if (d->documents.empty()) paragraph(c, FontRole::Body, c.tr("policy.none"), c.p.textMuted, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
+        if (d->documents.empty()) paragraph(c, FontRole::Body, c.tr("policy.none"), c.palette.textMuted, width);
         int i = 0;
         for (const auto& doc : d->documents) {
             const std::string id = fmt::format("policy.doc.{}", i++);
@@ -100,7 +100,7 @@ void drawPolicies(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
             RowSpec row{id.c_str(), doc.title, sub};
             row.dimmed = doc.expired;
             row.badges.emplace_back(c.tr(doc.expired ? "policy.expired" : "policy.in_force"),
-                                    doc.expired ? c.p.textMuted : c.p.success);
+                                    doc.expired ? c.palette.textMuted : c.palette.success);
             if (listRow(c, row, width))
                 out.emplace_back(state::Navigate{state::ScreenId::PolicyDocument, doc.id, doc.title});
         }
@@ -112,19 +112,19 @@ void drawPolicyDocument(const Ctx& c, state::VisitorSession& s, state::Actions& 
     auto& scroll = s.nav.back().scroll;
     const float width = beginPage(c, "document.scroll", scroll);
     if (!pageNotReady(c, s, width)) {
-        if (const auto* v = std::get_if<store::DocumentView>(&s.page)) {
+        if (const auto* v = std::get_if<content::DocumentView>(&s.page)) {
             const auto& d = v->summary;
-            paragraph(c, FontRole::Title, d.title, d.expired ? c.p.textMuted : c.p.text, width);
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+            paragraph(c, FontRole::Title, d.title, d.expired ? c.palette.textMuted : c.palette.text, width);
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
             const ImVec2 bp = ImGui::GetCursorScreenPos();
-            badge(c, bp, c.tr(d.expired ? "policy.expired" : "policy.in_force"), d.expired ? c.p.danger : c.p.success,
+            badge(c, bp, c.tr(d.expired ? "policy.expired" : "policy.in_force"), d.expired ? c.palette.danger : c.palette.success,
                   IM_COL32_WHITE);
-            ImGui::Dummy(ImVec2(0, c.px(FontRole::Small) * 1.45f + c.m.gap * 0.4f));
+            ImGui::Dummy(ImVec2(0, c.px(FontRole::Small) * 1.45f + c.metrics.gap * 0.4f));
             beginCard(c, width);
-            const float inner = width - 2 * c.m.gap;
+            const float inner = width - 2 * c.metrics.gap;
             auto line = [&](const char* key, const std::string& value) {
                 if (!value.empty())
-                    paragraph(c, FontRole::Body, labelled(c, c.tr(key), value), c.p.text, inner);
+                    paragraph(c, FontRole::Body, labelled(c, c.tr(key), value), c.palette.text, inner);
             };
             line("policy.doc_number", d.docNumber);
             std::string issuers;
@@ -137,14 +137,14 @@ void drawPolicyDocument(const Ctx& c, state::VisitorSession& s, state::Actions& 
                           width);
             int i = 0;
             for (const auto& m : v->measures) {
-                const float indent = float(std::min(m.depth, 4)) * c.m.gap * 1.2f;
+                const float indent = float(std::min(m.depth, 4)) * c.metrics.gap * 1.2f;
                 const std::string id = fmt::format("document.measure.{}", i++);
                 const std::string title = m.number + " " + (m.heading.empty() ? utf8Prefix(m.text, 40) : m.heading);
                 std::string units;
                 for (const auto& u : m.units) units += (units.empty() ? "" : "、") + u;
                 const std::string unitsLine = units.empty() ? "" : labelled(c, c.tr("policy.units"), units);
                 RowSpec row{id.c_str(), title, unitsLine};
-                if (m.hasGuide) row.badges.emplace_back(c.tr("policy.has_guide"), c.p.tiles[3]);
+                if (m.hasGuide) row.badges.emplace_back(c.tr("policy.has_guide"), c.palette.tiles[3]);
                 ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + indent, ImGui::GetCursorScreenPos().y));
                 // listRow ends on a new line, back at the page's left edge.
                 if (listRow(c, row, width - indent))
@@ -163,31 +163,31 @@ void drawMeasureDetail(const Ctx& c, state::VisitorSession& s, state::Actions& o
         if (const auto* v = std::get_if<state::MeasureData>(&s.page)) {
             const auto& m = v->measure;
             paragraph(c, FontRole::Small, fmt::format("{}《{}》", c.tr("policy.in_document"), v->document.title),
-                      c.p.textMuted, width);
-            if (v->document.expired) paragraph(c, FontRole::Small, c.tr("policy.expired"), c.p.danger, width);
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
-            paragraph(c, FontRole::Title, m.number + " " + m.heading, c.p.text, width);
+                      c.palette.textMuted, width);
+            if (v->document.expired) paragraph(c, FontRole::Small, c.tr("policy.expired"), c.palette.danger, width);
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
+            paragraph(c, FontRole::Title, m.number + " " + m.heading, c.palette.text, width);
             if (!m.text.empty()) {
-                ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
-                paragraph(c, FontRole::Body, m.text, c.p.text, width);
+                ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
+                paragraph(c, FontRole::Body, m.text, c.palette.text, width);
             }
             if (!m.units.empty()) {
                 sectionHeader(c, c.tr("policy.units"), width);
                 std::string units;
                 for (const auto& u : m.units) units += (units.empty() ? "" : "、") + u;
-                paragraph(c, FontRole::Body, units, c.p.text, width);
+                paragraph(c, FontRole::Body, units, c.palette.text, width);
             }
             for (const auto& g : v->guides) {
                 sectionHeader(c, c.tr("policy.guide"), width);
                 beginCard(c, width);
-                const float inner = width - 2 * c.m.gap;
-                paragraph(c, FontRole::Body, g.guide.title, c.p.text, inner);
-                ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+                const float inner = width - 2 * c.metrics.gap;
+                paragraph(c, FontRole::Body, g.guide.title, c.palette.text, inner);
+                ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
                 auto line = [&](const char* key, const std::string& value) {
                     if (value.empty()) return;
-                    paragraph(c, FontRole::Small, c.tr(key), c.p.textMuted, inner);
-                    paragraph(c, FontRole::Body, value, c.p.text, inner);
-                    ImGui::Dummy(ImVec2(0, c.m.gap * 0.2f));
+                    paragraph(c, FontRole::Small, c.tr(key), c.palette.textMuted, inner);
+                    paragraph(c, FontRole::Body, value, c.palette.text, inner);
+                    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.2f));
                 };
                 line("policy.mode", c.tr(modeKey(g.guide.mode)));
                 line("policy.beneficiaries", g.guide.beneficiaries);

@@ -31,7 +31,7 @@ void drawRatingHome(const Ctx& c, state::VisitorSession& s, state::Actions& out)
     drawPageHeader(c, c.tr("rating.title"), c.tr("rating.intro"));
     RowSpec pickRow{"rating.pick_service", c.tr("rating.pick_service"), c.tr("rating.pick_service_desc")};
     if (listRow(c, pickRow, width)) out.emplace_back(state::PickService{state::PickFor::Rating});
-    ImGui::Dummy(ImVec2(0, c.m.gap));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap));
     if (!pageNotReady(c, s, width)) {
         if (const auto* d = std::get_if<state::RatingHomeData>(&s.page)) {
             if (!d->windows.empty()) {
@@ -46,8 +46,8 @@ void drawRatingHome(const Ctx& c, state::VisitorSession& s, state::Actions& out)
                         const auto& w = d->windows[end++];
                         labels.push_back(fmt::format("{} {}", w.no, pick(c, w.name, w.nameEn)));
                     }
-                    paragraph(c, FontRole::Body, pick(c, hall.hallName, hall.hallNameEn), c.p.textMuted, width);
-                    ImGui::Dummy(ImVec2(0, c.m.gap * 0.25f));
+                    paragraph(c, FontRole::Body, pick(c, hall.hallName, hall.hallNameEn), c.palette.textMuted, width);
+                    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.25f));
                     const int t = chipFlow(c, fmt::format("rating.window.{}", i), labels, {}, width);
                     if (t >= 0) {
                         const auto& w = d->windows[i + std::size_t(t)];
@@ -55,7 +55,7 @@ void drawRatingHome(const Ctx& c, state::VisitorSession& s, state::Actions& out)
                             "window", w.hall + "/" + w.no, fmt::format("{} {}", w.no, w.name),
                             fmt::format("{} {}", w.no, w.nameEn.empty() ? w.name : w.nameEn), {}}});
                     }
-                    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+                    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
                     i = end;
                 }
             }
@@ -79,28 +79,28 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
     auto& f = s.rating;
     drawPageHeader(c, fmt::format(fmt::runtime(c.tr("rating.form_title")), ratingTargetName(c, f.target)), "");
     if (f.previous >= state::kRatingsPerInstance) {
-        paragraph(c, FontRole::Body, c.tr("rating.no_more"), c.p.text, width);
-        ImGui::Dummy(ImVec2(0, c.m.gap));
-        if (button(c, "rating.home", c.tr("rating.home"), ImVec2(std::min(width, c.m.target * 5), 0), ButtonStyle::Primary))
+        paragraph(c, FontRole::Body, c.tr("rating.no_more"), c.palette.text, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap));
+        if (button(c, "rating.home", c.tr("rating.home"), ImVec2(std::min(width, c.metrics.target * 5), 0), ButtonStyle::Primary))
             out.emplace_back(state::GoHome{});
         return endPage(c, scroll);
     }
     if (pageNotReady(c, s, width)) return endPage(c, scroll);
     const auto* set = std::get_if<content::RatingReasonSet>(&s.page);
     if (!set || set->version.empty()) {
-        paragraph(c, FontRole::Body, c.tr("rating.unavailable"), c.p.danger, width);
+        paragraph(c, FontRole::Body, c.tr("rating.unavailable"), c.palette.danger, width);
         return endPage(c, scroll);
     }
     if (f.previous == 1) {
-        paragraph(c, FontRole::Body, c.tr("rating.follow_up"), c.p.primary, width);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
+        paragraph(c, FontRole::Body, c.tr("rating.follow_up"), c.palette.primary, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.5f));
     }
 
-    paragraph(c, FontRole::Body, c.tr("rating.overall"), c.p.text, width);
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
-    const float gap = c.m.gap * 0.5f;
+    paragraph(c, FontRole::Body, c.tr("rating.overall"), c.palette.text, width);
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
+    const float gap = c.metrics.gap * 0.5f;
     const float fw = (width - gap * float(records::kRatingLevels - 1)) / float(records::kRatingLevels);
-    const ImVec2 faceSize(fw, std::clamp(fw * 0.75f, c.m.target * 2.0f, c.m.target * 2.6f));
+    const ImVec2 faceSize(fw, std::clamp(fw * 0.75f, c.metrics.target * 2.0f, c.metrics.target * 2.6f));
     for (int i = 0; i < records::kRatingLevels; ++i) {
         if (i > 0) ImGui::SameLine(0, gap);
         const std::string id = fmt::format("rating.level.{}", i);
@@ -108,12 +108,12 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
             out.emplace_back(state::RatingSetLevel{i});
     }
     errorLine(c, errorText(c, f.errors, "level"), width);
-    ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
 
     if (f.level >= 0) {
         const bool bad = records::isBadLevel(f.level);
-        paragraph(c, FontRole::Body, c.tr(bad ? "rating.reasons_bad" : "rating.reasons_good"), c.p.text, width);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+        paragraph(c, FontRole::Body, c.tr(bad ? "rating.reasons_bad" : "rating.reasons_good"), c.palette.text, width);
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
         const auto& reasons = set->levels[f.level];
         std::vector<std::string> labels;
         std::vector<bool> ticked;
@@ -124,16 +124,16 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
         if (const int t = chipFlow(c, "rating.reason", labels, ticked, width); t >= 0)
             out.emplace_back(state::RatingToggleReason{reasons[std::size_t(t)].code});
         errorLine(c, errorText(c, f.errors, "reasons"), width);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.6f));
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.6f));
 
         if (bad) {
             beginCard(c, width);
-            const float inner = width - 2 * c.m.gap;
+            const float inner = width - 2 * c.metrics.gap;
             if (chip(c, "rating.callback", c.tr("rating.callback"), f.callback)) out.emplace_back(state::RatingToggleCallback{});
-            ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+            ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
             if (f.callback) {
-                const bool pairs = !c.m.portrait;
-                const float half = pairs ? (inner - c.m.gap) * 0.5f : inner;
+                const bool pairs = !c.metrics.portrait;
+                const float half = pairs ? (inner - c.metrics.gap) * 0.5f : inner;
                 const ImVec2 start = ImGui::GetCursorScreenPos();
                 ImGui::BeginGroup();
                 textField(c, {"rating.contact", c.tr("case.contact"), c.tr("case.contact_hint"), 200, false, false,
@@ -141,26 +141,26 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
                           f.contact, half);
                 ImGui::EndGroup();
                 const float leftBottom = ImGui::GetCursorScreenPos().y;
-                if (pairs) ImGui::SetCursorScreenPos(ImVec2(start.x + half + c.m.gap, start.y));
+                if (pairs) ImGui::SetCursorScreenPos(ImVec2(start.x + half + c.metrics.gap, start.y));
                 ImGui::BeginGroup();
                 textField(c, {"rating.mobile", c.tr("case.mobile"), c.tr("case.mobile_hint"), 20, false, false,
                               errorText(c, f.errors, "mobile"), 1, true},
                           f.mobile, half);
                 ImGui::EndGroup();
                 ImGui::SetCursorScreenPos(ImVec2(start.x, std::max(leftBottom, ImGui::GetCursorScreenPos().y)));
-                ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
-                paragraph(c, FontRole::Small, c.tr("rating.callback_note"), c.p.textMuted, inner);
+                ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
+                paragraph(c, FontRole::Small, c.tr("rating.callback_note"), c.palette.textMuted, inner);
             } else {
-                paragraph(c, FontRole::Small, c.tr("rating.anonymous"), c.p.textMuted, inner);
+                paragraph(c, FontRole::Small, c.tr("rating.anonymous"), c.palette.textMuted, inner);
             }
             endCard(c);
         } else {
-            paragraph(c, FontRole::Small, c.tr("rating.anonymous"), c.p.textMuted, width);
+            paragraph(c, FontRole::Small, c.tr("rating.anonymous"), c.palette.textMuted, width);
         }
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.4f));
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.4f));
     }
-    if (f.saveFailed) paragraph(c, FontRole::Body, c.tr("rating.err_save"), c.p.danger, width);
-    if (button(c, "rating.submit", c.tr("rating.submit"), ImVec2(std::min(width, c.m.target * 5), 0), ButtonStyle::Primary))
+    if (f.saveFailed) paragraph(c, FontRole::Body, c.tr("rating.err_save"), c.palette.danger, width);
+    if (button(c, "rating.submit", c.tr("rating.submit"), ImVec2(std::min(width, c.metrics.target * 5), 0), ButtonStyle::Primary))
         out.emplace_back(state::RatingSubmit{});
     endPage(c, scroll);
 }
@@ -168,24 +168,24 @@ void drawRatingForm(const Ctx& c, state::VisitorSession& s, state::Actions& out)
 void drawRatingThanks(const Ctx& c, state::VisitorSession& s, state::Actions& out) {
     auto& scroll = s.nav.back().scroll;
     const float width = beginPage(c, "thanks.scroll", scroll);
-    const float r = 70.0f * c.m.scale * (c.m.elder ? 1.2f : 1.0f);
+    const float r = 70.0f * c.metrics.scale * (c.metrics.elder ? 1.2f : 1.0f);
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    drawFace(ImGui::GetWindowDrawList(), ImVec2(at.x + width * 0.5f, at.y + r + c.m.gap), r, 0, c.p.success,
+    drawFace(ImGui::GetWindowDrawList(), ImVec2(at.x + width * 0.5f, at.y + r + c.metrics.gap), r, 0, c.palette.success,
              std::max(3.0f, r * 0.08f));
-    ImGui::Dummy(ImVec2(width, 2 * r + c.m.gap * 2));
+    ImGui::Dummy(ImVec2(width, 2 * r + c.metrics.gap * 2));
     auto centred = [&](FontRole role, const char* key, ImU32 color) {
         const std::string text = c.tr(key);
         const float w = std::min(width, measureText(c, role, text).x);
         ImGui::SetCursorScreenPos(ImVec2(at.x + (width - w) * 0.5f, ImGui::GetCursorScreenPos().y));
         paragraph(c, role, text, color, w + 1.0f);
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.3f));
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.3f));
     };
-    centred(FontRole::Title, "rating.thanks_title", c.p.text);
-    centred(FontRole::Body, "rating.thanks_body", c.p.textMuted);
-    if (s.thanksCallback) centred(FontRole::Body, "rating.thanks_callback", c.p.textMuted);
-    centred(FontRole::Small, "rating.thanks_home", c.p.textMuted);
-    ImGui::Dummy(ImVec2(0, c.m.gap));
-    const float bw = std::min(width, c.m.target * 5);
+    centred(FontRole::Title, "rating.thanks_title", c.palette.text);
+    centred(FontRole::Body, "rating.thanks_body", c.palette.textMuted);
+    if (s.thanksCallback) centred(FontRole::Body, "rating.thanks_callback", c.palette.textMuted);
+    centred(FontRole::Small, "rating.thanks_home", c.palette.textMuted);
+    ImGui::Dummy(ImVec2(0, c.metrics.gap));
+    const float bw = std::min(width, c.metrics.target * 5);
     ImGui::SetCursorScreenPos(ImVec2(at.x + (width - bw) * 0.5f, ImGui::GetCursorScreenPos().y));
     if (button(c, "thanks.home", c.tr("rating.home"), ImVec2(bw, 0), ButtonStyle::Primary)) out.emplace_back(state::GoHome{});
     endPage(c, scroll);

@@ -8,21 +8,21 @@
 
 namespace kiosk::ui {
 
-ImVec2 contentMin(const Ctx& c) { return ImVec2(0, c.m.topBar); }
-ImVec2 contentSize(const Ctx& c) { return ImVec2(c.screen.x, c.screen.y - c.m.topBar - c.bottomInset); }
+ImVec2 contentMin(const Ctx& c) { return ImVec2(0, c.metrics.topBar); }
+ImVec2 contentSize(const Ctx& c) { return ImVec2(c.screen.x, c.screen.y - c.metrics.topBar - c.bottomInset); }
 
 namespace {
 
 bool iconButton(const Ctx& c, const char* id, Icon icon, std::string_view label, float h) {
     const float iconW = c.px(FontRole::Body) * 1.1f;
-    const float w = iconW + measureText(c, FontRole::Body, label).x + c.m.gap * 1.6f;
+    const float w = iconW + measureText(c, FontRole::Body, label).x + c.metrics.gap * 1.6f;
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const bool pressed = button(c, id, "", ImVec2(w, h), ButtonStyle::OnPrimary);
     const float cy = pos.y + h * 0.5f;
-    drawIcon(ImGui::GetWindowDrawList(), icon, ImVec2(pos.x + c.m.gap * 0.6f + iconW * 0.5f, cy), iconW * 0.8f,
-             c.p.primaryText, std::max(2.0f, 3.0f * c.m.scale));
-    textAt(c, FontRole::Body, ImVec2(pos.x + c.m.gap * 0.8f + iconW, cy - c.px(FontRole::Body) * 0.5f - 2.0f * c.m.scale),
-           c.p.primaryText, label);
+    drawIcon(ImGui::GetWindowDrawList(), icon, ImVec2(pos.x + c.metrics.gap * 0.6f + iconW * 0.5f, cy), iconW * 0.8f,
+             c.palette.primaryText, std::max(2.0f, 3.0f * c.metrics.scale));
+    textAt(c, FontRole::Body, ImVec2(pos.x + c.metrics.gap * 0.8f + iconW, cy - c.px(FontRole::Body) * 0.5f - 2.0f * c.metrics.scale),
+           c.palette.primaryText, label);
     return pressed;
 }
 
@@ -30,29 +30,29 @@ bool iconButton(const Ctx& c, const char* id, Icon icon, std::string_view label,
 
 void drawTopBar(const Ctx& c, const TopBarView& v, state::Actions& out) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float h = c.m.topBar;
-    dl->AddRectFilled(ImVec2(0, 0), ImVec2(c.screen.x, h), c.p.primary);
-    const float bh = std::min(h - 2 * c.m.gap * 0.5f, std::max(c.m.target, h * 0.7f));
+    const float h = c.metrics.topBar;
+    dl->AddRectFilled(ImVec2(0, 0), ImVec2(c.screen.x, h), c.palette.primary);
+    const float bh = std::min(h - 2 * c.metrics.gap * 0.5f, std::max(c.metrics.target, h * 0.7f));
     const float y = (h - bh) * 0.5f;
-    float x = c.m.pad * 0.6f;
+    float x = c.metrics.pad * 0.6f;
 
     if (v.canGoBack) {
         ImGui::SetCursorScreenPos(ImVec2(x, y));
         if (iconButton(c, "top.back", Icon::Back, c.tr("top.back"), bh)) out.emplace_back(state::Back{});
-        x = ImGui::GetItemRectMax().x + c.m.gap * 0.5f;
+        x = ImGui::GetItemRectMax().x + c.metrics.gap * 0.5f;
     }
     if (v.showHome) {
         ImGui::SetCursorScreenPos(ImVec2(x, y));
         if (iconButton(c, "top.home", Icon::Home, c.tr("top.home"), bh)) out.emplace_back(state::GoHome{});
-        x = ImGui::GetItemRectMax().x + c.m.gap;
+        x = ImGui::GetItemRectMax().x + c.metrics.gap;
     }
 
     // Right side, laid out from the right edge.
-    float right = c.screen.x - c.m.pad * 0.6f;
+    float right = c.screen.x - c.metrics.pad * 0.6f;
     const ImVec2 clockSize = measureText(c, FontRole::Body, v.clock);
     right -= clockSize.x;
-    textAt(c, FontRole::Body, ImVec2(right, (h - clockSize.y) * 0.5f), c.p.primaryText, v.clock);
-    right -= c.m.gap;
+    textAt(c, FontRole::Body, ImVec2(right, (h - clockSize.y) * 0.5f), c.palette.primaryText, v.clock);
+    right -= c.metrics.gap;
 
     // Online / offline, and under it when the last sync with the centre was.
     const char* status = c.tr(v.online ? "top.online" : "top.offline");
@@ -65,28 +65,28 @@ void drawTopBar(const Ctx& c, const TopBarView& v, state::Actions& out) {
     right -= colW;
     const float blockH = statusSize.y + (synced.empty() ? 0.0f : syncedSize.y);
     const float top = (h - blockH) * 0.5f;
-    textAt(c, FontRole::Small, ImVec2(right, top), c.p.primaryText, status);
-    if (!synced.empty()) textAt(c, FontRole::Small, ImVec2(right, top + statusSize.y), c.p.primaryText, synced);
+    textAt(c, FontRole::Small, ImVec2(right, top), c.palette.primaryText, status);
+    if (!synced.empty()) textAt(c, FontRole::Small, ImVec2(right, top + statusSize.y), c.palette.primaryText, synced);
     right -= dot * 1.6f;
     dl->AddCircleFilled(ImVec2(right + dot * 0.5f, top + statusSize.y * 0.5f), dot * 0.5f,
                         v.online ? IM_COL32(0x5B, 0xE0, 0x7F, 0xFF) : IM_COL32(0xFF, 0xB0, 0x40, 0xFF));
-    right -= c.m.gap;
+    right -= c.metrics.gap;
 
     const char* elderLabel = c.tr(v.elder ? "top.elder_off" : "top.elder_on");
-    const float elderW = measureText(c, FontRole::Body, elderLabel).x + c.m.gap * 2;
+    const float elderW = measureText(c, FontRole::Body, elderLabel).x + c.metrics.gap * 2;
     right -= elderW;
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     if (button(c, "top.elder", elderLabel, ImVec2(elderW, bh), ButtonStyle::OnPrimary))
         out.emplace_back(state::ToggleElderMode{});
-    right -= c.m.gap * 0.5f;
+    right -= c.metrics.gap * 0.5f;
 
     const char* langLabel = c.tr("top.switch_language");
-    const float langW = std::max(c.m.target * 1.2f, measureText(c, FontRole::Body, langLabel).x + c.m.gap * 2);
+    const float langW = std::max(c.metrics.target * 1.2f, measureText(c, FontRole::Body, langLabel).x + c.metrics.gap * 2);
     right -= langW;
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     if (button(c, "top.language", langLabel, ImVec2(langW, bh), ButtonStyle::OnPrimary))
         out.emplace_back(state::ToggleLanguage{});
-    right -= c.m.gap;
+    right -= c.metrics.gap;
 
     // Title in what is left between the two sides; dropped when there is no room.
     if (!v.crumbs.empty()) {
@@ -103,27 +103,27 @@ void drawTopBar(const Ctx& c, const TopBarView& v, state::Actions& out) {
         }
         const float trailW = measureText(c, FontRole::Body, trail).x;
         if (!trail.empty())
-            textAt(c, FontRole::Body, ImVec2(x, (h - c.px(FontRole::Body)) * 0.5f), c.p.primaryText, trail);
+            textAt(c, FontRole::Body, ImVec2(x, (h - c.px(FontRole::Body)) * 0.5f), c.palette.primaryText, trail);
         if (titleSize.x + trailW <= avail)
-            textAt(c, FontRole::Title, ImVec2(x + trailW, (h - titleSize.y) * 0.5f), c.p.primaryText, current);
+            textAt(c, FontRole::Title, ImVec2(x + trailW, (h - titleSize.y) * 0.5f), c.palette.primaryText, current);
     } else if (!v.date.empty()) {
         const ImVec2 dateSize = measureText(c, FontRole::Body, v.date);
         if (dateSize.x <= right - x)
-            textAt(c, FontRole::Body, ImVec2(x + c.m.gap * 0.4f, (h - dateSize.y) * 0.5f), c.p.primaryText, v.date);
+            textAt(c, FontRole::Body, ImVec2(x + c.metrics.gap * 0.4f, (h - dateSize.y) * 0.5f), c.palette.primaryText, v.date);
     }
 }
 
 float drawPageHeader(const Ctx& c, std::string_view title, std::string_view subtitle) {
-    const float width = c.screen.x - 2 * c.m.pad;
+    const float width = c.screen.x - 2 * c.metrics.pad;
     const ImVec2 start = ImGui::GetCursorScreenPos();
     const float x = ImGui::GetCursorPosX();
-    paragraph(c, FontRole::Title, title, c.p.text, width);
+    paragraph(c, FontRole::Title, title, c.palette.text, width);
     if (!subtitle.empty()) {
-        ImGui::Dummy(ImVec2(0, c.m.gap * 0.25f));
+        ImGui::Dummy(ImVec2(0, c.metrics.gap * 0.25f));
         ImGui::SetCursorPosX(x);
-        paragraph(c, FontRole::Body, subtitle, c.p.textMuted, width);
+        paragraph(c, FontRole::Body, subtitle, c.palette.textMuted, width);
     }
-    ImGui::Dummy(ImVec2(0, c.m.gap));
+    ImGui::Dummy(ImVec2(0, c.metrics.gap));
     return ImGui::GetCursorScreenPos().y - start.y;
 }
 

@@ -1,17 +1,18 @@
 // What the content screens show, as plain values read from the content
 // database: lists with counts, a service guide with its department and
 // places, a 一件事 bundle with its merged materials, policy documents and
-// their measure trees. Built by ContentStore's queries; held in AppState;
-// drawn by the UI. No SQLite types here.
+// their measure trees. Built by store::ContentStore's queries; held in
+// AppState; drawn by the UI. Plain data with no SQLite types, so the
+// reducer and the screens use it without linking the store.
 #pragma once
 
-#include "content/content.h"
+#include "content.h"
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace kiosk::store {
+namespace kiosk::content {
 
 inline constexpr char kMarkOpen = '\x01';   // search highlight start
 inline constexpr char kMarkClose = '\x02';  // search highlight end
@@ -132,4 +133,4 @@ struct GuideView {
     std::vector<content::RuleCondition> rule;
 };
 
-}  // namespace kiosk::store
+}  // namespace kiosk::content
