@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <ctime>
@@ -77,6 +78,30 @@ bool matches(const sync::HubConfig& c) {
     auto pin = crypto::pinOfKey(c.keyPem);
     auto info = crypto::inspectCert(c.certPem);
     return pin && info && *pin == info->pin;
+}
+
+// An HTTPS server on 127.0.0.1 for the client to talk to (not listening
+// yet): a CA of its own and the certificate it issued to the server, both
+// valid from an hour before `now` for a day.
+struct TlsServer {
+    std::string caKey, ca, cert;
+    std::unique_ptr<httplib::SSLServer> server;
+};
+
+// Makes one in DIR, its certificate and key in DIR/server.crt and DIR/server.key.
+void makeTlsServer(const fs::path& d, std::int64_t now, TlsServer* out) {
+    auto caKey = crypto::generateEcKey();
+    auto ca = crypto::makeCaCert(*caKey, "CA", {now - 3600, now + 86'400});
+    auto serverKey = crypto::generateEcKey();
+    auto cert = crypto::issueServerCert(*ca, *caKey, *serverKey, "hub", {"127.0.0.1"}, {now - 3600, now + 86'400});
+    ASSERT_TRUE(ca && serverKey && cert);
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.crt", *cert, 0644));
+    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.key", *serverKey, 0600));
+    out->caKey = *caKey;
+    out->ca = *ca;
+    out->cert = *cert;
+    out->server = std::make_unique<httplib::SSLServer>((d / "server.crt").c_str(), (d / "server.key").c_str());
+    ASSERT_TRUE(out->server->is_valid());
 }
 
 }  // namespace
@@ -145,16 +170,10 @@ TEST(Protocol, MalformedMessagesNameTheField) {
 // limit and reported as a timeout (the sync cycle then retries with backoff).
 TEST(HubClient, AStalledTransferIsDetected) {
     const std::int64_t now = std::time(nullptr);
-    auto caKey = crypto::generateEcKey();
-    auto ca = crypto::makeCaCert(*caKey, "CA", {now - 3600, now + 86'400});
-    auto serverKey = crypto::generateEcKey();
-    auto cert = crypto::issueServerCert(*ca, *caKey, *serverKey, "hub", {"127.0.0.1"}, {now - 3600, now + 86'400});
-    ASSERT_TRUE(ca && serverKey && cert);
     const fs::path d = freshDir("stall");
-    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.crt", *cert, 0644));
-    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.key", *serverKey, 0600));
-    httplib::SSLServer server((d / "server.crt").c_str(), (d / "server.key").c_str());
-    ASSERT_TRUE(server.is_valid());
+    TlsServer tls;
+    ASSERT_NO_FATAL_FAILURE(makeTlsServer(d, now, &tls));
+    httplib::SSLServer& server = *tls.server;
     std::atomic<bool> stop{false};
     server.Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
         res.set_chunked_content_provider("application/octet-stream", [&](std::size_t offset, httplib::DataSink& sink) {
@@ -167,8 +186,8 @@ TEST(HubClient, AStalledTransferIsDetected) {
     std::thread t([&] { server.listen_after_bind(); });
     sync::HubConfig config;
     config.hubUrl = fmt::format("https://127.0.0.1:{}", port);
-    config.caPem = *ca;
-    config.pins = {crypto::inspectCert(*cert)->pin};
+    config.caPem = tls.ca;
+    config.pins = {crypto::inspectCert(tls.cert)->pin};
     sync::ClientOptions opt;
     opt.lowSpeedBytesPerS = 100;
     opt.lowSpeedTimeS = 2;
@@ -188,16 +207,10 @@ TEST(HubClient, AStalledTransferIsDetected) {
 // (and log it) once the threshold passes, and keep retrying with backoff.
 TEST(SyncWorker, ReportsOnlineButNotDraining) {
     const std::int64_t now = std::time(nullptr);
-    auto caKey = crypto::generateEcKey();
-    auto ca = crypto::makeCaCert(*caKey, "CA", {now - 3600, now + 86'400});
-    auto serverKey = crypto::generateEcKey();
-    auto cert = crypto::issueServerCert(*ca, *caKey, *serverKey, "hub", {"127.0.0.1"}, {now - 3600, now + 86'400});
-    ASSERT_TRUE(ca && serverKey && cert);
     const fs::path d = freshDir("stalled");
-    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.crt", *cert, 0644));
-    ASSERT_TRUE(crypto::writeFileAtomic(d / "server.key", *serverKey, 0600));
-    httplib::SSLServer server((d / "server.crt").c_str(), (d / "server.key").c_str());
-    ASSERT_TRUE(server.is_valid());
+    TlsServer tls;
+    ASSERT_NO_FATAL_FAILURE(makeTlsServer(d, now, &tls));
+    httplib::SSLServer& server = *tls.server;
     std::atomic<int> uploads{0};
     server.Post("/v1/upload", [&](const httplib::Request&, httplib::Response& res) {
         ++uploads;
@@ -208,11 +221,11 @@ TEST(SyncWorker, ReportsOnlineButNotDraining) {
     std::thread t([&] { server.listen_after_bind(); });
     // An enrolled kiosk with one record queued.
     const fs::path data = d / "kiosk";
-    const Identity id = makeIdentity(*caKey, *ca);
+    const Identity id = makeIdentity(tls.caKey, tls.ca);
     enrolledDir(data, id);
     const nlohmann::json hub = {{"hub_url", fmt::format("https://127.0.0.1:{}", port)},
-                                {"pins", {crypto::inspectCert(*cert)->pin}},
-                                {"ca", *ca},
+                                {"pins", {crypto::inspectCert(tls.cert)->pin}},
+                                {"ca", tls.ca},
                                 {"device_id", "KS0001"}};
     ASSERT_TRUE(crypto::writeFileAtomic(data / "hub.json", hub.dump(), 0644));
     {

@@ -167,24 +167,84 @@ sync::WorkerOptions osWorker(const fs::path& kiosk) {
     return wo;
 }
 
+// Every test: its own folder, the kiosk's data folder in it, and a kiosk-hub
+// for it there that startHub() starts (some tests only run its CLI, or none).
+class OsUpdate : public ::testing::Test {
+protected:
+    // The hub started and the kiosk provisioned against it.
+    void startHub() {
+        ASSERT_TRUE(hub.start()) << hub.log();
+        provision(hub, kiosk, dir);
+    }
+
+    // startHub(), then a bundle of `size` bytes (`seed` for its noise) in
+    // DIR/os.raucb published as 0.2.0; its contents in `bytes`.
+    void startHubWithBundle(std::size_t size, std::uint32_t seed) {
+        ASSERT_NO_FATAL_FAILURE(startHub());
+        bytes = makeBundle(dir / "os.raucb", size, seed);
+        publishOs(hub, dir / "os.raucb", "0.2.0");
+    }
+
+    // Where the partial download of `bundle` lies.
+    fs::path partOf(const std::string& bundle) const { return p.partFor(crypto::sha256Hex(bundle)); }
+
+    // What a round cut off leaves: DATA/updates, and the partial download of
+    // `bundle` in it holding `have`.
+    void leavePart(const std::string& bundle, const std::string& have) {
+        ASSERT_TRUE(ou::ensureDir(p).has_value());
+        std::ofstream(partOf(bundle), std::ios::binary) << have;
+    }
+
+    // The installer's part: it takes pending.* and writes installed.json for
+    // the published bundle, installed at `at`.
+    void install(std::int64_t at) {
+        fs::remove(p.pendingBundle);
+        fs::remove(p.pendingJson);
+        writeJson(p.installedJson, {{"version", "0.2.0"}, {"sha256", crypto::sha256Hex(bytes)}, {"slot", "rootfs.1"},
+                                    {"installed_at", at}});
+    }
+
+    // With a partial download of the published bundle in place, one round
+    // resumes it rather than starting over, and completes it.
+    void expectResumed() {
+        // A second name for the partial file: resuming appends to this very
+        // file and renames it; starting over would write a new one.
+        fs::create_hard_link(partOf(bytes), dir / "witness");
+        const auto r = syncRound(kiosk, osOn(&memory));
+        ASSERT_TRUE(r.ok) << describe(r);
+        EXPECT_EQ(r.osDownloaded, "0.2.0") << describe(r);
+        EXPECT_TRUE(slurp(p.pendingBundle) == bytes) << "pending.raucb differs from the published file";
+        EXPECT_TRUE(fs::equivalent(dir / "witness", p.pendingBundle)) << "the download started over";
+        EXPECT_NE(hub.log().find("downloads OS update 0.2.0 (resumed)"), std::string::npos) << hub.log();
+    }
+
+    // Polls `kiosk-hub devices --json` until the device's os_update state is
+    // `state`; the listing last seen in `listed`.
+    bool hubShowsState(const std::string& state, nlohmann::json& listed) const {
+        return eventually([&] {
+            listed = listedDevice(hub);
+            return osState(listed) == state;
+        });
+    }
+
+    const fs::path dir = testDir(), kiosk = dir / "kiosk";
+    Hub hub{dir / "hub", freePort()};
+    const ou::Paths p = ou::pathsIn(kiosk);
+    std::string bytes;  // the bundle startHubWithBundle() published
+    ou::Memory memory;  // what the sync worker would keep between rounds
+};
+
 }  // namespace
 
-TEST(OsUpdate, APublishedBundleArrivesByteForByteAndIsHandedOverOnce) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk";
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
-    const std::string bytes = makeBundle(dir / "os.raucb", 4 << 20, 1);
-    publishOs(hub, dir / "os.raucb", "0.2.0");
+TEST_F(OsUpdate, APublishedBundleArrivesByteForByteAndIsHandedOverOnce) {
+    ASSERT_NO_FATAL_FAILURE(startHubWithBundle(4 << 20, 1));
 
-    ou::Memory memory;
     const std::int64_t before = std::time(nullptr);
     auto r = syncRound(kiosk, osOn(&memory));
     const std::int64_t after = std::time(nullptr);
     ASSERT_TRUE(r.ok) << describe(r);
     EXPECT_EQ(r.osOffered, "0.2.0");
     EXPECT_EQ(r.osDownloaded, "0.2.0") << describe(r);
-    const ou::Paths p = ou::pathsIn(kiosk);
     EXPECT_TRUE(slurp(p.pendingBundle) == bytes) << "pending.raucb differs from the published file";
     const auto pending = nlohmann::json::parse(slurp(p.pendingJson), nullptr, false);
     ASSERT_TRUE(pending.is_object()) << slurp(p.pendingJson);
@@ -209,10 +269,7 @@ TEST(OsUpdate, APublishedBundleArrivesByteForByteAndIsHandedOverOnce) {
     EXPECT_EQ(countOf(hub.log(), "downloads OS update 0.2.0"), 1u) << "downloaded again";
 
     // The installer installs it; the kiosk does not fetch it again either.
-    fs::remove(p.pendingBundle);
-    fs::remove(p.pendingJson);
-    writeJson(p.installedJson, {{"version", "0.2.0"}, {"sha256", crypto::sha256Hex(bytes)}, {"slot", "rootfs.1"},
-                                {"installed_at", after}});
+    install(after);
     r = syncRound(kiosk, osOn(&memory));
     EXPECT_TRUE(r.ok) << describe(r);
     EXPECT_NE(r.osSkipped.find("waits for a reboot"), std::string::npos) << describe(r);
@@ -221,42 +278,18 @@ TEST(OsUpdate, APublishedBundleArrivesByteForByteAndIsHandedOverOnce) {
     EXPECT_EQ(ou::report(kiosk, osOn(&memory)).update->state, "installed");
 }
 
-TEST(OsUpdate, APartialDownloadLeftBehindIsResumedNotRestarted) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk";
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
-    const std::string bytes = makeBundle(dir / "os.raucb", 8 << 20, 2);
-    publishOs(hub, dir / "os.raucb", "0.2.0");
+TEST_F(OsUpdate, APartialDownloadLeftBehindIsResumedNotRestarted) {
+    ASSERT_NO_FATAL_FAILURE(startHubWithBundle(8 << 20, 2));
     // What a round cut off after 3 MiB leaves.
-    const ou::Paths p = ou::pathsIn(kiosk);
-    ASSERT_TRUE(ou::ensureDir(p).has_value());
-    const fs::path part = p.partFor(crypto::sha256Hex(bytes));
-    std::ofstream(part, std::ios::binary) << bytes.substr(0, 3 << 20);
-    // A second name for the partial file: resuming appends to this very
-    // file and renames it; starting over would write a new one.
-    fs::create_hard_link(part, dir / "witness");
-
-    ou::Memory memory;
-    const auto r = syncRound(kiosk, osOn(&memory));
-    ASSERT_TRUE(r.ok) << describe(r);
-    EXPECT_EQ(r.osDownloaded, "0.2.0") << describe(r);
-    EXPECT_TRUE(slurp(p.pendingBundle) == bytes) << "pending.raucb differs from the published file";
-    EXPECT_TRUE(fs::equivalent(dir / "witness", p.pendingBundle)) << "the download started over";
-    EXPECT_NE(hub.log().find("downloads OS update 0.2.0 (resumed)"), std::string::npos) << hub.log();
+    ASSERT_NO_FATAL_FAILURE(leavePart(bytes, bytes.substr(0, 3 << 20)));
+    expectResumed();
 }
 
 // The worker stopping (the kiosk shutting down) abandons a download within
 // a second or two; the partial file stays and the next round resumes it.
-TEST(OsUpdate, StoppingTheWorkerMidDownloadKeepsThePartForTheNextRound) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk";
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
-    const std::string bytes = makeBundle(dir / "os.raucb", 8 << 20, 3);
-    publishOs(hub, dir / "os.raucb", "0.2.0");
-    const ou::Paths p = ou::pathsIn(kiosk);
-    const fs::path part = p.partFor(crypto::sha256Hex(bytes));
+TEST_F(OsUpdate, StoppingTheWorkerMidDownloadKeepsThePartForTheNextRound) {
+    ASSERT_NO_FATAL_FAILURE(startHubWithBundle(8 << 20, 3));
+    const fs::path part = partOf(bytes);
 
     auto wo = osWorker(kiosk);
     wo.downloadBytesPerS = 1 << 20;  // 8 s for the whole bundle: time to stop it half-way
@@ -273,33 +306,17 @@ TEST(OsUpdate, StoppingTheWorkerMidDownloadKeepsThePartForTheNextRound) {
     EXPECT_GT(have, 0u);
     EXPECT_LT(have, bytes.size()) << "the download was not cut";
     EXPECT_FALSE(fs::exists(p.pendingJson));
-    fs::create_hard_link(part, dir / "witness");
-
-    ou::Memory memory;
-    const auto r = syncRound(kiosk, osOn(&memory));
-    ASSERT_TRUE(r.ok) << describe(r);
-    EXPECT_EQ(r.osDownloaded, "0.2.0") << describe(r);
-    EXPECT_TRUE(slurp(p.pendingBundle) == bytes) << "pending.raucb differs from the published file";
-    EXPECT_TRUE(fs::equivalent(dir / "witness", p.pendingBundle)) << "the download started over";
-    EXPECT_NE(hub.log().find("downloads OS update 0.2.0 (resumed)"), std::string::npos) << hub.log();
+    expectResumed();
 }
 
-TEST(OsUpdate, ACorruptedPartIsDeletedReportedAndNotRetriedAtOnce) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk";
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
-    const std::string bytes = makeBundle(dir / "os.raucb", 4 << 20, 4);
-    publishOs(hub, dir / "os.raucb", "0.2.0");
-    const ou::Paths p = ou::pathsIn(kiosk);
-    ASSERT_TRUE(ou::ensureDir(p).has_value());
-    const fs::path part = p.partFor(crypto::sha256Hex(bytes));
+TEST_F(OsUpdate, ACorruptedPartIsDeletedReportedAndNotRetriedAtOnce) {
+    ASSERT_NO_FATAL_FAILURE(startHubWithBundle(4 << 20, 4));
+    const fs::path part = partOf(bytes);
 
     // A whole-size .part with one byte flipped (a disk error, a bad resume).
     std::string bad = bytes;
     bad[bad.size() / 2] = char(bad[bad.size() / 2] ^ 0x01);
-    std::ofstream(part, std::ios::binary) << bad;
-    ou::Memory memory;
+    ASSERT_NO_FATAL_FAILURE(leavePart(bytes, bad));
     auto r = syncRound(kiosk, osOn(&memory));
     EXPECT_TRUE(r.ok) << "an OS update problem does not fail the sync cycle: " << describe(r);
     EXPECT_NE(r.osError.find("does not match the offer"), std::string::npos) << describe(r);
@@ -345,19 +362,12 @@ TEST(OsUpdate, ACorruptedPartIsDeletedReportedAndNotRetriedAtOnce) {
     EXPECT_TRUE(slurp(p.pendingBundle) == bytes);
 }
 
-TEST(OsUpdate, NothingIsFetchedWhenOffOrWhatRunsOrWhatTheInstallerHasTaken) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk";
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
-    const std::string bytes = makeBundle(dir / "os.raucb", 1 << 20, 5);
+TEST_F(OsUpdate, NothingIsFetchedWhenOffOrWhatRunsOrWhatTheInstallerHasTaken) {
+    ASSERT_NO_FATAL_FAILURE(startHubWithBundle(1 << 20, 5));
     const std::string sha = crypto::sha256Hex(bytes);
-    publishOs(hub, dir / "os.raucb", "0.2.0");
-    const ou::Paths p = ou::pathsIn(kiosk);
     const std::string asked = "route=\"/v1/os-update\"";
 
     // update.enabled = false, or not on the OS image: the hub is never asked.
-    ou::Memory memory;
     auto r = syncRound(kiosk, ou::Target{false, "0.1.0", ou::kFreeSpaceReserve, &memory});
     EXPECT_TRUE(r.ok) << describe(r);
     EXPECT_EQ(r.osOffered, "");
@@ -401,14 +411,8 @@ TEST(OsUpdate, NothingIsFetchedWhenOffOrWhatRunsOrWhatTheInstallerHasTaken) {
 // The worker's heartbeat: the OS version and update state reach `kiosk-hub
 // devices`, a refusal for lack of disk space with its reason, and a change
 // of state at once rather than with the next scheduled heartbeat.
-TEST(OsUpdate, TheWorkersHeartbeatShowsTheOsStateInKioskHubDevices) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk";
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
-    const std::string bytes = makeBundle(dir / "os.raucb", 2 << 20, 6);
-    publishOs(hub, dir / "os.raucb", "0.2.0");
-    const ou::Paths p = ou::pathsIn(kiosk);
+TEST_F(OsUpdate, TheWorkersHeartbeatShowsTheOsStateInKioskHubDevices) {
+    ASSERT_NO_FATAL_FAILURE(startHubWithBundle(2 << 20, 6));
     nlohmann::json listed;
     {
         auto wo = osWorker(kiosk);
@@ -433,36 +437,25 @@ TEST(OsUpdate, TheWorkersHeartbeatShowsTheOsStateInKioskHubDevices) {
     std::atomic<int> cycles{0};
     sync::SyncWorker worker(osWorker(kiosk), [&](const sync::WorkerStatus&) { ++cycles; });
     worker.start();
-    EXPECT_TRUE(eventually([&] {
-        listed = listedDevice(hub);
-        return osState(listed) == "pending";
-    })) << listed.dump();
+    EXPECT_TRUE(hubShowsState("pending", listed)) << listed.dump();
     EXPECT_EQ(listed["os_update"]["version"], "0.2.0");
     EXPECT_FALSE(listed["os_update"].contains("error")) << listed.dump();
     EXPECT_TRUE(slurp(p.pendingBundle) == bytes);
 
     // The installer installs it: the next cycle reports it at once, though
     // the next scheduled heartbeat is an hour away.
-    fs::remove(p.pendingBundle);
-    fs::remove(p.pendingJson);
-    writeJson(p.installedJson, {{"version", "0.2.0"}, {"sha256", crypto::sha256Hex(bytes)}, {"slot", "rootfs.1"},
-                                {"installed_at", std::time(nullptr)}});
+    install(std::time(nullptr));
     worker.kick();
-    EXPECT_TRUE(eventually([&] {
-        listed = listedDevice(hub);
-        return osState(listed) == "installed";
-    })) << listed.dump();
+    EXPECT_TRUE(hubShowsState("installed", listed)) << listed.dump();
     worker.stop();
     text = hub.cli({"devices"}, &code);
     EXPECT_NE(text.find("OS 0.1.0  update installed 0.2.0"), std::string::npos) << text;
 }
 
-TEST(OsUpdate, TheSyncedMarkerIsWrittenOnceAfterTheFirstCompleteCycle) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk", runtime = dir / "run";
+TEST_F(OsUpdate, TheSyncedMarkerIsWrittenOnceAfterTheFirstCompleteCycle) {
+    const fs::path runtime = dir / "run";
     fs::create_directories(runtime);
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
+    ASSERT_NO_FATAL_FAILURE(startHub());
     hub.stop();
 
     auto wo = osWorker(kiosk);
@@ -497,9 +490,8 @@ TEST(OsUpdate, TheSyncedMarkerIsWrittenOnceAfterTheFirstCompleteCycle) {
     EXPECT_FALSE(fs::exists(runtime / "synced")) << "written again";
 }
 
-TEST(OsUpdate, PublishRefusesBadInputSaysWhyAndStoresNothing) {
-    const fs::path dir = testDir(), data = dir / "hub";
-    Hub hub(data, freePort());
+TEST_F(OsUpdate, PublishRefusesBadInputSaysWhyAndStoresNothing) {
+    const fs::path data = hub.dir();
     int calls = 0;
     auto publish = [&](const fs::path& file, const std::string& version, int* code) {
         const Ran r = hubCli(hub, {"os-update", "publish", file.string(), "--version", version},
@@ -519,7 +511,7 @@ TEST(OsUpdate, PublishRefusesBadInputSaysWhyAndStoresNothing) {
     EXPECT_EQ(code, 2) << out;
     EXPECT_NE(out.find("is empty"), std::string::npos) << out;
 
-    const std::string bytes = makeBundle(dir / "good.raucb", 64 << 10, 7);
+    bytes = makeBundle(dir / "good.raucb", 64 << 10, 7);
     out = publish(dir / "good.raucb", "", &code);
     EXPECT_EQ(code, 2) << out;
     EXPECT_NE(out.find("--version is empty"), std::string::npos) << out;
@@ -560,11 +552,8 @@ TEST(OsUpdate, PublishRefusesBadInputSaysWhyAndStoresNothing) {
     EXPECT_TRUE(slurp(stored[0]) == bytes);
 }
 
-TEST(OsUpdate, WithdrawListAndAMissingFileAtTheHub) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk";
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
+TEST_F(OsUpdate, WithdrawListAndAMissingFileAtTheHub) {
+    ASSERT_NO_FATAL_FAILURE(startHub());
     const std::string v2 = makeBundle(dir / "v2.raucb", 1 << 20, 9);
     const std::string v3 = makeBundle(dir / "v3.raucb", 1 << 20, 10);
     publishOs(hub, dir / "v2.raucb", "0.2.0");
@@ -577,14 +566,11 @@ TEST(OsUpdate, WithdrawListAndAMissingFileAtTheHub) {
     EXPECT_NE(list.find("  0.2.0  kiosk-amd64"), std::string::npos) << list;
 
     // A kiosk half-way through 0.3.0 when the staff withdraw it.
-    const ou::Paths p = ou::pathsIn(kiosk);
-    ASSERT_TRUE(ou::ensureDir(p).has_value());
-    std::ofstream(p.partFor(crypto::sha256Hex(v3)), std::ios::binary) << v3.substr(0, 1000);
+    ASSERT_NO_FATAL_FAILURE(leavePart(v3, v3.substr(0, 1000)));
     std::string out = hub.cli({"os-update", "withdraw"}, &code);
     ASSERT_EQ(code, 0) << out;
     EXPECT_NE(out.find("OS update 0.3.0"), std::string::npos) << out;
     EXPECT_NE(out.find("no longer offered"), std::string::npos) << out;
-    ou::Memory memory;
     auto r = syncRound(kiosk, osOn(&memory));
     EXPECT_TRUE(r.ok) << describe(r);
     EXPECT_EQ(r.osOffered, "") << "204: nothing offered";
@@ -616,8 +602,7 @@ TEST(OsUpdate, WithdrawListAndAMissingFileAtTheHub) {
 // The kiosk app, headless on its virtual clock (2026-01-15 09:30 local),
 // with installed.json waiting: it asks for the reboot only on the untouched
 // home screen inside the window, after two quiet minutes.
-TEST(OsUpdate, TheHeadlessKioskAsksForTheRebootOnlyWhenIdleInsideTheWindow) {
-    const fs::path dir = testDir();
+TEST_F(OsUpdate, TheHeadlessKioskAsksForTheRebootOnlyWhenIdleInsideTheWindow) {
     auto runKiosk = [&](const std::string& name, const std::string& window, const std::string& running,
                         const std::string& script) {
         const fs::path data = dir / name;
@@ -659,14 +644,10 @@ TEST(OsUpdate, TheHeadlessKioskAsksForTheRebootOnlyWhenIdleInsideTheWindow) {
 // config, the OS release file, RUNTIME_DIRECTORY from systemd. Its worker
 // fetches the offered bundle for the installer, reports it in the heartbeat
 // and marks the first complete sync; SIGTERM stops it cleanly.
-TEST(OsUpdate, TheKioskAppFetchesTheUpdateReportsItAndMarksItsFirstSync) {
-    const fs::path dir = testDir(), kiosk = dir / "kiosk", runtime = dir / "run";
+TEST_F(OsUpdate, TheKioskAppFetchesTheUpdateReportsItAndMarksItsFirstSync) {
+    const fs::path runtime = dir / "run";
     fs::create_directories(runtime);
-    Hub hub(dir / "hub", freePort());
-    ASSERT_TRUE(hub.start()) << hub.log();
-    provision(hub, kiosk, dir);
-    const std::string bytes = makeBundle(dir / "os.raucb", 2 << 20, 11);
-    publishOs(hub, dir / "os.raucb", "0.2.0");
+    ASSERT_NO_FATAL_FAILURE(startHubWithBundle(2 << 20, 11));
     std::ofstream(dir / "kiosk-image-release") << "VERSION=0.1.0\n";
     std::ofstream(dir / "site.toml") << "[update]\nenabled = true\nos_release_file = \""
                                      << (dir / "kiosk-image-release").string() << "\"\n";
@@ -681,17 +662,14 @@ TEST(OsUpdate, TheKioskAppFetchesTheUpdateReportsItAndMarksItsFirstSync) {
                       {"RUNTIME_DIRECTORY", runtime.string()}});
     Reaper reaper{app};
     nlohmann::json listed;
-    const bool reported = eventually([&] {
-        listed = listedDevice(hub);
-        return osState(listed) == "pending";
-    });
+    const bool reported = hubShowsState("pending", listed);
     kill(app.pid, SIGTERM);
     EXPECT_EQ(waitFor(app, 15s), 0) << slurp(app.err);
     reaper.reaped = true;
     ASSERT_TRUE(reported) << listed.dump() << "\n" << slurp(app.err);
     EXPECT_EQ(listed["os_version"], "0.1.0");
     EXPECT_EQ(listed["os_update"]["version"], "0.2.0");
-    EXPECT_TRUE(slurp(ou::pathsIn(kiosk).pendingBundle) == bytes);
+    EXPECT_TRUE(slurp(p.pendingBundle) == bytes);
     EXPECT_TRUE(fs::exists(runtime / "synced")) << slurp(app.err);
     EXPECT_NE(slurp(app.err).find("OS 0.1.0; OS updates on"), std::string::npos) << slurp(app.err);
 }

@@ -3,6 +3,7 @@
 // the PostgreSQL test server through its admin URL, dropped afterwards.
 #include "harness/temp_dir.h"
 #include "backends.h"
+#include "hubdb/store.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -124,6 +125,17 @@ std::string currentTestName() {
     for (char& c : name)
         if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
     return name;
+}
+
+void MigratedDatabase::SetUp() {
+    if (auto why = GetParam().skipReason(); !why.empty()) GTEST_SKIP() << why;
+    scratch = GetParam().fresh(currentTestName());
+    ASSERT_TRUE(scratch);
+    auto opened = openDatabase(scratch->spec(), m_poolSize);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message;
+    db = std::move(*opened);
+    auto migrated = HubStore(*db).migrate();
+    ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
 }
 
 }  // namespace kiosk::hubdb::hubtest

@@ -12,6 +12,8 @@
 
 #include "hubdb/sql.h"
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -45,5 +47,21 @@ const Backend& postgresBackend();
 
 // The test's name made safe for file and database names.
 std::string currentTestName();
+
+// The base fixture of the suites that run on every backend: SetUp skips where
+// the backend cannot run, else opens a fresh database with `poolSize`
+// connections and migrates it to the hub's schema (HubStore::migrate).
+// Members are destroyed in reverse: the database before its scratch.
+class MigratedDatabase : public ::testing::TestWithParam<Backend> {
+protected:
+    explicit MigratedDatabase(int poolSize = 4) : m_poolSize(poolSize) {}
+    void SetUp() override;
+
+    std::unique_ptr<Scratch> scratch;
+    std::unique_ptr<Database> db;
+
+private:
+    int m_poolSize;
+};
 
 }  // namespace kiosk::hubdb::hubtest

@@ -16,7 +16,6 @@
 
 using namespace kiosk;
 using namespace kiosk::hubdb;
-using kiosk::hubdb::hubtest::Backend;
 
 namespace {
 
@@ -26,21 +25,8 @@ OsBundle bundle(char fill, const std::string& version) {
 
 }  // namespace
 
-class OsUpdateRepo : public ::testing::TestWithParam<Backend> {
-protected:
-    void SetUp() override {
-        if (auto why = GetParam().skipReason(); !why.empty()) GTEST_SKIP() << why;
-        scratch = GetParam().fresh(kiosk::hubdb::hubtest::currentTestName());
-        ASSERT_TRUE(scratch);
-        auto opened = openDatabase(scratch->spec(), 4);
-        ASSERT_TRUE(opened.has_value()) << opened.error().message;
-        db = std::move(*opened);
-        auto migrated = HubStore(*db).migrate();
-        ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
-    }
-    std::unique_ptr<kiosk::hubdb::hubtest::Scratch> scratch;
-    std::unique_ptr<Database> db;
-};
+// A fresh database with the hub's schema on each backend (backends.h).
+class OsUpdateRepo : public hubtest::MigratedDatabase {};
 
 TEST_P(OsUpdateRepo, PublishingOffersTheNewestAndWithdrawingStopsTheOffer) {
     auto none = currentOsBundle(*db);

@@ -30,7 +30,6 @@
 
 using namespace kiosk;
 using namespace kiosk::hubdb;
-using kiosk::hubdb::hubtest::Backend;
 namespace fs = std::filesystem;
 
 namespace {
@@ -204,17 +203,14 @@ const Expected kAll{"", "", 11, 6, 5, 3, 2, 2, 6.0 / 11, 2.0 / 3, 2.0 / 5};
 
 }  // namespace
 
-class Rating : public ::testing::TestWithParam<Backend> {
+// A fresh database with the hub's schema on each backend (backends.h), two
+// connections, holding the data set above.
+class Rating : public hubtest::MigratedDatabase {
 protected:
+    Rating() : MigratedDatabase(2) {}
     void SetUp() override {
-        if (auto why = GetParam().skipReason(); !why.empty()) GTEST_SKIP() << why;
-        scratch = GetParam().fresh(kiosk::hubdb::hubtest::currentTestName());
-        ASSERT_TRUE(scratch);
-        auto opened = openDatabase(scratch->spec(), 2);
-        ASSERT_TRUE(opened.has_value()) << opened.error().message;
-        db = std::move(*opened);
-        auto migrated = HubStore(*db).migrate();
-        ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
+        MigratedDatabase::SetUp();
+        if (HasFatalFailure() || IsSkipped()) return;
         ASSERT_NO_FATAL_FAILURE(loadDataSet(*db));
     }
     long followUpRows() {
@@ -234,8 +230,6 @@ protected:
         EXPECT_TRUE(s.has_value()) << s.error().message;
         return s ? *s : RatingStats{};
     }
-    std::unique_ptr<kiosk::hubdb::hubtest::Scratch> scratch;
-    std::unique_ptr<Database> db;
 };
 
 TEST_P(Rating, AFollowUpIsRefusedForAnythingButABadRatingAndForAnUnknownAction) {

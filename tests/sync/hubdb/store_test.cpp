@@ -24,7 +24,6 @@
 
 using namespace kiosk;
 using namespace kiosk::hubdb;
-using kiosk::hubdb::hubtest::Backend;
 
 namespace {
 
@@ -46,18 +45,14 @@ Result<std::pair<std::string, std::int64_t>> fakeCert(const std::string& id) {
 
 }  // namespace
 
-class Store : public ::testing::TestWithParam<Backend> {
+// A fresh database with the hub's schema on each backend (backends.h), and
+// the store on it.
+class Store : public hubtest::MigratedDatabase {
 protected:
     void SetUp() override {
-        if (auto why = GetParam().skipReason(); !why.empty()) GTEST_SKIP() << why;
-        scratch = GetParam().fresh(kiosk::hubdb::hubtest::currentTestName());
-        ASSERT_TRUE(scratch);
-        auto opened = openDatabase(scratch->spec(), 4);
-        ASSERT_TRUE(opened.has_value()) << opened.error().message;
-        db = std::move(*opened);
+        MigratedDatabase::SetUp();
+        if (HasFatalFailure() || IsSkipped()) return;
         store = std::make_unique<HubStore>(*db);
-        auto migrated = store->migrate();
-        ASSERT_TRUE(migrated.has_value()) << migrated.error().message;
     }
     // Another kiosk-hub process on the same database.
     std::unique_ptr<Database> anotherHub(int poolSize = 2) {
@@ -65,9 +60,7 @@ protected:
         EXPECT_TRUE(opened.has_value()) << opened.error().message;
         return opened ? std::move(*opened) : nullptr;
     }
-    // Destroyed in reverse: the store and its database before the scratch.
-    std::unique_ptr<kiosk::hubdb::hubtest::Scratch> scratch;
-    std::unique_ptr<Database> db;
+    // Destroyed before the base's database and scratch.
     std::unique_ptr<HubStore> store;
 };
 
