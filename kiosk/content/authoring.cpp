@@ -24,7 +24,7 @@ using nlohmann::json;
 
 const std::set<std::string> kTypes = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20", "备案"};
 const std::set<std::string> kStatus = {"active", "suspended", "withdrawn"};
-const std::set<std::string> kCaseKinds = {"即办件", "承诺件"};
+const std::set<std::string> kServiceCaseKinds = {"即办件", "承诺件"};
 const std::set<std::string> kApplicants = {"自然人", "企业法人", "事业法人", "社会组织法人", "行政机关", "其他"};
 const std::set<std::string> kScopes = {"全国", "跨省", "跨市", "跨区"};
 const std::set<std::string> kTags = {"高频", "一件事", "告知承诺制", "容缺受理", "秒批", "好办", "快办", "跨省通办"};
@@ -489,7 +489,7 @@ public:
                                                 timeUnitName(s.promised.unit), s.statutory.value,
                                                 timeUnitName(s.statutory.unit)));
         }
-        s.caseKind = f.oneOf("case_kind", kCaseKinds);
+        s.caseKind = f.oneOf("case_kind", kServiceCaseKinds);
         std::set<std::string> materialNames;
         bool anyTolerated = false;
         if (const json* ms = f.array("materials", true)) {
@@ -887,7 +887,7 @@ public:
             s.department = v[5];
             m_refs.push_back({"department", s.id, "department", s.department, "dept", m_src, ln});
             s.caseKind = v[6];
-            if (!kCaseKinds.contains(s.caseKind)) err("case_kind", "use 即办件 or 承诺件");
+            if (!kServiceCaseKinds.contains(s.caseKind)) err("case_kind", "use 即办件 or 承诺件");
             auto num = [&](const std::string& t, std::string_view col, int min, int max) {
                 try {
                     std::size_t used = 0;

@@ -104,14 +104,20 @@ function shell(active, content) {
   clear(app).append(bar, h('main', { class: 'page' }, failuresBanner(), content));
 }
 
+// Each route() may wait for the hub; a newer one (the hash changed meanwhile)
+// makes the older one stop, so a page is never drawn over a newer one.
+let routeSeq = 0;
+
 async function route() {
+  const seq = ++routeSeq;
   if (!me) {
     try {
       me = await api.get('me');
       setCsrf(me.csrf);
     } catch {
-      return loginPage();
+      return seq === routeSeq ? loginPage() : undefined;
     }
+    if (seq !== routeSeq) return;
   }
   if (!vocabularyLoaded()) {
     try {
@@ -119,6 +125,7 @@ async function route() {
     } catch {
       // Labels fall back to the codes; the page still works.
     }
+    if (seq !== routeSeq) return;
   }
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   let section = parts[0];
@@ -140,6 +147,7 @@ async function route() {
   };
   try {
     const page = await pages[section]();
+    if (seq !== routeSeq) return;
     clear(box).append(page);
   } catch (err) {
     clear(box).append(notice('error', `${t('common.error')}: ${err.message}`));
