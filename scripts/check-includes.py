@@ -13,9 +13,12 @@ Reads what CMake itself knows, from a configure of the tree into a scratch
 folder: the targets and their sources and include folders (file API,
 codemodel-v2) and the link graph with each link's visibility (--graphviz).
 
-    scripts/check-includes.py [BUILD_DIR]   (default: a fresh configure in a temporary folder)
+    scripts/check-includes.py [BUILD_DIR]         every include declared
+    scripts/check-includes.py --doc [BUILD_DIR]   docs/ARCHITECTURE.md names every
+        product target (outside tests/ and bench/), and every target it names exists
 
-Exit 0 when every include is declared, 1 with the list otherwise.
+BUILD_DIR defaults to a fresh configure in a temporary folder. Exit 0 when
+all is well, 1 with the list otherwise.
 """
 import glob
 import json
@@ -34,8 +37,8 @@ def configure(build):
     os.makedirs(query, exist_ok=True)
     open(os.path.join(query, "codemodel-v2"), "w").close()
     dot = os.path.join(build, "links.dot")
-    r = subprocess.run(["cmake", "-S", ROOT, "-B", build, "-G", "Ninja", "--graphviz=" + dot,
-                        "-DKIOSK_HUB_CONSOLE=OFF"], capture_output=True, text=True)
+    r = subprocess.run(["cmake", "-S", ROOT, "-B", build, "-G", "Ninja", "--graphviz=" + dot],
+                       capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("check-includes: cmake configure failed:\n" + r.stdout + r.stderr)
     return dot
@@ -108,10 +111,34 @@ def owner_of(header, owners):
     return owners.get(("file", os.path.splitext(rel)[0])) or owners.get(("dir", os.path.dirname(rel))) or set()
 
 
+def check_doc(targets):
+    doc = open(os.path.join(ROOT, "docs", "ARCHITECTURE.md"), encoding="utf-8").read()
+    tree = doc.split("## Folders and library targets", 1)[1].split("\n## ", 1)[0]
+    problems = []
+    for name, t in sorted(targets.items()):
+        if t["type"] == "UTILITY" or not t["sources"] or t["sources"][0].startswith(("tests/", "bench/")):
+            continue
+        if not re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", tree):
+            problems.append(f"docs/ARCHITECTURE.md: target {name} ({os.path.dirname(t['sources'][0])}) is not in the tree")
+    column = r"(?:^ {1,3}|─► |^ +)((?:kiosk|sync|platform|hub)_[a-z_]+)(?= )"  # the tree's target column
+    for named in sorted(set(re.findall(column, tree, re.M))):
+        if named not in targets:
+            problems.append(f"docs/ARCHITECTURE.md: names {named}, which CMake does not define")
+    for p in problems:
+        print(p)
+    print(f"check-includes --doc: {len(targets)} targets, {len(problems)} problems")
+    return 1 if problems else 0
+
+
 def main():
-    build = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="check-includes-")
+    args = sys.argv[1:]
+    doc = "--doc" in args
+    args = [a for a in args if a != "--doc"]
+    build = args[0] if args else tempfile.mkdtemp(prefix="check-includes-")
     dot = configure(build)
     targets, links = read_targets(build), read_links(dot)
+    if doc:
+        return check_doc(targets)
     owners = header_owners(targets)
     problems = []
     checked = 0
