@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <concepts>
+#include <type_traits>
 
 namespace kiosk::records {
 namespace {
@@ -129,21 +131,25 @@ public:
 };
 
 // --- The field lists ----------------------------------------------------------
+// One `fields(visitor, half)` per half; P is the half, const for the writer.
 
-template <class V, class P>
-void casePublicFields(V& v, P& p) {
+template <class P, class T>
+concept Half = std::same_as<std::remove_const_t<P>, T>;
+
+template <class V, Half<CasePublic> P>
+void fields(V& v, P& p) {
     v.text("case_kind", p.kind, Need::Required, kIdMax);
     v.text("service_id", p.serviceId, Need::Optional, kIdMax);
     v.text("reply", p.reply, Need::Optional, kIdMax);
     v.text("language", p.language, Need::Optional, kIdMax);
 }
 [[maybe_unused]] void guard(const CasePublic& p) {
-    // Added a member? Add it to casePublicFields() above, then here.
+    // Added a member? Add it to its fields() above, then here.
     [[maybe_unused]] const auto& [kind, serviceId, reply, language] = p;
 }
 
-template <class V, class P>
-void casePersonalFields(V& v, P& p) {
+template <class V, Half<CasePersonal> P>
+void fields(V& v, P& p) {
     v.text("description", p.description, Need::Required, kDescriptionMax, true);
     v.text("enterprise", p.enterprise, Need::Optional, kEnterpriseMax);
     v.text("credit_code", p.creditCode, Need::Optional, kIdMax);
@@ -154,8 +160,8 @@ void casePersonalFields(V& v, P& p) {
     [[maybe_unused]] const auto& [description, enterprise, creditCode, contactName, mobile] = p;
 }
 
-template <class V, class P>
-void ratingPublicFields(V& v, P& p) {
+template <class V, Half<RatingPublic> P>
+void fields(V& v, P& p) {
     v.text("target_kind", p.targetKind, Need::Required, kIdMax);
     v.text("target_id", p.targetId, Need::Required, kIdMax);
     v.text("target_name", p.targetName, Need::Optional, kNameMax);
@@ -175,13 +181,38 @@ void ratingPublicFields(V& v, P& p) {
                                   callback, channel, language, caseNo, departmentId] = p;
 }
 
-template <class V, class P>
-void ratingPersonalFields(V& v, P& p) {
+template <class V, Half<RatingPersonal> P>
+void fields(V& v, P& p) {
     v.text("contact_name", p.contactName, Need::OmitEmpty, kContactMax);
     v.text("mobile", p.mobile, Need::OmitEmpty, kIdMax);
 }
 [[maybe_unused]] void guard(const RatingPersonal& p) {
     [[maybe_unused]] const auto& [contactName, mobile] = p;
+}
+
+// Every field of one half, as JSON.
+template <class T>
+json written(const T& half) {
+    Writer w;
+    fields(w, half);
+    return std::move(w.j);
+}
+
+// One half of a stored row, tolerantly: what is unreadable keeps its default.
+template <class T>
+T readTolerantly(const json& j, const char* half) {
+    T out;
+    Reader r(j, half, false);
+    fields(r, out);
+    return out;
+}
+
+// "a, b, c": the codes of a vocabulary, for a message that says what is allowed.
+template <class List>
+std::string codesOf(const List& list, const char* separator) {
+    std::vector<std::string_view> codes;
+    for (const auto& e : list) codes.push_back(e.code);
+    return fmt::format("{}", fmt::join(codes, separator));
 }
 
 // A mobile number as the kiosk stores it: 11 digits, any +86 prefix removed.
@@ -196,27 +227,16 @@ void checkMobile(Reader& r, std::string& mobile) {
 
 // --- Case ---------------------------------------------------------------------
 
-json toJson(const CasePublic& p) {
-    Writer w;
-    casePublicFields(w, p);
-    return std::move(w.j);
-}
+json toJson(const CasePublic& p) { return written(p); }
 
-json toJson(const CasePersonal& p) {
-    Writer w;
-    casePersonalFields(w, p);
-    return std::move(w.j);
-}
+json toJson(const CasePersonal& p) { return written(p); }
 
 Result<CasePublic> parseCasePublic(const json& j) {
     CasePublic p;
     Reader r(j, "public", true);
-    casePublicFields(r, p);
-    if (r.ok() && !caseKind(p.kind)) {
-        std::vector<std::string_view> codes;
-        for (const auto& k : kCaseKindList) codes.push_back(k.code);
-        r.problem("case_kind", fmt::format("'{}' is not a case kind; use one of {}", p.kind, fmt::join(codes, " ")));
-    }
+    fields(r, p);
+    if (r.ok() && !caseKind(p.kind))
+        r.problem("case_kind", fmt::format("'{}' is not a case kind; use one of {}", p.kind, codesOf(kCaseKindList, " ")));
     if (r.ok() && !within(kReplyChannels, p.reply))
         r.problem("reply", fmt::format("'{}' is not one of {}", p.reply, joined(kReplyChannels)));
     if (r.ok() && !within(kLanguages, p.language))
@@ -228,7 +248,7 @@ Result<CasePublic> parseCasePublic(const json& j) {
 Result<CasePersonal> parseCasePersonal(const json& j) {
     CasePersonal p;
     Reader r(j, "personal", true);
-    casePersonalFields(r, p);
+    fields(r, p);
     checkMobile(r, p.mobile);
     if (r.ok() && !p.creditCode.empty()) {
         const auto u = validate::checkUscc(p.creditCode);
@@ -248,48 +268,30 @@ Result<CaseRecord> parseCase(const json& pub, const json& personal) {
     return CaseRecord{std::move(*p), std::move(*q)};
 }
 
-CasePublic readCasePublic(const json& j) {
-    CasePublic p;
-    Reader r(j, "public", false);
-    casePublicFields(r, p);
-    return p;
-}
+CasePublic readCasePublic(const json& j) { return readTolerantly<CasePublic>(j, "public"); }
 
-CasePersonal readCasePersonal(const json& j) {
-    CasePersonal p;
-    Reader r(j, "personal", false);
-    casePersonalFields(r, p);
-    return p;
-}
+CasePersonal readCasePersonal(const json& j) { return readTolerantly<CasePersonal>(j, "personal"); }
 
 // --- Rating -------------------------------------------------------------------
 
 json toJson(const RatingPublic& p) {
-    Writer w;
-    ratingPublicFields(w, p);
+    json j = written(p);
     // Derived, for readers of the JSON alone (older hubs, exports).
-    if (const auto* l = p.levelInfo()) w.j["level_label"] = l->zh;
-    w.j["anonymous"] = !p.callback;
-    return std::move(w.j);
+    if (const auto* l = p.levelInfo()) j["level_label"] = l->zh;
+    j["anonymous"] = !p.callback;
+    return j;
 }
 
-json toJson(const RatingPersonal& p) {
-    Writer w;
-    ratingPersonalFields(w, p);
-    return std::move(w.j);
-}
+json toJson(const RatingPersonal& p) { return written(p); }
 
 Result<RatingPublic> parseRatingPublic(const json& j) {
     RatingPublic p;
     Reader r(j, "public", true);
-    ratingPublicFields(r, p);
+    fields(r, p);
     if (r.ok() && !within(kRatingTargetKinds, p.targetKind))
         r.problem("target_kind", fmt::format("'{}' is not one of {}", p.targetKind, joined(kRatingTargetKinds)));
-    if (r.ok() && !p.levelInfo()) {
-        std::vector<std::string_view> codes;
-        for (const auto& l : kRatingLevelList) codes.push_back(l.code);
-        r.problem("level", fmt::format("'{}' is not a rating level; use one of {}", p.level, fmt::join(codes, ", ")));
-    }
+    if (r.ok() && !p.levelInfo())
+        r.problem("level", fmt::format("'{}' is not a rating level; use one of {}", p.level, codesOf(kRatingLevelList, ", ")));
     if (r.ok() && p.bad() && p.reasons.empty()) r.problem("reasons", "is empty; a 差评 names at least one reason");
     if (r.ok() && !within(kLanguages, p.language))
         r.problem("language", fmt::format("'{}' is not one of {}", p.language, joined(kLanguages)));
@@ -300,7 +302,7 @@ Result<RatingPublic> parseRatingPublic(const json& j) {
 Result<RatingPersonal> parseRatingPersonal(const json& j) {
     RatingPersonal p;
     Reader r(j, "personal", true);
-    ratingPersonalFields(r, p);
+    fields(r, p);
     checkMobile(r, p.mobile);
     if (auto d = r.done(); !d) return std::unexpected(d.error());
     return p;
@@ -320,19 +322,9 @@ Result<RatingRecord> parseRating(const json& pub, const json& personal) {
     return RatingRecord{std::move(*p), std::move(*q)};
 }
 
-RatingPublic readRatingPublic(const json& j) {
-    RatingPublic p;
-    Reader r(j, "public", false);
-    ratingPublicFields(r, p);
-    return p;
-}
+RatingPublic readRatingPublic(const json& j) { return readTolerantly<RatingPublic>(j, "public"); }
 
-RatingPersonal readRatingPersonal(const json& j) {
-    RatingPersonal p;
-    Reader r(j, "personal", false);
-    ratingPersonalFields(r, p);
-    return p;
-}
+RatingPersonal readRatingPersonal(const json& j) { return readTolerantly<RatingPersonal>(j, "personal"); }
 
 // --- Either -------------------------------------------------------------------
 

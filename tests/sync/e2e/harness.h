@@ -193,6 +193,32 @@ inline outbox::Status outboxStatus(const fs::path& kioskData) {
 
 inline constexpr const char* kPassword = "correct horse battery";
 
+// A staff member signed in to the console: the session cookie and the CSRF
+// token it was given (the cookie's flags are checked on the way).
+struct Session {
+    std::string cookie, csrf, role;
+};
+
+inline std::optional<Session> login(httplib::SSLClient& c, const std::string& user, const std::string& password,
+                             int* status = nullptr) {
+    auto res = c.Post("/staff/api/login", nlohmann::json{{"username", user}, {"password", password}}.dump(),
+                      "application/json");
+    if (status) *status = res ? res->status : -1;
+    if (!res || res->status != 200) return std::nullopt;
+    const std::string set = res->get_header_value("Set-Cookie");
+    EXPECT_NE(set.find("HttpOnly"), std::string::npos) << set;
+    EXPECT_NE(set.find("Secure"), std::string::npos) << set;
+    EXPECT_NE(set.find("SameSite=Strict"), std::string::npos) << set;
+    const auto body = nlohmann::json::parse(res->body);
+    return Session{set.substr(0, set.find(';')), body["csrf"].get<std::string>(), body["role"].get<std::string>()};
+}
+
+inline httplib::Headers with(const Session& s, bool csrf = true) {
+    httplib::Headers h{{"Cookie", s.cookie}};
+    if (csrf) h.emplace("X-CSRF-Token", s.csrf);
+    return h;
+}
+
 // A kiosk-hub with a device listener and a staff listener.
 // Its counters are on a monitoring listener of their own (plain HTTP,
 // `metricsPort`): the device listener's /metrics wants a device certificate.

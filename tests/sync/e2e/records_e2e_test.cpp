@@ -97,11 +97,9 @@ TEST(Records, TheConsoleReadsTheHubsVocabularies) {
     auto anonymous = c->Get("/staff/api/vocabulary");
     ASSERT_TRUE(anonymous);
     EXPECT_EQ(anonymous->status, 401) << "only for the signed-in";
-    auto login = c->Post("/staff/api/login", nlohmann::json{{"username", "ed"}, {"password", kPassword}}.dump(),
-                         "application/json");
-    ASSERT_TRUE(login && login->status == 200);
-    const std::string cookie = login->get_header_value("Set-Cookie");
-    auto v = c->Get("/staff/api/vocabulary", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
+    auto ed = login(*c, "ed", kPassword);
+    ASSERT_TRUE(ed);
+    auto v = c->Get("/staff/api/vocabulary", with(*ed, false));
     ASSERT_TRUE(v);
     ASSERT_EQ(v->status, 200) << v->body;
     const auto j = nlohmann::json::parse(v->body);

@@ -19,34 +19,6 @@
 
 using namespace e2e;
 
-namespace {
-
-// One logged-in browser: the session cookie and the CSRF token it was given.
-struct Session {
-    std::string cookie, csrf, role;
-};
-
-std::optional<Session> login(httplib::SSLClient& c, const std::string& user, const std::string& password,
-                             int* status = nullptr) {
-    auto res = c.Post("/staff/api/login", nlohmann::json{{"username", user}, {"password", password}}.dump(),
-                      "application/json");
-    if (status) *status = res ? res->status : -1;
-    if (!res || res->status != 200) return std::nullopt;
-    const std::string set = res->get_header_value("Set-Cookie");
-    EXPECT_NE(set.find("HttpOnly"), std::string::npos) << set;
-    EXPECT_NE(set.find("Secure"), std::string::npos) << set;
-    EXPECT_NE(set.find("SameSite=Strict"), std::string::npos) << set;
-    const auto body = nlohmann::json::parse(res->body);
-    return Session{set.substr(0, set.find(';')), body["csrf"].get<std::string>(), body["role"].get<std::string>()};
-}
-
-httplib::Headers with(const Session& s, bool csrf = true) {
-    httplib::Headers h{{"Cookie", s.cookie}};
-    if (csrf) h.emplace("X-CSRF-Token", s.csrf);
-    return h;
-}
-
-}  // namespace
 
 TEST(StaffConsole, AHandlerMovesACaseAlongItsLifeCycleAndTheKioskSeesIt) {
     const fs::path dir = testDir();
